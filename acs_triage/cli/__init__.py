@@ -1,0 +1,1 @@
+"""The ``acs-triage`` command line: a thin layer over the library."""

@@ -1,0 +1,80 @@
+"""Errors users can cause or meet, each with a documented exit code.
+
+The CLI maps every :class:`AcsTriageError` to a one-line message on stderr and
+``exit_code``; nothing here is ever shown as a traceback. See ``docs/exit-codes.md``.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes. Stable: scripts and CI pipelines depend on them."""
+
+    OK = 0  #: success; for ``smoke``: the gate passed
+    GATE_FAILED = 1  #: ``smoke``: at least one check failed
+    USAGE = 2  #: bad command line, unknown parameter, bad value
+    AUTH_OR_CONFIG = 3  #: no credential, 401/403, workspace or resource not found
+    QUERY = 4  #: the service failed: bad query, throttling, 5xx, timeout, network
+    INPUT = 5  #: an input file is unreadable or unrecognised; ``--strict`` rejections
+    INCONCLUSIVE = 6  #: ``smoke``: too little data, or partial/failed data
+    PARTIAL = 7  #: ``triage``/``call``: the report was printed but is based on partial data
+
+
+class AcsTriageError(Exception):
+    """Base class: a problem with a one-line explanation and an exit code."""
+
+    exit_code: ExitCode = ExitCode.QUERY
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = " ".join(message.split())
+        self.hint = " ".join(hint.split()) if hint else None
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class UsageError(AcsTriageError):
+    """The user asked for something that cannot be done as written."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(AcsTriageError):
+    """Missing or wrong configuration (workspace, resource, cloud, endpoint)."""
+
+    exit_code = ExitCode.AUTH_OR_CONFIG
+
+
+class AuthError(AcsTriageError):
+    """No usable credential, or the service refused it (401/403)."""
+
+    exit_code = ExitCode.AUTH_OR_CONFIG
+
+
+class QueryError(AcsTriageError):
+    """The Logs query service could not answer."""
+
+    exit_code = ExitCode.QUERY
+
+
+class ThrottledError(QueryError):
+    """HTTP 429 after the bounded retries."""
+
+
+class ServiceError(QueryError):
+    """HTTP 5xx, timeouts, network failures, malformed responses."""
+
+
+class InputError(AcsTriageError):
+    """An input file cannot be read as an ACSCallSummary export."""
+
+    exit_code = ExitCode.INPUT
+
+
+class CatalogError(AcsTriageError):
+    """The end-code catalog is invalid (a packaging or editing mistake)."""
+
+    exit_code = ExitCode.AUTH_OR_CONFIG

@@ -1,0 +1,30 @@
+"""Masking of identifiers that can be phone numbers.
+
+A PSTN leg's ``Identifier`` looks like ``4:+14255550123`` and billing records carry
+raw numbers. By default every run of 7 or more digits (optionally after ``+``) keeps
+its first three and last two digits and hides the rest: ``4:+142*******23``.
+Use ``--show-pii`` to see them unmasked.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PHONE = re.compile(r"\+?\d{7,}")
+
+
+def _mask(match: re.Match[str]) -> str:
+    text = match.group(0)
+    plus = "+" if text.startswith("+") else ""
+    digits = text[len(plus):]
+    return plus + digits[:3] + "*" * (len(digits) - 5) + digits[-2:]
+
+
+def mask_identifier(value: str) -> str:
+    """Mask digit runs that can be phone numbers; leave everything else as is."""
+    return _PHONE.sub(_mask, value)
+
+
+def contains_phone_number(value: str) -> bool:
+    """True when ``value`` holds an unmasked run of 7+ digits."""
+    return _PHONE.search(value) is not None

@@ -1,0 +1,75 @@
+"""Render a library query with parameter values, ready to run or paste.
+
+Values replace the default of a parameter's ``let _<name> = <default>;`` line and
+are always rendered by :func:`acs_triage.queries.literals.kql_literal`; nothing
+else from the user reaches the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from acs_triage.errors import UsageError
+from acs_triage.queries.literals import (
+    KqlType,
+    ParameterValueError,
+    kql_literal,
+    parse_value,
+)
+from acs_triage.queries.store import QueryDef
+
+_PYTHON_TYPES: dict[KqlType, tuple[type, ...]] = {
+    KqlType.STRING: (str,),
+    KqlType.LONG: (int,),
+    KqlType.REAL: (float, int),
+    KqlType.BOOL: (bool,),
+    KqlType.DATETIME: (datetime,),
+    KqlType.TIMESPAN: (timedelta,),
+    KqlType.STRING_LIST: (list, tuple),
+}
+
+
+def coerce_parameters(query: QueryDef, raw: Mapping[str, object]) -> dict[str, object]:
+    """Check names and types; text values (from the command line) are parsed.
+
+    Raises :class:`UsageError` naming the valid parameters or the expected type.
+    """
+    values: dict[str, object] = {}
+    for name, value in raw.items():
+        param = query.parameter(name)
+        if isinstance(value, str) and param.type is not KqlType.STRING:
+            try:
+                value = parse_value(param.type, value)
+            except ParameterValueError as exc:
+                raise UsageError(f"parameter {name!r} ({param.type.value}): {exc}") from None
+        expected = _PYTHON_TYPES[param.type]
+        bad_bool = isinstance(value, bool) and param.type is not KqlType.BOOL
+        if value is not None and (bad_bool or not isinstance(value, expected)):
+            raise UsageError(f"parameter {name!r} expects a {param.type.value}, "
+                             f"got {type(value).__name__}")
+        if value is None and param.type in (KqlType.STRING, KqlType.STRING_LIST):
+            raise UsageError(f"parameter {name!r} ({param.type.value}) cannot be null")
+        values[name] = value
+    return values
+
+
+def render(query: QueryDef, values: Mapping[str, object] | None = None, *,
+           with_header: bool = True) -> str:
+    """The query body with ``values`` substituted as typed literals."""
+    coerced = coerce_parameters(query, values or {})
+    body = query.body
+    for name, value in coerced.items():
+        param = query.parameter(name)
+        try:
+            literal = kql_literal(value, param.type)
+        except ParameterValueError as exc:
+            raise UsageError(f"parameter {name!r}: {exc}") from None
+        pattern = re.compile(rf"^let {re.escape(param.variable)} = .+;[ \t]*$", re.MULTILINE)
+        line = f"let {param.variable} = {literal};"
+        body = pattern.sub(lambda _match, line=line: line, body, count=1)
+    if not with_header:
+        return body
+    header = f"// {query.title}\n// acs-triage query {query.name} v{query.version} (id {query.id})\n"
+    return header + body

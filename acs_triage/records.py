@@ -1,0 +1,118 @@
+"""Record types that flow from sources into the triage engine.
+
+A *source* (a Log Analytics workspace, exported files, the bundled sample) produces
+either aggregated rows (:class:`PairAggregate`, :class:`TimelineBin`) straight from
+the workspace, or raw :class:`Leg` rows that :mod:`acs_triage.triage.aggregate`
+reduces to the same aggregates. The engine only ever sees aggregates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One ``ACSCallSummary`` row, as much of it as triage needs.
+
+    Values are kept as the log holds them (strings); ``end_reason`` and
+    ``end_sub_code`` are normalised by :func:`acs_triage.codes.normalize_code`.
+    """
+
+    time_generated: datetime
+    correlation_id: str
+    endpoint_type: str
+    end_reason: str
+    end_sub_code: str
+    participant_id: str = ""
+    identifier: str = ""
+    call_start_time: datetime | None = None
+    pstn_call_type: str = ""
+    result_category: str = ""
+    line: int = 0  # 1-based line (or record number) in the input, 0 when unknown
+
+    @property
+    def is_pstn(self) -> bool:
+        """The documented PSTN test: ``EndpointType =~ "PSTN"``."""
+        return self.endpoint_type.strip().lower() == "pstn"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input row that could not be triaged, with where and why."""
+
+    source: str  # file name, "-" for stdin
+    line: int  # 1-based line number (CSV/JSONL) or record number (JSON)
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairAggregate:
+    """All PSTN legs that ended with one (end reason, sub-code) pair.
+
+    This is exactly the row shape of ``kql/pstn_failures_by_pair.kql``.
+    """
+
+    end_reason: str
+    end_sub_code: str
+    legs: int
+    calls: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    recent_legs: int  # legs in the second half of the window (for the trend)
+    example_correlation_ids: tuple[str, ...] = ()
+    example_identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineBin:
+    """PSTN volume and failures in one time bin (``kql/pstn_timeline.kql``)."""
+
+    start: datetime
+    legs: int
+    calls: int
+    failed_legs: int
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The time window a report covers. ``None`` ends mean "whatever the data holds"."""
+
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass(slots=True)
+class RowAccounting:
+    """Where every input row went (file sources). ``rows_read`` always equals the sum."""
+
+    rows_read: int = 0
+    triaged: int = 0
+    skipped_not_pstn: int = 0
+    skipped_outside_window: int = 0
+    rejected: int = 0
+
+    def balanced(self) -> bool:
+        return self.rows_read == (
+            self.triaged + self.skipped_not_pstn + self.skipped_outside_window + self.rejected
+        )
+
+
+@dataclass(slots=True)
+class TriageInput:
+    """What every source hands the engine: aggregates plus how they were obtained."""
+
+    pairs: list[PairAggregate]
+    total_legs: int
+    total_calls: int
+    timeline: list[TimelineBin]
+    window: Window
+    source_kind: str  # "workspace" | "file" | "sample"
+    source_description: str
+    partial: bool = False
+    warnings: list[str] = field(default_factory=list)
+    accounting: RowAccounting | None = None
+    rejections: list[Rejection] = field(default_factory=list)
+    calls_approximate: bool = False
+    query_requests: int = 0

@@ -1,0 +1,95 @@
+"""Where and how to reach Log Analytics: clouds, endpoints, credentials.
+
+The credential is chosen explicitly (``--auth``); ``default`` is azure-identity's
+``DefaultAzureCredential``, which honours ``AZURE_TOKEN_CREDENTIALS``. Credentials
+and tokens are never logged or printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+from acs_triage.errors import ConfigError
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+
+
+class Cloud(str, Enum):
+    PUBLIC = "public"
+    USGOV = "usgov"
+    CHINA = "china"
+
+
+class AuthMethod(str, Enum):
+    DEFAULT = "default"
+    CLI = "cli"
+    ENV = "env"
+    MANAGED_IDENTITY = "managed-identity"
+    WORKLOAD_IDENTITY = "workload-identity"
+
+
+@dataclass(frozen=True)
+class CloudSettings:
+    endpoint: str
+    audience: str
+    authority: str
+
+
+CLOUDS: dict[Cloud, CloudSettings] = {
+    Cloud.PUBLIC: CloudSettings("https://api.loganalytics.azure.com",
+                                "https://api.loganalytics.io", "login.microsoftonline.com"),
+    Cloud.USGOV: CloudSettings("https://api.loganalytics.us",
+                               "https://api.loganalytics.us", "login.microsoftonline.us"),
+    Cloud.CHINA: CloudSettings("https://api.loganalytics.azure.cn",
+                               "https://api.loganalytics.azure.cn", "login.chinacloudapi.cn"),
+}
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Endpoint, token audience and authority for one run."""
+
+    endpoint: str
+    audience: str
+    authority: str
+
+    @classmethod
+    def for_cloud(cls, cloud: Cloud = Cloud.PUBLIC, endpoint: str | None = None,
+                  audience: str | None = None) -> Connection:
+        settings = CLOUDS[cloud]
+        if endpoint is not None:
+            parsed = urlparse(endpoint)
+            if parsed.scheme != "https" or not parsed.netloc:
+                raise ConfigError(f"--endpoint must be an https:// URL, got {endpoint!r}",
+                                  hint="bearer tokens are only ever sent over TLS")
+            endpoint = endpoint.rstrip("/")
+        return cls(endpoint=endpoint or settings.endpoint,
+                   audience=(audience or settings.audience).rstrip("/"),
+                   authority=settings.authority)
+
+
+def make_credential(method: AuthMethod, connection: Connection) -> TokenCredential:
+    """Build the azure-identity credential ``method`` names (no token is fetched yet)."""
+    from azure import identity
+
+    authority = connection.authority
+    if method is AuthMethod.DEFAULT:
+        return identity.DefaultAzureCredential(authority=authority)
+    if method is AuthMethod.CLI:
+        return identity.AzureCliCredential()
+    if method is AuthMethod.ENV:
+        return identity.EnvironmentCredential(authority=authority)
+    if method is AuthMethod.MANAGED_IDENTITY:
+        return identity.ManagedIdentityCredential()
+    if method is AuthMethod.WORKLOAD_IDENTITY:
+        try:
+            return identity.WorkloadIdentityCredential(authority=authority)
+        except ValueError as exc:
+            raise ConfigError(f"workload identity is not configured: {exc}",
+                              hint="set AZURE_TENANT_ID, AZURE_CLIENT_ID and "
+                                   "AZURE_FEDERATED_TOKEN_FILE") from None
+    raise AssertionError(method)  # pragma: no cover

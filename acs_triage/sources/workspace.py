@@ -1,0 +1,322 @@
+"""The live source: library queries run in a Log Analytics workspace.
+
+:class:`LogsRunner` wraps the real ``azure.monitor.query.LogsQueryClient``. It runs
+a library query with typed parameters, restricts the service-side window with the
+SDK's ``timespan``, retries throttling and transient failures a bounded number of
+times within a total time budget, and turns every failure into an
+:class:`~acs_triage.errors.AcsTriageError` with a one-line message.
+:func:`fetch_triage_input` costs a fixed number of requests (three), whatever the
+number of legs: the workspace aggregates.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from acs_triage.codes import normalize_code
+from acs_triage.errors import (
+    AcsTriageError,
+    AuthError,
+    ConfigError,
+    QueryError,
+    ServiceError,
+    ThrottledError,
+)
+from acs_triage.queries.render import render
+from acs_triage.queries.store import QueryDef, get_query
+from acs_triage.records import PairAggregate, TimelineBin, TriageInput, Window
+from acs_triage.sources.connection import Connection
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+    from azure.core.pipeline import PipelineResponse
+
+#: Log Analytics answers at most this many rows per query (documented limit).
+API_MAX_ROWS = 500_000
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to query: a workspace (plus optional others) or an ACS resource."""
+
+    workspace_id: str | None = None
+    resource_id: str | None = None
+    additional_workspaces: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if bool(self.workspace_id) == bool(self.resource_id):
+            raise ConfigError("give exactly one of --workspace-id or --resource-id",
+                              hint="or the ACS_TRIAGE_WORKSPACE_ID / ACS_TRIAGE_RESOURCE_ID "
+                                   "environment variables")
+        if self.resource_id and not self.resource_id.lower().startswith("/subscriptions/"):
+            raise ConfigError(f"--resource-id must start with /subscriptions/, "
+                              f"got {self.resource_id!r}")
+
+    def describe(self) -> str:
+        if self.workspace_id:
+            extra = f" (+{len(self.additional_workspaces)} more)" if self.additional_workspaces else ""
+            return f"workspace {self.workspace_id}{extra}"
+        return f"resource {self.resource_id}"
+
+
+@dataclass
+class QueryResult:
+    rows: list[dict[str, Any]]
+    partial: bool = False
+    partial_message: str = ""
+
+
+@dataclass
+class RunnerOptions:
+    retries: int = 3  #: retries after the first attempt (throttling, 5xx, timeouts)
+    total_timeout: float = 300.0  #: seconds for one query including retries
+    server_timeout: int = 180  #: seconds the service may spend (Prefer: wait)
+    max_retry_after: float = 60.0  #: a longer Retry-After is not waited for
+    on_request: Callable[[str], None] | None = field(default=None, repr=False)
+
+
+def _retry_policy(options: RunnerOptions) -> Any:
+    from azure.core.pipeline.policies import RetryPolicy
+
+    class QueryRetryPolicy(RetryPolicy):  # type: ignore[misc]
+        """Log Analytics queries are reads: retry their POSTs on 408/429/5xx.
+
+        A Retry-After longer than ``max_retry_after`` is not slept through: the
+        query fails as throttled and says how long the service asked to wait.
+        """
+
+        def _is_method_retryable(self, settings: Any, request: Any,
+                                 response: Any = None) -> bool:
+            return True
+
+        def is_retry(self, settings: Any, response: Any) -> bool:
+            after = self.get_retry_after(response)
+            if after is not None and after > options.max_retry_after:
+                return False
+            return bool(super().is_retry(settings, response))
+
+    return QueryRetryPolicy(
+        retry_total=options.retries, retry_connect=options.retries,
+        retry_read=options.retries, retry_status=options.retries,
+        retry_backoff_factor=0.8, retry_backoff_max=10,
+        retry_on_status_codes=[408, 429, 500, 502, 503, 504],
+        timeout=int(options.total_timeout),
+    )
+
+
+def _first_line(text: object, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+class LogsRunner:
+    """Runs library queries against one :class:`Target` through ``LogsQueryClient``."""
+
+    def __init__(self, target: Target, connection: Connection, credential: TokenCredential,
+                 options: RunnerOptions | None = None, **client_kwargs: Any) -> None:
+        from azure.monitor.query import LogsQueryClient
+
+        self.target = target
+        self.connection = connection
+        self.options = options or RunnerOptions()
+        self.requests = 0
+        self._client = LogsQueryClient(
+            credential, endpoint=connection.endpoint, audience=connection.audience,
+            retry_policy=_retry_policy(self.options),
+            connection_timeout=10, read_timeout=max(self.options.server_timeout + 15, 30),
+            **client_kwargs,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> LogsRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, query: QueryDef, params: Mapping[str, object],
+            window: tuple[datetime, datetime] | None) -> QueryResult:
+        """Run ``query``; return rows as dicts keyed by the query's declared columns."""
+        text = render(query, params, with_header=False)
+        statuses: list[int] = []
+
+        def hook(response: PipelineResponse[Any, Any]) -> None:
+            statuses.append(response.http_response.status_code)
+
+        self.requests += 1
+        if self.options.on_request is not None:
+            self.options.on_request(query.name)
+        kwargs: dict[str, Any] = {"timespan": window, "server_timeout": self.options.server_timeout,
+                                  "raw_response_hook": hook}
+        started = time.monotonic()
+        try:
+            if self.target.workspace_id:
+                result = self._client.query_workspace(
+                    self.target.workspace_id, text,
+                    additional_workspaces=list(self.target.additional_workspaces) or None,
+                    **kwargs)
+            else:
+                result = self._client.query_resource(self.target.resource_id, text, **kwargs)
+        except json.JSONDecodeError as exc:
+            if statuses and statuses[-1] == 204:
+                return QueryResult(rows=[])  # documented: a workspace with no data answers 204
+            raise ServiceError(f"query {query.name}: the service sent a malformed response "
+                               f"(HTTP {statuses[-1] if statuses else '?'}, {exc.msg})") from None
+        except AcsTriageError:
+            raise
+        except Exception as exc:  # every SDK failure becomes one clear line
+            raise translate_error(exc, query.name, self.target,
+                                  time.monotonic() - started) from None
+        return self._rows(query, result)
+
+    def _rows(self, query: QueryDef, result: Any) -> QueryResult:
+        from azure.monitor.query import LogsQueryStatus
+
+        partial = result.status == LogsQueryStatus.PARTIAL
+        tables = result.partial_data if partial else result.tables
+        message = ""
+        if partial:
+            error = result.partial_error
+            message = _first_line(getattr(error, "message", error))
+        if not tables:
+            return QueryResult(rows=[], partial=partial, partial_message=message)
+        table = tables[0]
+        columns = list(table.columns)
+        missing = [c for c in query.column_names if c not in columns]
+        if missing:
+            raise ServiceError(f"query {query.name}: the response lacks column(s) "
+                               f"{', '.join(missing)}")
+        rows = [dict(zip(columns, list(row))) for row in table.rows]
+        return QueryResult(rows=rows, partial=partial, partial_message=message)
+
+
+def translate_error(exc: Exception, query_name: str, target: Target,
+                    elapsed: float) -> AcsTriageError:
+    """Map an azure-core / azure-identity exception to a one-line AcsTriageError."""
+    from azure.core.exceptions import (
+        ClientAuthenticationError,
+        HttpResponseError,
+        ServiceRequestError,
+        ServiceResponseError,
+    )
+
+    if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
+        return AuthError(f"no usable Azure credential: {_first_line(exc, 200)}",
+                         hint="run 'az login', or choose another --auth method")
+    if isinstance(exc, HttpResponseError):
+        status = exc.status_code
+        model = getattr(exc, "model", None)
+        code = getattr(model, "code", None) or getattr(exc.error, "code", None) or ""
+        detail = _first_line(getattr(model, "message", None) or exc.message or exc, 200)
+        label = f"HTTP {status}{' ' + code if code else ''}"
+        if status == 401:
+            return AuthError(f"the service rejected the credential ({label}): {detail}")
+        if status == 403:
+            return AuthError(f"access denied to {target.describe()} ({label}): {detail}",
+                             hint="the identity needs read access, e.g. Log Analytics Reader")
+        if status == 404:
+            return ConfigError(f"{target.describe()} was not found ({label}): {detail}")
+        if status == 429:
+            return ThrottledError(f"query {query_name} throttled ({label}) after retries: "
+                                  f"{detail}", hint="wait a minute and run again")
+        if status in (400, 422):
+            return QueryError(f"query {query_name} was rejected ({label}): {detail}")
+        if status is not None and status >= 500:
+            kind = "timed out" if status == 504 else "failed"
+            return ServiceError(f"query {query_name} {kind} on the service side ({label}): "
+                                f"{detail}")
+        return ServiceError(f"query {query_name} failed ({label}): {detail}")
+    if isinstance(exc, ServiceRequestError):
+        return ServiceError(f"cannot reach the Log Analytics endpoint: {_first_line(exc, 200)}")
+    if isinstance(exc, ServiceResponseError):
+        return ServiceError(f"query {query_name}: no complete answer after {elapsed:.0f}s "
+                            f"({_first_line(exc, 160)})")
+    return ServiceError(f"query {query_name} failed: {type(exc).__name__}: {_first_line(exc, 200)}")
+
+
+# -- triage through the workspace ------------------------------------------------------
+def auto_bin(window: timedelta) -> timedelta:
+    """About 24-48 bins over the window, on a round size."""
+    for size in (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
+                 timedelta(hours=1), timedelta(hours=6), timedelta(days=1)):
+        if window / size <= 48:
+            return size
+    return timedelta(days=7)
+
+
+def _dt(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, str) and value:
+        text = value[:-1] + "+00:00" if value.endswith("Z") else value
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return None
+
+
+def _int(value: object) -> int:
+    if value is None or value == "":
+        return 0
+    try:
+        return int(float(str(value)))
+    except ValueError:
+        return 0
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return (value,) if value else ()
+    if isinstance(value, Sequence):
+        return tuple(str(v) for v in value if v not in (None, ""))[:3]
+    return ()
+
+
+def pair_rows_to_aggregates(rows: Sequence[Mapping[str, Any]]) -> list[PairAggregate]:
+    return [PairAggregate(
+        end_reason=normalize_code(r["ParticipantEndReason"]),
+        end_sub_code=normalize_code(r["ParticipantEndSubCode"]),
+        legs=_int(r["Legs"]), calls=_int(r["Calls"]),
+        first_seen=_dt(r["FirstSeen"]), last_seen=_dt(r["LastSeen"]),
+        recent_legs=_int(r["RecentLegs"]),
+        example_correlation_ids=_strings(r["ExampleCorrelationIds"]),
+        example_identifiers=_strings(r["ExampleIdentifiers"]),
+    ) for r in rows]
+
+
+def fetch_triage_input(runner: LogsRunner, start: datetime, end: datetime,
+                       bin_size: timedelta | None = None) -> TriageInput:
+    """Three aggregated queries: totals, pairs, timeline. Response size is bounded."""
+    window = {"start": start, "end": end}
+    span = (start, end)
+    bin_size = bin_size or auto_bin(end - start)
+    summary = runner.run(get_query("pstn-summary"), window, span)
+    pairs = runner.run(get_query("pstn-failures-by-pair"), window, span)
+    timeline = runner.run(get_query("pstn-timeline"), {**window, "bin_size": bin_size}, span)
+    warnings = [f"partial results from {name}: {r.partial_message}"
+                for name, r in (("pstn-summary", summary), ("pstn-failures-by-pair", pairs),
+                                ("pstn-timeline", timeline)) if r.partial]
+    totals = summary.rows[0] if summary.rows else {}
+    bins = [TimelineBin(start=_dt(r["TimeGenerated"]) or start, legs=_int(r["Legs"]),
+                        calls=_int(r["Calls"]), failed_legs=_int(r["FailedLegs"]))
+            for r in timeline.rows]
+    return TriageInput(
+        pairs=pair_rows_to_aggregates(pairs.rows),
+        total_legs=_int(totals.get("Legs")), total_calls=_int(totals.get("Calls")),
+        timeline=bins, window=Window(start, end), source_kind="workspace",
+        source_description=runner.target.describe(),
+        partial=bool(warnings), warnings=warnings, calls_approximate=True,
+        query_requests=runner.requests,
+    )

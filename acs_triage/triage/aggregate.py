@@ -1,0 +1,203 @@
+"""Reduce raw legs to the aggregates the workspace queries return.
+
+File sources and the bundled sample hold raw ``ACSCallSummary`` rows; this module
+computes, in one streaming pass and bounded memory, the same rows that
+``kql/pstn-failures-by-pair.kql``, ``pstn-summary.kql`` and ``pstn-timeline.kql``
+compute in the workspace, so one engine serves every source.
+
+Distinct calls are counted exactly up to :data:`EXACT_DISTINCT_LIMIT` ids per
+counter, then estimated with HyperLogLog (as Log Analytics' ``dcount`` does);
+the report says when a figure is an estimate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from acs_triage.codes import is_failure_end
+from acs_triage.records import (
+    Leg,
+    PairAggregate,
+    Rejection,
+    RowAccounting,
+    TimelineBin,
+    TriageInput,
+    Window,
+)
+
+EXACT_DISTINCT_LIMIT = 200_000
+EXAMPLES = 3
+_HLL_P = 14  # 16384 registers: ~0.8 % standard error
+
+
+class DistinctCounter:
+    """Exact distinct count that turns into a HyperLogLog estimate past a limit."""
+
+    __slots__ = ("_limit", "_registers", "_values")
+
+    def __init__(self, limit: int = EXACT_DISTINCT_LIMIT) -> None:
+        self._limit = limit
+        self._values: set[str] | None = set()
+        self._registers: bytearray | None = None
+
+    @property
+    def approximate(self) -> bool:
+        return self._values is None
+
+    def add(self, value: str) -> None:
+        if self._values is not None:
+            self._values.add(value)
+            if len(self._values) > self._limit:
+                self._registers = bytearray(1 << _HLL_P)
+                for item in self._values:
+                    self._add_hll(item)
+                self._values = None
+        else:
+            self._add_hll(value)
+
+    def _add_hll(self, value: str) -> None:
+        assert self._registers is not None
+        digest = int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(),
+                                "big")
+        index = digest >> (64 - _HLL_P)
+        rest = (digest << _HLL_P) & ((1 << 64) - 1)
+        rank = (64 - _HLL_P + 1) if rest == 0 else (65 - rest.bit_length())
+        rank = min(rank, 64 - _HLL_P + 1)
+        if rank > self._registers[index]:
+            self._registers[index] = rank
+
+    def count(self) -> int:
+        if self._values is not None:
+            return len(self._values)
+        assert self._registers is not None
+        m = len(self._registers)
+        alpha = 0.7213 / (1 + 1.079 / m)
+        estimate = alpha * m * m / sum(2.0 ** -r for r in self._registers)
+        zeros = self._registers.count(0)
+        if estimate <= 2.5 * m and zeros:
+            estimate = m * math.log(m / zeros)
+        return round(estimate)
+
+
+@dataclass
+class _PairState:
+    legs: int = 0
+    calls: DistinctCounter = field(default_factory=DistinctCounter)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    minute_counts: Counter[int] = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _BinState:
+    legs: int = 0
+    failed: int = 0
+    calls: DistinctCounter = field(default_factory=DistinctCounter)
+
+
+def _floor(moment: datetime, size: timedelta) -> datetime:
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    step = int(size.total_seconds())
+    seconds = int((moment - epoch).total_seconds())
+    return epoch + timedelta(seconds=seconds - seconds % step)
+
+
+class LegAggregator:
+    """Accumulate legs (and rejections) into a :class:`TriageInput`."""
+
+    def __init__(self, window: Window | None = None, bin_size: timedelta = timedelta(hours=1)):
+        self.window = window or Window(None, None)
+        self.bin_size = bin_size
+        self.accounting = RowAccounting()
+        self.rejections: list[Rejection] = []
+        self._pairs: dict[tuple[str, str], _PairState] = {}
+        self._bins: dict[datetime, _BinState] = {}
+        self._calls = DistinctCounter()
+        self._legs = 0
+        self._min: datetime | None = None
+        self._max: datetime | None = None
+
+    def add(self, item: Leg | Rejection) -> None:
+        accounting = self.accounting
+        accounting.rows_read += 1
+        if isinstance(item, Rejection):
+            accounting.rejected += 1
+            self.rejections.append(item)
+            return
+        if not item.is_pstn:
+            accounting.skipped_not_pstn += 1
+            return
+        moment = item.time_generated
+        start, end = self.window.start, self.window.end
+        if (start is not None and moment < start) or (end is not None and moment >= end):
+            accounting.skipped_outside_window += 1
+            return
+        accounting.triaged += 1
+        self._legs += 1
+        self._calls.add(item.correlation_id)
+        self._min = moment if self._min is None or moment < self._min else self._min
+        self._max = moment if self._max is None or moment > self._max else self._max
+        failed = is_failure_end(item.end_reason)
+        bucket = self._bins.setdefault(_floor(moment, self.bin_size), _BinState())
+        bucket.legs += 1
+        bucket.failed += failed
+        bucket.calls.add(item.correlation_id)
+        state = self._pairs.setdefault((item.end_reason, item.end_sub_code), _PairState())
+        state.legs += 1
+        state.calls.add(item.correlation_id)
+        if state.first_seen is None or moment < state.first_seen:
+            state.first_seen = moment
+        if state.last_seen is None or moment > state.last_seen:
+            state.last_seen = moment
+        state.minute_counts[int(moment.timestamp()) // 60] += 1
+        if len(state.examples) < EXAMPLES and item.correlation_id not in state.examples:
+            state.examples.append(item.correlation_id)
+        if (item.identifier and len(state.identifiers) < EXAMPLES
+                and item.identifier not in state.identifiers):
+            state.identifiers.append(item.identifier)
+
+    def add_all(self, items: Iterable[Leg | Rejection]) -> LegAggregator:
+        for item in items:
+            self.add(item)
+        return self
+
+    def result(self, *, source_kind: str, source_description: str) -> TriageInput:
+        """The aggregates, as the workspace queries would have returned them."""
+        start = self.window.start or self._min
+        end = self.window.end or (self._max + timedelta(microseconds=1) if self._max else None)
+        middle_minute: float | None = None
+        if start is not None and end is not None:
+            middle_minute = (start + (end - start) / 2).timestamp() / 60
+        pairs = []
+        for (reason, sub), state in self._pairs.items():
+            if middle_minute is None:
+                recent = 0
+            else:
+                recent = sum(n for minute, n in state.minute_counts.items()
+                             if minute >= middle_minute)
+            pairs.append(PairAggregate(
+                end_reason=reason, end_sub_code=sub, legs=state.legs,
+                calls=state.calls.count(), first_seen=state.first_seen,
+                last_seen=state.last_seen, recent_legs=recent,
+                example_correlation_ids=tuple(state.examples),
+                example_identifiers=tuple(state.identifiers),
+            ))
+        pairs.sort(key=lambda p: (-p.legs, p.end_reason, p.end_sub_code))
+        timeline = [TimelineBin(start=moment, legs=b.legs, calls=b.calls.count(),
+                                failed_legs=b.failed)
+                    for moment, b in sorted(self._bins.items())]
+        approximate = self._calls.approximate or any(
+            s.calls.approximate for s in self._pairs.values())
+        return TriageInput(
+            pairs=pairs, total_legs=self._legs, total_calls=self._calls.count(),
+            timeline=timeline, window=Window(start, end), source_kind=source_kind,
+            source_description=source_description, accounting=self.accounting,
+            rejections=self.rejections, calls_approximate=approximate,
+        )

@@ -1,0 +1,123 @@
+"""The triage engine: aggregates in, one explained report out.
+
+Every source (workspace, exported files, bundled sample) produces a
+:class:`~acs_triage.records.TriageInput`; :func:`build_report` applies the catalog
+to each failed (end reason, sub-code) pair and builds the
+:class:`~acs_triage.triage.report.TriageReport` that formatters and the smoke gate
+consume. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from acs_triage import __version__
+from acs_triage.catalog.loader import Catalog, load_catalog
+from acs_triage.codes import is_failure_end
+from acs_triage.masking import mask_identifier
+from acs_triage.records import PairAggregate, TriageInput
+from acs_triage.triage.report import Finding, TimelinePoint, Totals, TriageReport
+
+#: A pair whose later half holds this many times more (or fewer) legs changes trend.
+TREND_FACTOR = 1.5
+#: ... and only when the difference is at least this many legs (noise guard).
+TREND_MIN_DELTA = 3
+
+
+def trend(recent: int, earlier: int) -> str:
+    """``new``, ``rising``, ``falling`` or ``steady``: second half vs first half of the window."""
+    if earlier == 0 and recent > 0:
+        return "new"
+    if recent > earlier * TREND_FACTOR and recent - earlier >= TREND_MIN_DELTA:
+        return "rising"
+    if recent * TREND_FACTOR < earlier and earlier - recent >= TREND_MIN_DELTA:
+        return "falling"
+    return "steady"
+
+
+def explain_pair(pair: PairAggregate, failed_legs: int, catalog: Catalog, *,
+                 show_pii: bool) -> Finding:
+    """One finding: the aggregate plus what the catalog says about its pair."""
+    explanation = catalog.explain(pair.end_reason, pair.end_sub_code)
+    meaning = explanation.meaning
+    note = meaning.note if meaning else None
+    if explanation.erratum is not None:
+        fixed = "/".join(explanation.erratum.corrected)
+        note = (f"Documented under {fixed}: {explanation.erratum.note}"
+                + (f" {note}" if note else ""))
+    if not explanation.documented:
+        level = explanation.level.value
+        basis = {"code": f"the meaning of end reason {pair.end_reason or '(blank)'} alone"
+                 + (" (RFC 3261)" if explanation.code_origin == "rfc3261" else " (ACS)"),
+                 "sip-class": f"its SIP response class {pair.end_reason[:1]}xx",
+                 "unknown": "nothing: the end reason is blank or not a SIP code"}[level]
+        note = (f"This pair is not documented by Microsoft; explained from {basis}."
+                + (f" {note}" if note else ""))
+    earlier = max(pair.legs - pair.recent_legs, 0)
+    identifiers = tuple(i if show_pii else mask_identifier(i) for i in pair.example_identifiers)
+    return Finding(
+        end_reason=pair.end_reason,
+        end_sub_code=pair.end_sub_code,
+        legs=pair.legs,
+        calls=pair.calls,
+        share=pair.legs / failed_legs if failed_legs else 0.0,
+        outcome=meaning.outcome if meaning else "failure",
+        category=meaning.category if meaning else "unknown",
+        title=explanation.title,
+        generated_by=explanation.generated_by,
+        generated_by_note=explanation.generated_by_note,
+        documented=explanation.documented,
+        match_level=explanation.level.value,
+        who_acts=meaning.who_acts if meaning else (),
+        retry=meaning.retry if meaning else "unknown",
+        retry_advice=meaning.retry_advice if meaning else "",
+        causes=meaning.causes if meaning else (),
+        actions=meaning.actions if meaning else (
+            "Look at the legs of an example call (acs-triage call <id>) and the SBC logs.",),
+        source_url=meaning.source.url if meaning else None,
+        source_title=meaning.source.title if meaning else None,
+        source_date=meaning.source.date if meaning else None,
+        result_category=meaning.result_category if meaning else None,
+        note=note,
+        first_seen=pair.first_seen,
+        last_seen=pair.last_seen,
+        recent_legs=pair.recent_legs,
+        earlier_legs=earlier,
+        trend=trend(pair.recent_legs, earlier),
+        example_correlation_ids=pair.example_correlation_ids,
+        example_identifiers=identifiers,
+    )
+
+
+def build_report(data: TriageInput, catalog: Catalog | None = None, *, show_pii: bool = False,
+                 generated_at: datetime | None = None) -> TriageReport:
+    """Explain every failed pair of ``data`` and assemble the report."""
+    catalog = catalog or load_catalog()
+    failed_pairs = [p for p in data.pairs if is_failure_end(p.end_reason)]
+    failed_legs = sum(p.legs for p in failed_pairs)
+    findings = sorted(
+        (explain_pair(p, failed_legs, catalog, show_pii=show_pii) for p in failed_pairs),
+        key=lambda f: (-f.legs, -f.calls, f.end_reason, f.end_sub_code),
+    )
+    warnings = list(data.warnings)
+    if data.accounting is not None and data.accounting.rejected:
+        warnings.append(f"{data.accounting.rejected} input row(s) rejected; see 'rejections'.")
+    return TriageReport(
+        generated_at=generated_at or datetime.now(timezone.utc),
+        tool_version=__version__,
+        catalog_version=catalog.version,
+        source_kind=data.source_kind,
+        source_description=data.source_description,
+        query_requests=data.query_requests,
+        window=data.window,
+        totals=Totals(legs=data.total_legs, calls=data.total_calls, failed_legs=failed_legs,
+                      calls_approximate=data.calls_approximate),
+        findings=tuple(findings),
+        timeline=tuple(TimelinePoint(b.start, b.legs, b.calls, b.failed_legs)
+                       for b in data.timeline),
+        partial=data.partial,
+        warnings=tuple(warnings),
+        pii_masked=not show_pii,
+        accounting=data.accounting,
+        rejections=tuple(data.rejections),
+    )

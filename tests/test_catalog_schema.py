@@ -1,0 +1,265 @@
+"""Schema and content checks for mappings/catalog.yaml.
+
+* catalog.yaml and every tests/fixtures/catalog/valid/*.yaml validate against
+  mappings/catalog.schema.json (Draft 2020-12, no format checking);
+* every tests/fixtures/catalog/invalid/*.yaml is rejected, and for the right
+  reason (the file name says which rule it breaks), except the two semantic
+  fixtures that JSON Schema cannot catch (duplicate_pair, unknown_source_ref):
+  those are schema-valid and are caught by the semantic checks below instead;
+* catalog.yaml holds exactly the 20 documented PSTN pairs, with unique keys and
+  defined source references.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG = ROOT / "mappings" / "catalog.yaml"
+SCHEMA = ROOT / "mappings" / "catalog.schema.json"
+FIXTURES = ROOT / "tests" / "fixtures" / "catalog"
+
+# Fixtures that are valid JSON Schema-wise; only a semantic check can reject them.
+SEMANTIC_ONLY = {"duplicate_pair.yaml", "unknown_source_ref.yaml"}
+
+# invalid fixture -> (word every error must mention in its path or message,
+#                     JSON Schema keyword at least one error must come from)
+EXPECTED_ERRORS: dict[str, tuple[str, str]] = {
+    "missing_title.yaml": ("title", "required"),
+    "bad_category.yaml": ("category", "enum"),
+    "sub_code_not_string.yaml": ("end_sub_code", "type"),
+    "empty_actions.yaml": ("actions", "minItems"),
+    "unknown_field.yaml": ("severity", "additionalProperties"),
+    "bad_source_url.yaml": ("url", "pattern"),
+    "who_acts_unknown.yaml": ("who_acts", "enum"),
+    "retry_bad_value.yaml": ("retry", "enum"),
+    "retry_unquoted_no.yaml": ("retry", "enum"),
+    "outcome_bad.yaml": ("outcome", "enum"),
+    "bad_date.yaml": ("date", "pattern"),
+    "date_not_string.yaml": ("date", "type"),
+    "end_reason_bad_pattern.yaml": ("end_reason", "pattern"),
+    "bad_scope.yaml": ("scope", "enum"),
+    "result_category_failure.yaml": ("result_category", "enum"),
+    "category_normal_for_failure.yaml": ("category", "not"),
+    "who_acts_none_combined.yaml": ("who_acts", "maxItems"),
+    "empty_sources.yaml": ("sources", "minItems"),
+    "bad_schema_id.yaml": ("schema", "const"),
+    "bad_origin_default.yaml": ("origin_default", "enum"),
+    "normal_outcome_for_failure_code.yaml": ("outcome", "not"),
+    "failure_outcome_for_code_0.yaml": ("outcome", "const"),
+    "code_bad_origin.yaml": ("origin", "enum"),
+    "sip_class_bad.yaml": ("class", "enum"),
+    "errata_missing_corrected.yaml": ("corrected", "required"),
+}
+
+EXPECTED_PSTN_PAIRS = {
+    ("0", "0"),
+    ("0", "560000"),
+    ("0", "540000"),
+    ("403", "510403"),
+    ("403", "560403"),
+    ("403", "511532"),
+    ("404", "560404"),
+    ("404", "511404"),
+    ("408", "560408"),
+    ("408", "500001"),
+    ("410", "531004"),
+    ("480", "560480"),
+    ("484", "560484"),
+    ("486", "560486"),
+    ("486", "540486"),
+    ("487", "540487"),
+    ("487", "560487"),
+    ("500", "560500"),
+    ("503", "560503"),
+    ("603", "560603"),
+}
+
+NORMAL_CODE = re.compile(r"^(0|2[0-9]{2})$")
+
+
+def load(path: Path):
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@pytest.fixture(scope="module")
+def validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)  # no format_checker: format checking off
+
+
+@pytest.fixture(scope="module")
+def catalog() -> dict:
+    return load(CATALOG)
+
+
+def schema_errors(validator: Draft202012Validator, doc) -> list:
+    return sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+
+
+def describe(errors) -> str:
+    return "\n".join(f"  {'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors)
+
+
+def semantic_problems(doc: dict) -> list[str]:
+    """The checks JSON Schema cannot express (the lead's loader does the same)."""
+    problems: list[str] = []
+
+    def dups(kind: str, keys) -> None:
+        for key, n in Counter(keys).items():
+            if n > 1:
+                problems.append(f"duplicate {kind} {key} ({n} times)")
+
+    source_ids = [s["id"] for s in doc.get("sources", [])]
+    dups("source id", source_ids)
+    dups("pair", [(p["end_reason"], p["end_sub_code"]) for p in doc.get("pairs", [])])
+    dups("code", [(c["end_reason"], c["origin"]) for c in doc.get("codes", [])])
+    dups("sip class", [c["class"] for c in doc.get("sip_classes", [])])
+
+    defined = set(source_ids)
+    for section in ("pairs", "codes", "sip_classes", "errata"):
+        for i, entry in enumerate(doc.get(section, [])):
+            if entry["source"] not in defined:
+                problems.append(f"{section}[{i}] cites undefined source {entry['source']!r}")
+    return problems
+
+
+# ------------------------------------------------------------------ valid documents
+
+
+def test_catalog_matches_schema(validator, catalog):
+    errors = schema_errors(validator, catalog)
+    assert not errors, "catalog.yaml does not match the schema:\n" + describe(errors)
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "valid").glob("*.yaml")), ids=lambda p: p.name)
+def test_valid_fixture(validator, path):
+    doc = load(path)
+    errors = schema_errors(validator, doc)
+    assert not errors, f"{path.name} should be valid:\n" + describe(errors)
+    assert semantic_problems(doc) == []
+
+
+def test_valid_fixtures_exist():
+    assert (FIXTURES / "valid" / "minimal.yaml").is_file()
+
+
+# ------------------------------------------------------------------ invalid documents
+
+INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
+
+
+def test_invalid_fixture_set_is_complete():
+    names = {p.name for p in INVALID}
+    assert len(names - SEMANTIC_ONLY) >= 10
+    assert SEMANTIC_ONLY <= names, "semantic fixtures missing"
+    # every schema fixture has an expectation, and every expectation has a fixture
+    assert names - SEMANTIC_ONLY == set(EXPECTED_ERRORS)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in INVALID if p.name not in SEMANTIC_ONLY], ids=lambda p: p.name
+)
+def test_invalid_fixture_rejected_for_the_named_reason(validator, path):
+    word, keyword = EXPECTED_ERRORS[path.name]
+    errors = schema_errors(validator, load(path))
+    assert errors, f"{path.name} should be rejected by the schema"
+    for e in errors:
+        mentioned = word in map(str, e.absolute_path) or word in e.message
+        assert mentioned, f"{path.name}: error not about {word!r}:\n" + describe([e])
+    assert any(e.validator == keyword for e in errors), (
+        f"{path.name}: expected a {keyword!r} error, got:\n" + describe(errors)
+    )
+
+
+@pytest.mark.parametrize("name", sorted(SEMANTIC_ONLY))
+def test_semantic_fixture_passes_schema_but_fails_semantics(validator, name):
+    doc = load(FIXTURES / "invalid" / name)
+    assert not schema_errors(validator, doc), f"{name} is meant to be schema-valid"
+    problems = semantic_problems(doc)
+    assert problems, f"{name} should fail the semantic checks"
+    expected = "duplicate pair" if name == "duplicate_pair.yaml" else "undefined source"
+    assert any(expected in p for p in problems), problems
+
+
+# ------------------------------------------------------------------ catalog content
+
+
+def test_catalog_semantics(catalog):
+    assert semantic_problems(catalog) == []
+
+
+def test_exactly_the_20_pstn_pairs(catalog):
+    pstn = [p for p in catalog["pairs"] if p["scope"] == "pstn"]
+    assert len(pstn) == 20
+    keys = [(p["end_reason"], p["end_sub_code"]) for p in pstn]
+    assert len(set(keys)) == len(keys)
+    assert set(keys) == EXPECTED_PSTN_PAIRS
+
+
+def test_all_pairs_unique(catalog):
+    keys = [(p["end_reason"], p["end_sub_code"]) for p in catalog["pairs"]]
+    assert len(set(keys)) == len(keys)
+
+
+def test_every_source_reference_defined(catalog):
+    defined = {s["id"] for s in catalog["sources"]}
+    for section in ("pairs", "codes", "sip_classes", "errata"):
+        for entry in catalog[section]:
+            assert entry["source"] in defined, (section, entry)
+
+
+def test_normal_iff_code_0_or_2xx(catalog):
+    """The KQL counts a leg as failed unless its end reason is 0 or 2xx."""
+    for section in ("pairs", "codes"):
+        for entry in catalog[section]:
+            normal = bool(NORMAL_CODE.match(entry["end_reason"]))
+            assert (entry["outcome"] == "normal") == normal, (section, entry["end_reason"], entry["title"])
+    for cls in catalog["sip_classes"]:
+        assert (cls["outcome"] == "normal") == (cls["class"] == "2"), cls["class"]
+
+
+def test_codes_cover_acs_and_rfc3261(catalog):
+    by_origin: dict[str, set[str]] = {"acs": set(), "rfc3261": set()}
+    for c in catalog["codes"]:
+        by_origin[c["origin"]].add(c["end_reason"])
+    acs = {"0", "403", "404", "408", "410", "430", "480", "481", "487", "490", "491", "496",
+           "497", "498", "500", "503", "504", "600", "603", "604", "606"}
+    assert by_origin["acs"] == acs
+    assert {"200", "400", "403", "486", "487", "503", "603", "606"} <= by_origin["rfc3261"]
+    assert not by_origin["rfc3261"] & {"0", "430", "490", "496", "497", "498"}
+
+
+def test_sip_classes_are_1_to_6(catalog):
+    assert sorted(c["class"] for c in catalog["sip_classes"]) == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_errata_correct_to_catalogued_pairs(catalog):
+    pairs = {(p["end_reason"], p["end_sub_code"]) for p in catalog["pairs"]}
+    errata = {
+        (e["source"], e["as_published"]["end_reason"], e["as_published"]["end_sub_code"]): (
+            e["corrected"]["end_reason"],
+            e["corrected"]["end_sub_code"],
+        )
+        for e in catalog["errata"]
+    }
+    assert errata == {
+        ("pstn-response-codes-2023-11", "486", "560484"): ("486", "560486"),
+        ("pstn-codes-2025-07", "497", "560487"): ("487", "560487"),
+    }
+    assert set(errata.values()) <= pairs
+
+
+def test_origin_rules(catalog):
+    rules = {r["prefix"]: r["generated_by"] for r in catalog["origin_rules"]}
+    assert rules == {"560": "sbc-outbound", "540": "sbc-inbound"}
+    assert catalog["origin_default"] == "microsoft"
