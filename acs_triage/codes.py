@@ -20,7 +20,7 @@ __all__ = ["is_failure_end", "normalize_code"]
 _BLANK_TOKENS = frozenset({"", "null", "none", "nan"})
 
 #: An integer written with a zero fraction, as spreadsheets and float columns do.
-_INTEGRAL_FLOAT = re.compile(r"([+-]?\d+)\.0*")
+_INTEGRAL_FLOAT = re.compile(r"([+-]?[0-9]+)\.0*")
 
 
 def normalize_code(value: object) -> str:

@@ -36,6 +36,8 @@ class KqlResult:
     """Every diagnostic as returned by check.js (severity, code, message, line, column, ...)."""
     result_schema: list[tuple[str, str]]
     """Result columns as (name, Kusto type); empty when the query returns no table."""
+    literals: list[str | None]
+    """The value Kusto.Language gives each literal of the query, in source order."""
 
 
 def _format_error(d: Mapping[str, Any]) -> str:
@@ -49,6 +51,7 @@ def _to_result(raw: Mapping[str, Any]) -> KqlResult:
         errors=[_format_error(d) for d in diagnostics if d["severity"] == "Error"],
         diagnostics=diagnostics,
         result_schema=[(str(name), str(type_)) for name, type_ in raw["resultSchema"]],
+        literals=list(raw.get("literals", [])),
     )
 
 

@@ -138,7 +138,8 @@ def parse_query(text: str, file_name: str) -> QueryDef:
         id=meta["id"], name=meta["name"], version=meta["version"], title=meta["title"],
         description=" ".join(meta["description"].split()), tables=tuple(meta["tables"]),
         parameters=tuple(params), output=output, uses=tuple(meta.get("uses", [])),
-        annotatable={"ParticipantEndReason", "ParticipantEndSubCode"} <= names,
+        annotatable={"ParticipantEndReason", "ParticipantEndSubCode"} <= names
+        and "MatchLevel" not in names,
         file_name=file_name, text=text,
     )
 

@@ -816,7 +816,12 @@ class _JsonScanner:
                 if not near_end:
                     raise self._error(error.msg, error.pos) from None
                 if self._eof:
-                    raise self._error(f"{error.msg} (is the file truncated?)", error.pos) from None
+                    cut = (
+                        error.msg.startswith("Unterminated string")
+                        or not self._buf[error.pos :].strip()
+                    )
+                    hint = " (is the file truncated?)" if cut else ""
+                    raise self._error(error.msg + hint, error.pos) from None
                 self._grow()
                 continue
             except RecursionError:

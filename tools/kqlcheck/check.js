@@ -126,7 +126,7 @@ function main(argv) {
   }
   const schemaMs = ms(t1);
 
-  const opts = { lint: args.lint, resultSchema: true };
+  const opts = { lint: args.lint, resultSchema: true, literals: true };
   const t2 = process.hrtime.bigint();
   let failed = 0;
   let count;

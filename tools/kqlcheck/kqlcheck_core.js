@@ -105,6 +105,7 @@
   /**
    * Parse and bind one query.
    * opts.lint: also run Kusto's best-practice analyzers (warnings only, never fail).
+   * opts.literals: also return the value of every literal, in source order.
    * opts.resultSchema: also return the result columns as [[name, type], ...]
    *   ([] when the query does not produce a table).
    * Returns {ok, diagnostics, resultSchema?}; ok is false iff any diagnostic is an Error.
@@ -125,6 +126,16 @@
       ok: !diagnostics.some(function (d) { return d.severity === "Error"; }),
       diagnostics: diagnostics,
     };
+    if (opts.literals) {
+      // The value Kusto gives each literal (strings unescaped), in source order.
+      var literals = [];
+      K.Syntax.SyntaxElement.WalkElements(code.Syntax, function (el) {
+        if (el instanceof K.Syntax.LiteralExpression) {
+          literals.push(el.LiteralValue === null ? null : String(el.LiteralValue));
+        }
+      });
+      out.literals = literals;
+    }
     if (opts.resultSchema) {
       var rt = code.ResultType;
       out.resultSchema = rt && rt.Columns
