@@ -24,19 +24,36 @@ TREND_FACTOR = 1.5
 TREND_MIN_DELTA = 3
 
 
-def trend(recent: int, earlier: int) -> str:
-    """``new``, ``rising``, ``falling`` or ``steady``: second half vs first half of the window."""
+def trend(recent: int, earlier: int, recent_volume: int = 0, earlier_volume: int = 0) -> str:
+    """``new``, ``rising``, ``falling`` or ``steady``: second half vs first half of the window.
+
+    When the PSTN volume of each half is known, legs are compared as a share of it,
+    so a busy afternoon does not make every failure look like it is rising.
+    """
     if earlier == 0 and recent > 0:
         return "new"
-    if recent > earlier * TREND_FACTOR and recent - earlier >= TREND_MIN_DELTA:
+    expected_recent = float(earlier)
+    if recent_volume > 0 and earlier_volume > 0:
+        expected_recent = earlier * recent_volume / earlier_volume
+    if recent > expected_recent * TREND_FACTOR and recent - expected_recent >= TREND_MIN_DELTA:
         return "rising"
-    if recent * TREND_FACTOR < earlier and earlier - recent >= TREND_MIN_DELTA:
+    if recent * TREND_FACTOR < expected_recent and expected_recent - recent >= TREND_MIN_DELTA:
         return "falling"
     return "steady"
 
 
+def half_volumes(data: TriageInput) -> tuple[int, int]:
+    """PSTN legs in the first and second half of the window, from the timeline bins."""
+    start, end = data.window.start, data.window.end
+    if start is None or end is None or not data.timeline:
+        return 0, 0
+    middle = start + (end - start) / 2
+    recent = sum(b.legs for b in data.timeline if b.start >= middle)
+    return sum(b.legs for b in data.timeline) - recent, recent
+
+
 def explain_pair(pair: PairAggregate, failed_legs: int, catalog: Catalog, *,
-                 show_pii: bool) -> Finding:
+                 show_pii: bool, volumes: tuple[int, int] = (0, 0)) -> Finding:
     """One finding: the aggregate plus what the catalog says about its pair."""
     explanation = catalog.explain(pair.end_reason, pair.end_sub_code)
     meaning = explanation.meaning
@@ -83,7 +100,8 @@ def explain_pair(pair: PairAggregate, failed_legs: int, catalog: Catalog, *,
         last_seen=pair.last_seen,
         recent_legs=pair.recent_legs,
         earlier_legs=earlier,
-        trend=trend(pair.recent_legs, earlier),
+        trend=trend(pair.recent_legs, earlier, recent_volume=volumes[1],
+                    earlier_volume=volumes[0]),
         example_correlation_ids=pair.example_correlation_ids,
         example_identifiers=identifiers,
     )
@@ -95,8 +113,10 @@ def build_report(data: TriageInput, catalog: Catalog | None = None, *, show_pii:
     catalog = catalog or load_catalog()
     failed_pairs = [p for p in data.pairs if is_failure_end(p.end_reason)]
     failed_legs = sum(p.legs for p in failed_pairs)
+    volumes = half_volumes(data)
     findings = sorted(
-        (explain_pair(p, failed_legs, catalog, show_pii=show_pii) for p in failed_pairs),
+        (explain_pair(p, failed_legs, catalog, show_pii=show_pii, volumes=volumes)
+         for p in failed_pairs),
         key=lambda f: (-f.legs, -f.calls, f.end_reason, f.end_sub_code),
     )
     warnings = list(data.warnings)
