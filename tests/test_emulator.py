@@ -463,6 +463,14 @@ def test_429_with_retry_after_is_retried(emu, az_bin):
     assert [q.status for q in emu.requests] == [429, 200]
 
 
+def test_any_error_with_retry_after_is_retried(emu, az_bin):
+    """azure-core retries every status >= 400 that carries Retry-After (even on POST)."""
+    emu.inject("bad_gateway", retry_after=0.2)
+    r = client_for(emu).query_workspace(WS, "ACSCallSummary | count", timespan=None)
+    assert r.status == LogsQueryStatus.SUCCESS
+    assert [q.status for q in emu.requests] == [502, 200]
+
+
 def test_429_without_retry_after_is_not_retried(emu, az_bin):
     emu.inject("throttled", times=2)
     with pytest.raises(HttpResponseError) as err:

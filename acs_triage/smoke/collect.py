@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from acs_triage.records import Leg, Rejection, TriageInput
@@ -32,19 +32,13 @@ class Collected:
     baseline: TriageInput | None
 
 
-def collect_workspace(runner: LogsRunner, *, since: timedelta, settle: timedelta,
-                      baseline: timedelta | None, end: datetime | None = None,
-                      now: datetime | None = None) -> Collected:
-    """Query the current window, then the baseline window, through ``runner``."""
+def collect_workspace(runner: LogsRunner, plan: WindowPlan) -> Collected:
+    """Query the current window, then the baseline window (if any), through ``runner``."""
     from acs_triage.sources.workspace import fetch_triage_input
 
-    if end is not None:
-        plan = plan_windows(end, since, timedelta(0), baseline, anchor="--end")
-    else:
-        plan = plan_windows(now or datetime.now(timezone.utc), since, settle, baseline,
-                            anchor="now")
     start, stop = plan.current.start, plan.current.end
-    assert start is not None and stop is not None
+    if start is None or stop is None:
+        raise ValueError("a workspace plan needs both window ends")
     current = fetch_triage_input(runner, start, stop)
     base = None
     if plan.baseline is not None:

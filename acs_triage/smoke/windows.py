@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from acs_triage.errors import UsageError
 from acs_triage.queries.literals import ParameterValueError, parse_duration
 from acs_triage.records import Window
 
-__all__ = ["WORKSPACE_SETTLE", "WindowPlan", "parse_span", "plan_windows"]
+__all__ = ["WORKSPACE_SETTLE", "WindowPlan", "parse_span", "plan_windows", "workspace_plan"]
 
 #: Default settle margin for workspaces and resources (files and the sample: 0).
 WORKSPACE_SETTLE = timedelta(minutes=5)
@@ -56,3 +56,12 @@ def plan_windows(anchor_time: datetime | None, since: timedelta, settle: timedel
     start = end - since
     base = None if baseline is None else Window(start - baseline, start)
     return WindowPlan(Window(start, end), base, settle, anchor)
+
+
+def workspace_plan(since: timedelta, settle: timedelta, baseline: timedelta | None, *,
+                   end: datetime | None = None, now: datetime | None = None) -> WindowPlan:
+    """Windows for a live source: ending ``settle`` before now, or exactly at ``end``."""
+    if end is not None:
+        return plan_windows(end, since, timedelta(0), baseline, anchor="--end")
+    return plan_windows(now or datetime.now(timezone.utc), since, settle, baseline,
+                        anchor="now")

@@ -737,6 +737,7 @@ def _jsonl_records(text: TextIOWrapper, source: str, name: str) -> Iterator[Leg 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER_TAIL = frozenset("0123456789.eE+-")
+_NUMBER_CHARS = re.compile(r"[0-9.eE+-]*")
 
 
 class _JsonScanner:
@@ -828,8 +829,12 @@ class _JsonScanner:
                 raise self._error("nested too deeply") from None
             except ValueError as error:  # e.g. an integer too long to convert
                 raise self._error(_one_line(str(error))[:120]) from None
-            if end == len(self._buf) and not self._eof and self._buf[end - 1] in _NUMBER_TAIL:
-                self._grow()  # a number cut at the end of the buffer
+            if (
+                not self._eof
+                and self._buf[end - 1] in _NUMBER_TAIL
+                and _NUMBER_CHARS.fullmatch(self._buf, end) is not None
+            ):
+                self._grow()  # a number that may go on past the end of the buffer ("1" of "12")
                 continue
             self._pos = end
             return value

@@ -1,0 +1,244 @@
+"""``acs-triage smoke``: a CI gate that fails fast when PSTN calls start failing.
+
+Registered on the app by :func:`acs_triage.cli.app._register_smoke`. The gate logic
+lives in :mod:`acs_triage.smoke`; this module parses options, picks the source,
+and writes the outputs (stdout/``--output``, ``--junit``, ``--summary``,
+``$GITHUB_STEP_SUMMARY``, GitHub annotations). Exit codes: 0 pass, 1 gate failed,
+2 usage, 3 auth/config, 4 query, 5 input, 6 inconclusive (``docs/smoke.md``).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from acs_triage.catalog.loader import load_catalog
+from acs_triage.cli.app import (
+    AdditionalOpt,
+    AudienceOpt,
+    AuthOpt,
+    CloudOpt,
+    EndpointOpt,
+    FormatOpt,
+    FromFileOpt,
+    InputFormatOpt,
+    OutputOpt,
+    ResourceOpt,
+    RetriesOpt,
+    SampleOpt,
+    TimeoutOpt,
+    WorkspaceOpt,
+    _emit,
+    _warn,
+)
+from acs_triage.errors import AcsTriageError, InputError, UsageError
+from acs_triage.formats import OutputFormat, render
+from acs_triage.formats.smoke_view import smoke_view
+from acs_triage.queries.literals import ParameterValueError, parse_datetime
+from acs_triage.smoke.checks import error_result, known_categories, run_gate
+from acs_triage.smoke.collect import collect_files, collect_workspace
+from acs_triage.smoke.config import (
+    DEFAULT_BLOCK_PAIRS,
+    DEFAULT_IGNORE_CATEGORIES,
+    GateConfig,
+    parse_block_pair,
+)
+from acs_triage.smoke.github import annotations, append_step_summary, running_in_github_actions
+from acs_triage.smoke.junit import write_junit
+from acs_triage.smoke.result import SmokeResult
+from acs_triage.smoke.windows import WORKSPACE_SETTLE, WindowPlan, parse_span, workspace_plan
+from acs_triage.sources.connection import AuthMethod, Cloud
+from acs_triage.sources.exports import InputFormat
+
+__all__ = ["smoke"]
+
+
+def _end(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return parse_datetime(text)
+    except ParameterValueError as exc:
+        raise UsageError(f"--end: {exc}") from None
+
+
+def _write_summary(path: Path, markdown: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def smoke(
+    workspace_id: WorkspaceOpt = None,
+    resource_id: ResourceOpt = None,
+    additional_workspace: AdditionalOpt = None,
+    from_file: FromFileOpt = None,
+    input_format: InputFormatOpt = InputFormat.AUTO,
+    sample: SampleOpt = False,
+    since: Annotated[str, typer.Option(
+        "--since", help="Length of the window checked, e.g. 30m, 2h.")] = "30m",
+    settle: Annotated[Optional[str], typer.Option(  # noqa: UP045 - typer needs Optional
+        "--settle", help="Ingestion margin: the window ends this long before now. "
+                         "Default 5m for workspaces/resources, 0 for files and the sample "
+                         "(whose window ends at their newest row).")] = None,
+    end: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--end", help="End the window exactly here (ISO-8601) instead of now minus "
+                      "--settle (or the newest row); --settle is then not applied.")] = None,
+    baseline: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--baseline", help="Compare with this long a window right before the current "
+                           "one, e.g. 7d (regression check; off by default).")] = None,
+    max_failure_rate: Annotated[float, typer.Option(
+        "--max-failure-rate", min=0.0, max=100.0,
+        help="Fail above this percentage of failed legs (ignored categories excluded).")
+    ] = 10.0,
+    ignore_category: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--ignore-category", help="Leave this category out of the failure rate "
+                                  "(repeatable; 'canceled' is ignored by default).")] = None,
+    no_default_ignores: Annotated[bool, typer.Option(
+        "--no-default-ignores", help="Do not ignore 'canceled': count every failed leg.")
+    ] = False,
+    block: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--block", help="END_REASON/SUB_CODE that fails the gate on one leg (repeatable; "
+                        "403/* for any sub-code). Added to the defaults 403/511532, "
+                        "403/510403, 404/511404.")] = None,
+    block_category: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--block-category", help="Category that fails the gate on one leg (repeatable), "
+                                 "e.g. caller-configuration.")] = None,
+    no_default_blocks: Annotated[bool, typer.Option(
+        "--no-default-blocks", help="Clear the default blocking pairs.")] = False,
+    min_legs: Annotated[int, typer.Option(
+        "--min-legs", min=1, help="Fewer considered legs makes the rate checks inconclusive.")
+    ] = 20,
+    alpha: Annotated[float, typer.Option(
+        "--alpha", min=0.0, max=1.0, min_open=True, max_open=True,
+        help="Significance level of the regression z-test.")] = 0.01,
+    min_increase: Annotated[float, typer.Option(
+        "--min-increase", min=0.0, max=100.0,
+        help="Smallest failure-rate increase, in percentage points, that fails the "
+             "regression check.")] = 2.0,
+    cloud: CloudOpt = Cloud.PUBLIC,
+    endpoint: EndpointOpt = None,
+    audience: AudienceOpt = None,
+    auth: AuthOpt = AuthMethod.DEFAULT,
+    timeout: TimeoutOpt = 120.0,
+    retries: RetriesOpt = 3,
+    junit: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--junit", dir_okay=False, help="Write a JUnit XML file, one testcase per check.")
+    ] = None,
+    summary: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--summary", dir_okay=False,
+        help="Write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set).")
+    ] = None,
+    github_annotations: Annotated[bool, typer.Option(
+        "--annotations/--no-annotations",
+        help="In GitHub Actions (GITHUB_ACTIONS=true), print ::error/::warning/::notice "
+             "workflow commands to stdout, when stdout holds the table format or "
+             "--output is used.")] = True,
+    fmt: FormatOpt = OutputFormat.TABLE,
+    output: OutputOpt = None,
+) -> int:
+    """CI gate: fail fast when PSTN calls start failing after a deployment."""
+    ignores = set() if no_default_ignores else set(DEFAULT_IGNORE_CATEGORIES)
+    ignores |= {c.strip() for c in ignore_category or [] if c.strip()}
+    pairs = [] if no_default_blocks else list(DEFAULT_BLOCK_PAIRS)
+    for text in block or []:
+        pair = parse_block_pair(text)
+        if pair not in pairs:
+            pairs.append(pair)
+    config = GateConfig(
+        max_failure_rate=max_failure_rate, ignore_categories=frozenset(ignores),
+        block_pairs=tuple(pairs),
+        block_categories=frozenset(c.strip() for c in block_category or [] if c.strip()),
+        min_legs=min_legs, alpha=alpha, min_increase=min_increase,
+        baseline=parse_span(baseline, "--baseline") if baseline else None,
+    )
+    catalog = load_catalog()
+    config.validate_categories(known_categories(catalog))
+    since_span = parse_span(since, "--since")
+    end_at = _end(end)
+
+    live = bool(workspace_id or resource_id)
+    chosen = sum([bool(sample), bool(from_file), live])
+    if chosen == 0:
+        raise UsageError("say what to check: --workspace-id, --resource-id, --from-file "
+                         "or --sample")
+    if chosen > 1:
+        raise UsageError("use one source: --workspace-id/--resource-id, --from-file "
+                         "or --sample")
+    if workspace_id and resource_id:
+        raise UsageError("give either --workspace-id or --resource-id, not both")
+    settle_span = (parse_span(settle, "--settle", allow_zero=True) if settle is not None
+                   else (WORKSPACE_SETTLE if live else timedelta(0)))
+    if end_at is not None and settle is not None:
+        _warn("--settle is not applied when --end is given")
+
+    plan: WindowPlan | None = None
+    if live:
+        kind, description = "workspace", (f"workspace {workspace_id}" if workspace_id
+                                          else f"resource {resource_id}")
+    elif sample:
+        kind, description = "sample", "bundled sample data"
+    else:
+        kind, description = "file", ", ".join(from_file or [])
+    try:
+        if live:
+            from acs_triage.cli.progress import spinner
+            from acs_triage.sources.connection import Connection, make_credential
+            from acs_triage.sources.workspace import LogsRunner, RunnerOptions, Target
+
+            plan = workspace_plan(since_span, settle_span, config.baseline, end=end_at)
+            target = Target(workspace_id=workspace_id, resource_id=resource_id,
+                            additional_workspaces=tuple(additional_workspace or ()))
+            description = target.describe()
+            connection = Connection.for_cloud(cloud, endpoint, audience)
+            options = RunnerOptions(retries=retries, total_timeout=timeout,
+                                    server_timeout=int(min(max(timeout - 10, 5), 600)))
+            with LogsRunner(target, connection, make_credential(auth, connection),
+                            options) as runner, spinner(f"querying {description}"):
+                collected = collect_workspace(runner, plan)
+        else:
+            from acs_triage.sources.sample import sample_path
+
+            paths = [str(sample_path())] if sample else list(from_file or [])
+            collected = collect_files(
+                paths, InputFormat.AUTO if sample else input_format, since=since_span,
+                settle=settle_span, baseline=config.baseline, end=end_at, source_kind=kind,
+                description=description)
+        result = run_gate(collected, config, catalog)
+    except UsageError:
+        raise
+    except AcsTriageError as exc:
+        typer.echo(f"acs-triage: error: {exc}", err=True)
+        result = error_result(exc, config, source_kind=kind, source_description=description,
+                              plan=plan)
+    return _report(result, fmt=fmt, output=output, junit=junit, summary=summary,
+                   github_annotations=github_annotations)
+
+
+def _report(result: SmokeResult, *, fmt: OutputFormat, output: Path | None,
+            junit: Path | None, summary: Path | None, github_annotations: bool) -> int:
+    """Write every requested output and return the gate's exit code."""
+    view = smoke_view(result)
+    _emit(view, fmt, output)
+    markdown = render(view, OutputFormat.MARKDOWN)
+    if junit is not None:
+        write_junit(result, junit)
+        typer.echo(f"wrote {junit}", err=True)
+    if summary is not None:
+        _write_summary(summary, markdown)
+        typer.echo(f"wrote {summary}", err=True)
+    append_step_summary(markdown)
+    if (github_annotations and running_in_github_actions()
+            and (fmt is OutputFormat.TABLE or output is not None)):
+        for line in annotations(result):
+            sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    for warning in result.warnings:
+        _warn(warning)
+    return int(result.exit_code)

@@ -1,0 +1,149 @@
+"""The catalog as users meet it: explain every documented pair, typos, fallbacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from acs_triage.catalog.loader import Catalog, load_catalog, load_document
+from acs_triage.catalog.model import MatchLevel
+from acs_triage.codes import is_failure_end
+from acs_triage.errors import CatalogError
+from acs_triage.resources import data_root
+
+SEED_PAIRS = [("0", "560000"), ("0", "540000"), ("403", "510403"), ("403", "560403"),
+              ("403", "511532"), ("404", "560404"), ("404", "511404"), ("408", "560408"),
+              ("408", "500001"), ("410", "531004"), ("480", "560480"), ("484", "560484"),
+              ("486", "560486"), ("487", "540487"), ("487", "560487"), ("500", "560500"),
+              ("503", "560503"), ("603", "560603")]
+NEWEST_EXTRA = [("0", "0"), ("486", "540486")]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.mark.parametrize(("reason", "sub"), SEED_PAIRS + NEWEST_EXTRA)
+def test_every_documented_pair_is_found(catalog: Catalog, reason: str, sub: str) -> None:
+    explanation = catalog.explain(reason, sub)
+    assert explanation.level is MatchLevel.PAIR
+    assert explanation.documented
+    meaning = explanation.meaning
+    assert meaning is not None and meaning.title and meaning.causes and meaning.actions
+    assert meaning.source.url.startswith("https://learn.microsoft.com/")
+    assert (meaning.outcome == "normal") == (reason == "0")
+
+
+def test_exactly_the_twenty_pstn_pairs(catalog: Catalog) -> None:
+    got = {(p.end_reason, p.end_sub_code) for p in catalog.pairs if p.scope == "pstn"}
+    assert got == set(SEED_PAIRS + NEWEST_EXTRA)
+
+
+@pytest.mark.parametrize(("sub", "generated_by"), [
+    ("560403", "sbc-outbound"), ("540487", "sbc-inbound"), ("510403", "microsoft"),
+    ("0", "microsoft"), ("", "unknown"), ("560", "microsoft"), ("5604031", "microsoft")])
+def test_origin_rule(catalog: Catalog, sub: str, generated_by: str) -> None:
+    assert catalog.origin(sub)[0] == generated_by
+
+
+def test_origin_note_names_the_sip_code_the_sbc_sent(catalog: Catalog) -> None:
+    assert "SIP 403" in catalog.origin("560403")[1]
+
+
+def test_seed_typo_busy_560484_is_an_erratum(catalog: Catalog) -> None:
+    explanation = catalog.explain("486", "560484")
+    assert explanation.level is MatchLevel.ERRATUM
+    assert explanation.erratum is not None
+    assert explanation.erratum.corrected == ("486", "560486")
+    assert explanation.meaning == catalog.explain("486", "560486").meaning
+
+
+def test_newest_page_typo_497_is_an_erratum(catalog: Catalog) -> None:
+    explanation = catalog.explain("497", "560487")
+    assert explanation.level is MatchLevel.ERRATUM
+    assert explanation.meaning == catalog.explain("487", "560487").meaning
+
+
+def test_real_484_pair_is_not_mistaken_for_the_typo(catalog: Catalog) -> None:
+    assert catalog.explain("484", "560484").meaning.title.lower().startswith("incomplete")  # type: ignore[union-attr]
+
+
+def test_sub_code_zero_belongs_to_its_code_not_to_every_code(catalog: Catalog) -> None:
+    assert catalog.explain("0", "0").level is MatchLevel.PAIR
+    explanation = catalog.explain("603", "0")
+    assert explanation.level is MatchLevel.CODE  # not the 0/0 normal-clearing pair
+    assert explanation.meaning is not None and explanation.meaning.outcome == "failure"
+
+
+def test_acs_meaning_wins_over_rfc3261(catalog: Catalog) -> None:
+    explanation = catalog.explain("480", "10076")
+    assert explanation.level is MatchLevel.CODE and explanation.code_origin == "acs"
+    rfc = [c for c in catalog.codes if c.end_reason == "480" and c.origin == "rfc3261"]
+    assert rfc, "the RFC meaning exists too; the ACS one must win"
+
+
+def test_rfc_code_then_sip_class_then_unknown(catalog: Catalog) -> None:
+    assert catalog.explain("502", "560502").level is MatchLevel.CODE
+    assert catalog.explain("502", "560502").code_origin == "rfc3261"
+    assert catalog.explain("599", "1").level is MatchLevel.SIP_CLASS
+    assert catalog.explain("", "").level is MatchLevel.UNKNOWN
+    assert catalog.explain("abc", "x").level is MatchLevel.UNKNOWN
+
+
+@pytest.mark.parametrize("reason", [403, "403", " 403 ", "403.0", 403.0])
+@pytest.mark.parametrize("sub", [560403, "560403", "560403 ", " 560403"])
+def test_values_as_logs_hold_them(catalog: Catalog, reason: object, sub: object) -> None:
+    assert catalog.explain(reason, sub).level is MatchLevel.PAIR
+
+
+@pytest.mark.parametrize("blank", [None, "", "null", "NULL", " ", "None"])
+def test_blanks_and_null_strings(catalog: Catalog, blank: object) -> None:
+    assert catalog.explain(blank, blank).level is MatchLevel.UNKNOWN
+
+
+@given(st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.booleans(), st.binary()),
+       st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.booleans()))
+def test_lookup_never_raises(reason: object, sub: object) -> None:
+    load_catalog().explain(reason, sub)
+
+
+def test_catalog_outcomes_agree_with_the_kql_failure_rule(catalog: Catalog) -> None:
+    for pair in catalog.pairs:
+        assert (pair.meaning.outcome == "failure") == is_failure_end(pair.end_reason)
+    for code in catalog.codes:
+        assert (code.meaning.outcome == "failure") == is_failure_end(code.end_reason)
+
+
+def test_pairs_with_sub_code_lists_every_pair(catalog: Catalog) -> None:
+    assert {(p.end_reason, p.end_sub_code) for p in catalog.pairs_with_sub_code("560484")} == {
+        ("484", "560484"), ("486", "560486")}
+
+
+def _packaged_document() -> dict[str, object]:
+    text = data_root("mappings").joinpath("catalog.yaml").read_text(encoding="utf-8")
+    return load_document(text)
+
+
+def test_loader_rejects_duplicate_pairs() -> None:
+    document = _packaged_document()
+    document["pairs"] = [*document["pairs"], document["pairs"][3]]  # type: ignore[list-item, index]
+    with pytest.raises(CatalogError, match="duplicate"):
+        Catalog.from_document(document)
+
+
+def test_loader_rejects_undefined_source() -> None:
+    document = json.loads(json.dumps(_packaged_document()))
+    document["pairs"][0]["source"] = "nowhere"
+    with pytest.raises(CatalogError, match="nowhere"):
+        Catalog.from_document(document)
+
+
+def test_loader_rejects_schema_violations() -> None:
+    document = json.loads(json.dumps(_packaged_document()))
+    del document["pairs"][0]["title"]
+    with pytest.raises(CatalogError, match="title"):
+        Catalog.from_document(document)
