@@ -60,9 +60,9 @@ def catalog_markdown(catalog: Catalog | None = None) -> str:
     for p in catalog.pairs:
         m = p.meaning
         out += [f"### {p.end_reason} / {p.end_sub_code}: {m.title}", ""]
-        out += [f"- **Causes:** " + " ".join(f"({i}) {_md(c)}" for i, c in
+        out += ["- **Causes:** " + " ".join(f"({i}) {_md(c)}" for i, c in
                                              enumerate(m.causes, 1)),
-                f"- **What to do:** " + " ".join(f"({i}) {_md(a)}" for i, a in
+                "- **What to do:** " + " ".join(f"({i}) {_md(a)}" for i, a in
                                                  enumerate(m.actions, 1)),
                 f"- **Retry:** {m.retry}: {_md(m.retry_advice)}"]
         if m.note:

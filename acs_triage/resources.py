@@ -6,8 +6,8 @@ or an editable install they are the top-level folders of the repository.
 
 from __future__ import annotations
 
-from functools import cache
 import sys
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -20,7 +20,7 @@ else:  # pragma: no cover - Python 3.10
 @cache
 def data_root(name: str) -> Traversable:
     """Return the folder ``name`` ("kql" or "mappings"), packaged or from the repo."""
-    packaged = files("acs_triage").joinpath("_data", name)
+    packaged = files("acs_triage") / "_data" / name
     if packaged.is_dir():
         return packaged
     repo = Path(__file__).resolve().parent.parent / name
@@ -31,4 +31,7 @@ def data_root(name: str) -> Traversable:
 
 def read_text(folder: str, *parts: str) -> str:
     """Read a UTF-8 text file under one of the data folders."""
-    return data_root(folder).joinpath(*parts).read_text(encoding="utf-8")
+    entry = data_root(folder)
+    for part in parts:
+        entry = entry.joinpath(part)
+    return entry.read_text(encoding="utf-8")

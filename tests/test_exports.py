@@ -510,9 +510,7 @@ def test_jsonl() -> None:
 
 def test_jsonl_first_object_is_the_header() -> None:
     with pytest.raises(ExportError, match="ParticipantEndSubCode"):
-        read(
-            b'{"TimeGenerated":"x","CorrelationId":"a","EndpointType":"","ParticipantEndReason":1}\n'
-        )
+        read(b'{"TimeGenerated":"x","CorrelationId":"a","EndpointType":"","ParticipantEndReason":1}\n')
     # Diagnostic-settings archives nest the columns under "properties": not this format.
     archived = {"time": "2026-11-28T01:00:00Z", "correlationId": "a", "properties": {}}
     with pytest.raises(ExportError, match="missing required column"):
@@ -877,9 +875,7 @@ def test_truncated_and_mutated_samples_never_raise_anything_but_export_error(
         elif action == "delete":
             del mutated[at]
         else:
-            mutated[at:at] = data.draw(
-                st.sampled_from([b",", b'"', b"\n", b"\r", b"{", b"]", b"\\"])
-            )
+            mutated[at:at] = data.draw(st.sampled_from([b",", b'"', b"\n", b"\r", b"{", b"]", b"\\"]))
     _read_any(bytes(mutated), fmt)
 
 
@@ -978,9 +974,7 @@ def leg_lists(draw: st.DrawFn) -> list[Leg]:
         legs.append(
             Leg(
                 time_generated=draw(LEG_TIMES),
-                correlation_id=draw(
-                    SAFE_TEXT.filter(lambda s: s.lower() not in ("", "null", "none"))
-                ),
+                correlation_id=draw(SAFE_TEXT.filter(lambda s: s.lower() not in ("", "null", "none"))),
                 endpoint_type=draw(st.sampled_from(["PSTN", "VoIP", "Server", ""])),
                 end_reason=draw(CODES),
                 end_sub_code=draw(CODES),
@@ -1036,15 +1030,11 @@ def test_valid_legs_round_trip_in_every_format(
     if style.startswith("csv"):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(
-            [f"{c} [UTC]" if c in ("TimeGenerated", "CallStartTime") else c for c in columns]
-        )
+        writer.writerow([f"{c} [UTC]" if c in ("TimeGenerated", "CallStartTime") else c for c in columns])
         writer.writerows([["" if r[c] is None else r[c] for c in columns] for r in rows])
         data, lines = out.getvalue(), iter(range(2, 10**6))
     elif style == "az-json":
-        data = json.dumps(
-            [{c: "" if r[c] is None else str(r[c]) for c in columns} for r in rows], indent=2
-        )
+        data = json.dumps([{c: "" if r[c] is None else str(r[c]) for c in columns} for r in rows], indent=2)
         lines = iter(range(1, 10**6))
     elif style == "api-json":
         table = {
@@ -1052,7 +1042,15 @@ def test_valid_legs_round_trip_in_every_format(
             "columns": [{"name": c, "type": "string"} for c in columns],
             "rows": [[r[c] for c in columns] for r in rows],
         }
-        data, lines = json.dumps({"tables": [table]}), iter(range(1, 10**6))
+        layout = rnd.choice(["streamed", "rows first", "other table first", "unnamed"])
+        tables = [table]
+        if layout == "rows first":  # rows arrive before the name: spooled, then replayed
+            tables = [dict(reversed(table.items()))]
+        elif layout == "other table first":
+            tables = [{"name": "Other", "columns": [], "rows": [[1], [2]]}, table]
+        elif layout == "unnamed":  # no PrimaryResult: the first table is used
+            tables = [{"columns": table["columns"], "rows": table["rows"]}, {"name": "x"}]
+        data, lines = json.dumps({"tables": tables}), iter(range(1, 10**6))
     else:
         data = "".join(json.dumps({c: r[c] for c in columns}) + "\n" for r in rows)
         lines = iter(range(1, 10**6))

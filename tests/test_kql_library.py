@@ -125,7 +125,7 @@ def test_unknown_parameter_lists_the_valid_ones() -> None:
 
 
 def test_wrong_type_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="max_rows.*whole number"):
+    with pytest.raises(UsageError, match=r"max_rows.*whole number"):
         render(QUERIES["pstn-failed-legs"], {"max_rows": "ten"})
     with pytest.raises(UsageError, match="expects a long"):
         render(QUERIES["pstn-failed-legs"], {"max_rows": 2.5})

@@ -19,7 +19,7 @@ import typer
 try:  # typer >= 0.26 vendors click
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover - older typer with click installed
-    from click.exceptions import ClickException  # type: ignore[no-redef]
+    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found]
 
 from acs_triage import __version__
 from acs_triage.catalog.loader import load_catalog
@@ -34,7 +34,8 @@ from acs_triage.formats.views import (
 )
 from acs_triage.queries.annotate import annotate_query
 from acs_triage.queries.literals import ParameterValueError, parse_datetime, parse_duration
-from acs_triage.queries.render import coerce_parameters, render as render_query
+from acs_triage.queries.render import coerce_parameters
+from acs_triage.queries.render import render as render_query
 from acs_triage.queries.store import get_query, load_queries
 from acs_triage.records import TriageInput, Window
 from acs_triage.sources.connection import AuthMethod, Cloud

@@ -47,7 +47,11 @@ from acs_triage.smoke.config import (
     GateConfig,
     parse_block_pair,
 )
-from acs_triage.smoke.github import annotations, append_step_summary, running_in_github_actions
+from acs_triage.smoke.github import (
+    annotation_lines,
+    append_step_summary,
+    running_in_github_actions,
+)
 from acs_triage.smoke.junit import write_junit
 from acs_triage.smoke.result import SmokeResult
 from acs_triage.smoke.windows import WORKSPACE_SETTLE, WindowPlan, parse_span, workspace_plan
@@ -116,7 +120,7 @@ def smoke(
         "--min-legs", min=1, help="Fewer considered legs makes the rate checks inconclusive.")
     ] = 20,
     alpha: Annotated[float, typer.Option(
-        "--alpha", min=0.0, max=1.0, min_open=True, max_open=True,
+        "--alpha", min=0.0, max=1.0,
         help="Significance level of the regression z-test.")] = 0.01,
     min_increase: Annotated[float, typer.Option(
         "--min-increase", min=0.0, max=100.0,
@@ -236,7 +240,7 @@ def _report(result: SmokeResult, *, fmt: OutputFormat, output: Path | None,
     append_step_summary(markdown)
     if (github_annotations and running_in_github_actions()
             and (fmt is OutputFormat.TABLE or output is not None)):
-        for line in annotations(result):
+        for line in annotation_lines(result):
             sys.stdout.write(line + "\n")
         sys.stdout.flush()
     for warning in result.warnings:

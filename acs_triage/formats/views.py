@@ -7,6 +7,7 @@ Each ``*_view`` function turns one result type into a :class:`View`; the format
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from acs_triage.catalog.loader import Catalog, origin_label
@@ -125,9 +126,9 @@ def codes_view(catalog: Catalog, entries: Sequence[PairEntry]) -> View:
              p.meaning.category, ", ".join(p.meaning.who_acts), p.meaning.retry,
              p.meaning.result_category or "", origin_label(catalog.origin(p.end_sub_code)[0])]
             for p in entries]
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for p in entries:
-        item = {"end_reason": p.end_reason, "end_sub_code": p.end_sub_code, "scope": p.scope,
+        item: dict[str, Any] = {"end_reason": p.end_reason, "end_sub_code": p.end_sub_code, "scope": p.scope,
                 "generated_by": catalog.origin(p.end_sub_code)[0]}
         item.update(_meaning_dict(p.meaning) or {})
         item["errata"] = [{"as_published": {"end_reason": e.as_published[0],
@@ -171,7 +172,7 @@ def query_text_view(query: QueryDef, text: str, values: dict[str, object],
                     annotated: bool) -> View:
     document = {"schema": QUERY_SCHEMA, "name": query.name, "version": query.version,
                 "annotated": annotated,
-                "parameters": {k: (iso(v) if hasattr(v, "tzinfo") else str(v))
+                "parameters": {k: (iso(v) if isinstance(v, datetime) else str(v))
                                for k, v in values.items()},
                 "kql": text}
     return View(document=document,

@@ -8,7 +8,7 @@ else from the user reaches the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from acs_triage.errors import UsageError
@@ -55,6 +55,11 @@ def coerce_parameters(query: QueryDef, raw: Mapping[str, object]) -> dict[str, o
     return values
 
 
+def _constant(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement function: unlike a replacement string, backslashes stay literal."""
+    return lambda _match: text
+
+
 def render(query: QueryDef, values: Mapping[str, object] | None = None, *,
            with_header: bool = True) -> str:
     """The query body with ``values`` substituted as typed literals."""
@@ -68,7 +73,7 @@ def render(query: QueryDef, values: Mapping[str, object] | None = None, *,
             raise UsageError(f"parameter {name!r}: {exc}") from None
         pattern = re.compile(rf"^let {re.escape(param.variable)} = .+;[ \t]*$", re.MULTILINE)
         line = f"let {param.variable} = {literal};"
-        body = pattern.sub(lambda _match, line=line: line, body, count=1)
+        body = pattern.sub(_constant(line), body, count=1)
     if not with_header:
         return body
     header = f"// {query.title}\n// acs-triage query {query.name} v{query.version} (id {query.id})\n"

@@ -18,7 +18,7 @@ from acs_triage.errors import InputError
 from acs_triage.smoke.result import CheckStatus, GateStatus, SmokeResult
 
 __all__ = [
-    "annotations",
+    "annotation_lines",
     "append_step_summary",
     "escape_data",
     "escape_property",
@@ -46,7 +46,7 @@ def workflow_command(command: str, message: str, **properties: str) -> str:
     return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def annotations(result: SmokeResult) -> list[str]:
+def annotation_lines(result: SmokeResult) -> list[str]:
     """One annotation per failed/errored (error) or inconclusive (warning) check, then a
     one-line verdict (a notice when the gate passed)."""
     lines = [workflow_command(_LEVEL[c.status], c.message,

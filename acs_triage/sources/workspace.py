@@ -83,7 +83,7 @@ class RunnerOptions:
 def _retry_policy(options: RunnerOptions) -> Any:
     from azure.core.pipeline.policies import RetryPolicy
 
-    class QueryRetryPolicy(RetryPolicy):  # type: ignore[misc]
+    class QueryRetryPolicy(RetryPolicy):  # type: ignore[type-arg]
         """Log Analytics queries are reads: retry their POSTs on 408/429/5xx.
 
         A Retry-After longer than ``max_retry_after`` is not slept through: the
@@ -163,6 +163,7 @@ class LogsRunner:
                     additional_workspaces=list(self.target.additional_workspaces) or None,
                     **kwargs)
             else:
+                assert self.target.resource_id is not None
                 result = self._client.query_resource(self.target.resource_id, text, **kwargs)
         except json.JSONDecodeError as exc:
             if statuses and statuses[-1] == 204:
@@ -193,7 +194,7 @@ class LogsRunner:
         if missing:
             raise ServiceError(f"query {query.name}: the response lacks column(s) "
                                f"{', '.join(missing)}")
-        rows = [dict(zip(columns, list(row))) for row in table.rows]
+        rows = [dict(zip(columns, list(row), strict=False)) for row in table.rows]
         return QueryResult(rows=rows, partial=partial, partial_message=message)
 
 
@@ -275,13 +276,14 @@ def _int(value: object) -> int:
 
 def _strings(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
+        text = value
         try:
-            value = json.loads(value)
+            value = json.loads(text)
         except ValueError:
-            return (value,) if value else ()
+            return (text,) if text else ()
     if isinstance(value, Sequence):
         return tuple(str(v) for v in value if v not in (None, ""))[:3]
-    return ()
+    return ()  # pragma: no cover
 
 
 def pair_rows_to_aggregates(rows: Sequence[Mapping[str, Any]]) -> list[PairAggregate]:
