@@ -1,7 +1,7 @@
 """Masking of identifiers that can be phone numbers.
 
 A PSTN leg's ``Identifier`` looks like ``4:+14255550123`` and billing records carry
-raw numbers. By default every run of 7 or more digits (optionally after ``+``) keeps
+raw numbers. By default every standalone run of 7 to 15 digits (optionally after ``+``) keeps
 its first three and last two digits and hides the rest: ``4:+142*******23``.
 Use ``--show-pii`` to see them unmasked.
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-_PHONE = re.compile(r"\+?\d{7,}")
+# 7 to 15 digits (E.164 allows 15), optionally after "+", not part of a longer
+# alphanumeric token such as a GUID segment.
+_PHONE = re.compile(r"(?<![0-9A-Za-z-])\+?\d{7,15}(?![0-9A-Za-z-])")
 
 
 def _mask(match: re.Match[str]) -> str:

@@ -13,6 +13,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import requests
@@ -121,8 +122,10 @@ def client_for(e: LogAnalyticsEmulator, **kw) -> LogsQueryClient:
 
 
 def rows_as_pairs(table) -> dict:
-    return {(r["ParticipantEndReason"], r["ParticipantEndSubCode"]): {"legs": r["Legs"], "calls": r["Calls"]}
-            for r in table.rows}
+    return {
+        (r["ParticipantEndReason"], r["ParticipantEndSubCode"]): {"legs": r["Legs"], "calls": r["Calls"]}
+        for r in table.rows
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -149,7 +152,14 @@ def test_summarize_matches_ground_truth(emu, calls, az_bin):
     assert rec.prefer == ""  # the SDK sends an empty Prefer header
     assert TOKEN not in repr(emu.requests)
     # AzureCliCredential asked the fake az for the emulator's own audience
-    assert read_az_calls(az_bin)[0] == ["account", "get-access-token", "--output", "json", "--resource", emu.url]
+    assert read_az_calls(az_bin)[0] == [
+        "account",
+        "get-access-token",
+        "--output",
+        "json",
+        "--resource",
+        emu.url,
+    ]
 
 
 @pytest.mark.parametrize(
@@ -157,10 +167,18 @@ def test_summarize_matches_ground_truth(emu, calls, az_bin):
     [
         (None, None, None, None),
         (timedelta(days=1), NOW - timedelta(days=1), NOW, "PT86400.0S"),
-        ((NOW - timedelta(hours=10), NOW - timedelta(hours=4)), NOW - timedelta(hours=10), NOW - timedelta(hours=4),
-         "2026-01-15T02:00:00.000Z/2026-01-15T08:00:00.000Z"),
-        ((NOW - timedelta(hours=20), timedelta(hours=3)), NOW - timedelta(hours=20), NOW - timedelta(hours=17),
-         "2026-01-14T16:00:00.000Z/PT10800.0S"),
+        (
+            (NOW - timedelta(hours=10), NOW - timedelta(hours=4)),
+            NOW - timedelta(hours=10),
+            NOW - timedelta(hours=4),
+            "2026-01-15T02:00:00.000Z/2026-01-15T08:00:00.000Z",
+        ),
+        (
+            (NOW - timedelta(hours=20), timedelta(hours=3)),
+            NOW - timedelta(hours=20),
+            NOW - timedelta(hours=17),
+            "2026-01-14T16:00:00.000Z/PT10800.0S",
+        ),
     ],
     ids=["none", "duration", "start-end", "start-duration"],
 )
@@ -186,7 +204,9 @@ def test_resource_centric_query_filters_on_resource_id(emu, calls, az_bin):
     # path case differs from the stored _ResourceId case on purpose
     row = client.query_resource(RES_B, q, timespan=None).tables[0].rows[0]
     only_b = calls[calls["_ResourceId"].str.lower() == RES_B.lower()]
-    assert {"legs": row["Legs"], "calls": row["Calls"]} == expected_totals(only_b, None, None, pstn_only=False)
+    assert {"legs": row["Legs"], "calls": row["Calls"]} == expected_totals(
+        only_b, None, None, pstn_only=False
+    )
     assert emu.requests[-1].path.lower() == f"/v1{RES_B}/query".lower()
     pairs = client.query_resource(RES_A.upper(), PAIRS_QUERY, timespan=timedelta(hours=12)).tables[0]
     only_a = calls[calls["_ResourceId"] == RES_A]
@@ -195,8 +215,9 @@ def test_resource_centric_query_filters_on_resource_id(emu, calls, az_bin):
 
 def test_resource_map_and_unknown_resource(calls, az_bin):
     tables = {"ACSCallSummary": calls}
-    with LogAnalyticsEmulator(tables, workspaces={WS}, now=NOW, token=TOKEN,
-                              resources={"/subscriptions/x/rg/acs-alias": RES_A}) as e:
+    with LogAnalyticsEmulator(
+        tables, workspaces={WS}, now=NOW, token=TOKEN, resources={"/subscriptions/x/rg/acs-alias": RES_A}
+    ) as e:
         client = client_for(e)
         n = client.query_resource("/subscriptions/x/rg/acs-alias", "ACSCallSummary | count", timespan=None)
         assert n.tables[0].rows[0][0] == int((calls["_ResourceId"] == RES_A).sum())
@@ -224,7 +245,9 @@ def test_additional_workspaces_union_their_data(az_bin):
 
 def test_shared_tables_are_not_duplicated_across_workspaces(calls, az_bin):
     with LogAnalyticsEmulator({"ACSCallSummary": calls}, workspaces={WS, WS2}, now=NOW, token=TOKEN) as e:
-        r = client_for(e).query_workspace(WS, "ACSCallSummary | count", timespan=None, additional_workspaces=[WS2])
+        r = client_for(e).query_workspace(
+            WS, "ACSCallSummary | count", timespan=None, additional_workspaces=[WS2]
+        )
         assert r.tables[0].rows[0][0] == len(calls)
 
 
@@ -263,9 +286,13 @@ def test_make_set_is_dynamic_json_text_and_capped(emu, calls, az_bin):
 
 
 def test_dynamic_as_json_mode(calls, az_bin):
-    with LogAnalyticsEmulator({"ACSCallSummary": calls}, workspaces={WS}, now=NOW, token=TOKEN,
-                              dynamic_as="json") as e:
-        q = "ACSCallSummary | summarize S = make_set(EndpointType, 10), L = make_list_if(CallType, CallType == 'P2P', 2)"
+    with LogAnalyticsEmulator(
+        {"ACSCallSummary": calls}, workspaces={WS}, now=NOW, token=TOKEN, dynamic_as="json"
+    ) as e:
+        q = (
+            "ACSCallSummary | summarize S = make_set(EndpointType, 10),"
+            " L = make_list_if(CallType, CallType == 'P2P', 2)"
+        )
         row = client_for(e).query_workspace(WS, q, timespan=None).tables[0].rows[0]
         assert isinstance(row["S"], list) and sorted(row["S"]) == sorted(calls["EndpointType"].unique())
         assert row["L"] == ["P2P", "P2P"]
@@ -280,8 +307,10 @@ def test_let_scalar_take_and_sort_workarounds(emu, calls, az_bin):
     want = sorted(calls["TimeGenerated"])[:3]
     assert [g.timestamp() for g in got] == pytest.approx([w.timestamp() for w in want], abs=1e-6)
     # duckdb-kql's substring sort bug ("Description asc" sorted DESC) is patched
-    q = ("ACSCallSummary | summarize Description = count() by ParticipantEndReason "
-         "| order by Description asc | project Description")
+    q = (
+        "ACSCallSummary | summarize Description = count() by ParticipantEndReason "
+        "| order by Description asc | project Description"
+    )
     got = [r[0] for r in client.query_workspace(WS, q, timespan=None).tables[0].rows]
     assert got == sorted(got)
 
@@ -289,7 +318,8 @@ def test_let_scalar_take_and_sort_workarounds(emu, calls, az_bin):
 def test_join_with_billing_usage_gives_phone_numbers(emu, calls, az_bin):
     q = """ACSCallSummary
 | where EndpointType =~ 'pstn' and ParticipantEndReason != '0'
-| join kind=inner (ACSBillingUsage | where UsageType == 'PSTN' | project ParticipantId, CorrelationId, UserIdA, UserIdB)
+| join kind=inner (ACSBillingUsage | where UsageType == 'PSTN'
+    | project ParticipantId, CorrelationId, UserIdA, UserIdB)
     on CorrelationId, ParticipantId
 | summarize Legs = count() by UserIdB
 | top 3 by Legs desc"""
@@ -315,23 +345,32 @@ def test_unknown_table_is_400(emu, az_bin):
 
 def test_statistics_and_render_prefer_options(emu, az_bin):
     r = client_for(emu).query_workspace(
-        WS, "ACSCallSummary | summarize count() by bin(TimeGenerated, 1h) | render timechart",
-        timespan=timedelta(hours=3), include_statistics=True, include_visualization=True, server_timeout=60)
+        WS,
+        "ACSCallSummary | summarize count() by bin(TimeGenerated, 1h) | render timechart",
+        timespan=timedelta(hours=3),
+        include_statistics=True,
+        include_visualization=True,
+        server_timeout=60,
+    )
     assert r.statistics["query"]["executionTime"] >= 0
     assert r.visualization == {"visualization": "timechart"}
     assert emu.requests[-1].prefer == "wait=60,include-statistics=true,include-render=true"
 
 
 def test_batch(emu, calls, az_bin):
-    q = [LogsBatchQuery(WS, "ACSCallSummary | count", timespan=None),
-         LogsBatchQuery(WS, "ACSCallSumary | count", timespan=None)]
+    q = [
+        LogsBatchQuery(WS, "ACSCallSummary | count", timespan=None),
+        LogsBatchQuery(WS, "ACSCallSumary | count", timespan=None),
+    ]
     ok, bad = client_for(emu).query_batch(q)
     assert ok.tables[0].rows[0][0] == len(calls)
     assert bad.status == LogsQueryStatus.FAILURE and bad.code == "BadArgumentError"
 
 
 def test_result_row_limit_becomes_partial_error(calls, az_bin):
-    with LogAnalyticsEmulator({"ACSCallSummary": calls}, workspaces={WS}, now=NOW, token=TOKEN, max_rows=10) as e:
+    with LogAnalyticsEmulator(
+        {"ACSCallSummary": calls}, workspaces={WS}, now=NOW, token=TOKEN, max_rows=10
+    ) as e:
         r = client_for(e).query_workspace(WS, "ACSCallSummary | project CorrelationId", timespan=None)
         assert isinstance(r, LogsQueryPartialResult)
         assert len(r.partial_data[0].rows) == 10
@@ -355,19 +394,29 @@ def test_wrong_token_is_401(emu, tmp_path, monkeypatch):
 
 
 def test_missing_bearer_is_401(emu):
-    resp = requests.post(f"{emu.url}/v1/workspaces/{WS}/query", json={"query": "ACSCallSummary | count"},
-                         verify=emu.ca_path, timeout=10)
+    resp = requests.post(
+        f"{emu.url}/v1/workspaces/{WS}/query",
+        json={"query": "ACSCallSummary | count"},
+        verify=emu.ca_path,
+        timeout=10,
+    )
     assert resp.status_code == 401 and resp.json()["error"]["code"] == "AuthenticationFailed"
     assert emu.requests[-1].has_bearer is False
 
 
 def test_get_form_of_the_api(emu, calls):
-    resp = requests.get(f"{emu.url}/v1/workspaces/{WS}/query",
-                        params={"query": "ACSCallSummary | count", "timespan": "PT1H"},
-                        headers={"Authorization": f"Bearer {TOKEN}"}, verify=emu.ca_path, timeout=10)
+    resp = requests.get(
+        f"{emu.url}/v1/workspaces/{WS}/query",
+        params={"query": "ACSCallSummary | count", "timespan": "PT1H"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        verify=emu.ca_path,
+        timeout=10,
+    )
     assert resp.status_code == 200
-    assert resp.json()["tables"][0]["rows"][0][0] == expected_totals(
-        calls, NOW - timedelta(hours=1), NOW, pstn_only=False)["legs"]
+    assert (
+        resp.json()["tables"][0]["rows"][0][0]
+        == expected_totals(calls, NOW - timedelta(hours=1), NOW, pstn_only=False)["legs"]
+    )
 
 
 def test_fake_az_not_logged_in(emu, tmp_path, monkeypatch):
@@ -384,8 +433,9 @@ def test_fake_az_not_logged_in(emu, tmp_path, monkeypatch):
     assert emu.requests == []  # never reached the service
 
 
-@pytest.mark.parametrize("mode, exc", [("aadsts_error", ClientAuthenticationError),
-                                       ("bad_json", ClientAuthenticationError)])
+@pytest.mark.parametrize(
+    "mode, exc", [("aadsts_error", ClientAuthenticationError), ("bad_json", ClientAuthenticationError)]
+)
 def test_fake_az_failures(emu, tmp_path, monkeypatch, mode, exc):
     bin_dir = tmp_path / "bin"
     install_fake_az(bin_dir, token=TOKEN, mode=mode)
@@ -403,9 +453,19 @@ def test_fake_az_legacy_output_and_scope_form(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
     tok = AzureCliCredential().get_token("https://api.loganalytics.io/.default")
     assert tok.token == TOKEN and tok.expires_on > time.time() + 3000
-    out = json.loads(subprocess.check_output(
-        [str(bin_dir / "az"), "account", "get-access-token", "--output", "json",
-         "--scope", "https://api.loganalytics.io/.default"]))
+    out = json.loads(
+        subprocess.check_output(
+            [
+                str(bin_dir / "az"),
+                "account",
+                "get-access-token",
+                "--output",
+                "json",
+                "--scope",
+                "https://api.loganalytics.io/.default",
+            ]
+        )
+    )
     assert out["accessToken"] == TOKEN and out["tokenType"] == "Bearer"
     assert read_az_calls(bin_dir)[-1][-2:] == ["--scope", "https://api.loganalytics.io/.default"]
 
@@ -442,7 +502,9 @@ def test_bad_request_message_is_the_innermost_error(emu, az_bin):
     assert "Query could not be parsed at '|'" in str(err.value)
 
 
-@pytest.mark.parametrize("fault, status", [("server_error", 500), ("unavailable", 503), ("gateway_timeout", 504)])
+@pytest.mark.parametrize(
+    "fault, status", [("server_error", 500), ("unavailable", 503), ("gateway_timeout", 504)]
+)
 def test_500_503_504_are_retried_by_the_sdk(emu, az_bin, fault, status):
     emu.inject(fault)
     r = client_for(emu).query_workspace(WS, "ACSCallSummary | count", timespan=None)
@@ -578,7 +640,7 @@ def test_generated_call_summary_shape(calls):
         elif kind == "real":
             assert dtype == "float64", col
         elif kind == "bool":
-            assert dtype == bool, col
+            assert dtype == np.dtype(bool), col
         elif kind == "datetime":
             assert isinstance(dtype, pd.DatetimeTZDtype) and str(dtype.tz) == "UTC", col
     assert df["TimeGenerated"].min() >= pd.Timestamp(NOW - timedelta(hours=24))
@@ -587,8 +649,10 @@ def test_generated_call_summary_shape(calls):
     pstn = df[df["EndpointType"].str.lower() == "pstn"]
     assert 0.55 < len(pstn) / len(df) < 0.65
     assert pstn["Identifier"].str.fullmatch(r"4:\+1\d{10}").all()
-    assert set(DEFAULT_PSTN_FAILURE_MIX) == set(zip(pstn["ParticipantEndReason"], pstn["ParticipantEndSubCode"]))
-    assert UNDOCUMENTED_PSTN_PAIRS <= set(DEFAULT_PSTN_FAILURE_MIX)
+    assert set(DEFAULT_PSTN_FAILURE_MIX) == set(
+        zip(pstn["ParticipantEndReason"], pstn["ParticipantEndSubCode"], strict=True)
+    )
+    assert set(DEFAULT_PSTN_FAILURE_MIX) >= UNDOCUMENTED_PSTN_PAIRS
     assert (df.groupby("CorrelationId").size() > 1).mean() > 0.8
     assert df["EndpointId"][df["EndpointType"] == "Server"].isna().all()
     assert df.equals(generate_call_summary(20_000, seed=11, now=NOW))  # deterministic
@@ -605,8 +669,22 @@ def test_custom_failure_mix_and_ground_truth():
 
 def test_billing_usage(calls):
     bill = generate_billing_usage(calls)
-    assert {"CorrelationId", "ParticipantId", "RecordId", "UsageType", "UnitType", "UserIdA", "UserIdB",
-            "StartTime", "EndTime", "Quantity", "TimeGenerated", "_ResourceId", "TenantId", "Type"} <= set(bill.columns)
+    assert {
+        "CorrelationId",
+        "ParticipantId",
+        "RecordId",
+        "UsageType",
+        "UnitType",
+        "UserIdA",
+        "UserIdB",
+        "StartTime",
+        "EndTime",
+        "Quantity",
+        "TimeGenerated",
+        "_ResourceId",
+        "TenantId",
+        "Type",
+    } <= set(bill.columns)
     pstn = bill[bill["UsageType"] == "PSTN"]
     assert len(pstn) == int((calls["EndpointType"].str.lower() == "pstn").sum())
     assert pstn["UserIdA"].str.startswith("+").all() and pstn["UserIdB"].str.startswith("+").all()

@@ -259,9 +259,7 @@ def _parse_datetime(value: object) -> datetime | None:
     try:
         match = None if "/" in text else _ISO.fullmatch(text)
         if match is not None:
-            year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = (
-                match.groups()
-            )
+            year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
             parsed = datetime(
                 int(year),
                 int(month),
@@ -332,6 +330,9 @@ def _text(value: object) -> str:
         text = value.strip()
         if len(text) == 4 and text.lower() in _BLANK_TEXT:
             return ""
+        if not text.isascii():
+            # JSON "\ud800" escapes decode to lone surrogates, which cannot be printed.
+            text = text.encode("utf-8", errors="replace").decode("utf-8")
         return text
     if value is None:
         return ""
@@ -591,9 +592,7 @@ def read_export(
     return cast(Iterator[Leg | Rejection], records)
 
 
-def _records(
-    path: str, fmt: InputFormat, stdin: BinaryIO | None
-) -> Iterator[Leg | Rejection | None]:
+def _records(path: str, fmt: InputFormat, stdin: BinaryIO | None) -> Iterator[Leg | Rejection | None]:
     name = "<stdin>" if path == "-" else path
     owned: IO[bytes] | None = None
     if path == "-":
@@ -631,9 +630,7 @@ def _records(
             else:
                 yield from _api_records(_JsonScanner(text), path, name)
         except _JsonSyntaxError as error:
-            raise ExportError(
-                f"{name}: invalid JSON at line {error.line}: {error.message}"
-            ) from None
+            raise ExportError(f"{name}: invalid JSON at line {error.line}: {error.message}") from None
         except OSError as error:
             raise ExportError(f"{name}: cannot read: {error.strerror or error}") from None
     finally:
@@ -690,9 +687,7 @@ def _csv_records(text: TextIOWrapper, source: str, name: str) -> Iterator[Leg | 
         if len(row) != width:
             if _is_blank_row(row):
                 continue
-            yield Rejection(
-                source, start, f"expected {width} fields as in the header, found {len(row)}"
-            )
+            yield Rejection(source, start, f"expected {width} fields as in the header, found {len(row)}")
             continue
         row.append("")
         yield _to_leg(getter(row), start, source)
@@ -728,9 +723,7 @@ def _jsonl_records(text: TextIOWrapper, source: str, name: str) -> Iterator[Leg 
         if isinstance(record, dict):
             yield keys.convert(record, number, source)
         else:
-            yield Rejection(
-                source, number, f"record is not a JSON object (found {_json_type(record)})"
-            )
+            yield Rejection(source, number, f"record is not a JSON object (found {_json_type(record)})")
 
 
 # --------------------------------------------------------------------------- JSON documents
@@ -811,16 +804,11 @@ class _JsonScanner:
             try:
                 value, end = self._decode(self._buf, self._pos)
             except json.JSONDecodeError as error:
-                near_end = error.pos >= len(self._buf) - 32 or error.msg.startswith(
-                    "Unterminated string"
-                )
+                near_end = error.pos >= len(self._buf) - 32 or error.msg.startswith("Unterminated string")
                 if not near_end:
                     raise self._error(error.msg, error.pos) from None
                 if self._eof:
-                    cut = (
-                        error.msg.startswith("Unterminated string")
-                        or not self._buf[error.pos :].strip()
-                    )
+                    cut = error.msg.startswith("Unterminated string") or not self._buf[error.pos :].strip()
                     hint = " (is the file truncated?)" if cut else ""
                     raise self._error(error.msg + hint, error.pos) from None
                 self._grow()
@@ -894,9 +882,7 @@ def _array_records(scanner: _JsonScanner, source: str, name: str) -> Iterator[Le
         if isinstance(record, dict):
             yield keys.convert(record, index, source)
         else:
-            yield Rejection(
-                source, index, f"record is not a JSON object (found {_json_type(record)})"
-            )
+            yield Rejection(source, index, f"record is not a JSON object (found {_json_type(record)})")
 
 
 def _is_primary(table_name: str | None) -> bool:
@@ -938,9 +924,7 @@ class _Table:
             self.spool = None
 
 
-def _row_converter(
-    columns: list[str], source: str, name: str
-) -> Callable[[object, int], Leg | Rejection]:
+def _row_converter(columns: list[str], source: str, name: str) -> Callable[[object, int], Leg | Rejection]:
     positions = _resolve_columns(columns, name)
     width = len(columns)
     getter = operator.itemgetter(*(p if p >= 0 else width for p in positions))
@@ -949,9 +933,7 @@ def _row_converter(
         if not isinstance(row, list):
             return Rejection(source, index, f"row is not a JSON array (found {_json_type(row)})")
         if len(row) != width:
-            return Rejection(
-                source, index, f"row has {len(row)} values, expected {width} (one per column)"
-            )
+            return Rejection(source, index, f"row has {len(row)} values, expected {width} (one per column)")
         row.append(None)
         return _to_leg(getter(row), index, source)
 
@@ -1012,10 +994,13 @@ def _table(
             table.table_name = value if isinstance(value, str) else None
         elif lowered == "columns":
             table.columns = _column_names(scanner.value(), name)
-        elif lowered == "rows" and not table.streamed and table.spool is None:
+        elif lowered == "rows":
             if scanner.peek() != "[":
                 raise ExportError(f'{name}: table {number} "rows" is not an array')
-            if _is_primary(table.table_name) and table.columns is not None:
+            if table.streamed or table.spool is not None:  # a repeated "rows": skip it
+                for _ in scanner.elements():
+                    scanner.value()
+            elif _is_primary(table.table_name) and table.columns is not None:
                 convert = _row_converter(table.columns, source, name)
                 for index in scanner.elements():
                     yield convert(scanner.value(), index)

@@ -128,7 +128,8 @@ class LogsRunner:
         self._client = LogsQueryClient(
             credential, endpoint=connection.endpoint, audience=connection.audience,
             retry_policy=_retry_policy(self.options),
-            connection_timeout=10, read_timeout=max(self.options.server_timeout + 15, 30),
+            connection_timeout=min(10, self.options.total_timeout),
+            read_timeout=min(self.options.total_timeout, self.options.server_timeout + 15),
             **client_kwargs,
         )
 
@@ -208,15 +209,26 @@ def translate_error(exc: Exception, query_name: str, target: Target,
         ServiceResponseError,
     )
 
-    if isinstance(exc, ClientAuthenticationError) and getattr(exc, "status_code", None) is None:
-        return AuthError(f"no usable Azure credential: {_first_line(exc, 200)}",
-                         hint="run 'az login', or choose another --auth method")
+    # The SDK wraps a credential failure in an HttpResponseError without a status code;
+    # the credential's own exception is its __context__.
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ClientAuthenticationError) and \
+                getattr(cause, "status_code", None) is None:
+            return AuthError(f"no usable Azure credential: {_first_line(cause.message, 200)}",
+                             hint="run 'az login', or choose another --auth method")
+        cause = cause.__context__ or cause.__cause__
+        if cause is exc:
+            break
     if isinstance(exc, HttpResponseError):
         status = exc.status_code
         model = getattr(exc, "model", None)
         code = getattr(model, "code", None) or getattr(exc.error, "code", None) or ""
         detail = _first_line(getattr(model, "message", None) or exc.message or exc, 200)
         label = f"HTTP {status}{' ' + code if code else ''}"
+        if status is not None and status < 300:
+            return ServiceError(f"query {query_name}: the service sent a malformed response "
+                                f"({label}): {detail}")
         if status == 401:
             return AuthError(f"the service rejected the credential ({label}): {detail}")
         if status == 403:

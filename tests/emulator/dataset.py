@@ -22,20 +22,19 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "CALL_SUMMARY_COLUMNS",
     "BILLING_USAGE_COLUMNS",
-    "DEFAULT_PSTN_FAILURE_MIX",
+    "CALL_SUMMARY_COLUMNS",
     "DEFAULT_NON_PSTN_MIX",
+    "DEFAULT_PSTN_FAILURE_MIX",
     "UNDOCUMENTED_PSTN_PAIRS",
-    "generate_call_summary",
-    "generate_billing_usage",
     "expected_pstn_pairs",
     "expected_totals",
+    "generate_billing_usage",
+    "generate_call_summary",
 ]
 
 DEFAULT_RESOURCE_ID = (
-    "/subscriptions/0000/resourceGroups/rg/providers/"
-    "Microsoft.Communication/CommunicationServices/acs1"
+    "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs1"
 )
 DEFAULT_WORKSPACE_ID = "11111111-1111-1111-1111-111111111111"
 
@@ -310,8 +309,12 @@ def generate_call_summary(
         subcode[mask] = np.array([p[1] for p in pairs], dtype=object)[idx]
         category[mask] = np.array([_category(*p) for p in pairs], dtype=object)[idx]
         pair_dir = np.array(
-            ["Outbound" if p[1].startswith("560") else "Inbound" if p[1].startswith("540") else ""
-             for p in pairs], dtype=object)
+            [
+                "Outbound" if p[1].startswith("560") else "Inbound" if p[1].startswith("540") else ""
+                for p in pairs
+            ],
+            dtype=object,
+        )
         direction[mask] = pair_dir[idx]
     undecided = direction == ""
     direction[undecided] = np.where(rng.random(int(undecided.sum())) < 0.5, "Outbound", "Inbound")
@@ -344,31 +347,56 @@ def generate_call_summary(
     tenants = _uuids(rng, 4)
     participant_tenant = tenants[rng.integers(0, 4, size=n)]
     u = rng.random(n)
-    participant_type = np.where(u < 0.85, "ACS", np.where(u < 0.95, "Teams", "ACS as Teams external user")).astype(object)
+    participant_type = np.where(
+        u < 0.85, "ACS", np.where(u < 0.95, "Teams", "ACS as Teams external user")
+    ).astype(object)
     direct = rng.random(n) < 0.3
     pstn_call_type = np.where(direct, "DirectRouting " + direction.astype(str), direction).astype(object)
     pstn_call_type = np.where(is_pstn, pstn_call_type, "").astype(object)
 
-    sdk = np.where(is_pstn, np.where(rng.random(n) < 0.7, "Redacted", "null"),
-                   np.array(["1.25.1.1", "1.30.2.1", "1.31.1.1", "2.1.0-beta.1"], dtype=object)[rng.integers(0, 4, size=n)]).astype(object)
-    os_version = np.where(is_pstn, sdk,
-                          np.array(["Windows 10.0.17763 Arch: x64", "Android 14", "iOS 17.4", "macOS 14.4"], dtype=object)[rng.integers(0, 4, size=n)]).astype(object)
+    sdk = np.where(
+        is_pstn,
+        np.where(rng.random(n) < 0.7, "Redacted", "null"),
+        np.array(["1.25.1.1", "1.30.2.1", "1.31.1.1", "2.1.0-beta.1"], dtype=object)[
+            rng.integers(0, 4, size=n)
+        ],
+    ).astype(object)
+    os_version = np.where(
+        is_pstn,
+        sdk,
+        np.array(["Windows 10.0.17763 Arch: x64", "Android 14", "iOS 17.4", "macOS 14.4"], dtype=object)[
+            rng.integers(0, 4, size=n)
+        ],
+    ).astype(object)
     group_leg = call_type[call_of_leg] == "Group"
     thread_mat = call_mat[:, _UUID_POS]  # 32 hex chars, no dashes
-    threads = _to_str(_prefixed(b"19:", np.concatenate(
-        [thread_mat, np.broadcast_to(np.frombuffer(b"@thread.v2", np.uint8), (n_calls, 10))], axis=1)))
+    threads = _to_str(
+        _prefixed(
+            b"19:",
+            np.concatenate(
+                [thread_mat, np.broadcast_to(np.frombuffer(b"@thread.v2", np.uint8), (n_calls, 10))], axis=1
+            ),
+        )
+    )
     teams_thread = np.where(group_leg & (rng.random(n) < 0.5), threads[call_of_leg], None).astype(object)
 
     corr = call_ids[call_of_leg]
     leg_digit = (ord("0") + np.minimum(leg_no, 9)).astype(np.uint8)[:, None]
-    debug = _to_str(np.concatenate([
-        np.broadcast_to(np.frombuffer(b'{"callId":"', np.uint8), (n, 11)),
-        call_mat[call_of_leg],
-        np.broadcast_to(np.frombuffer(b'","leg":', np.uint8), (n, 8)),
-        leg_digit,
-        np.broadcast_to(np.frombuffer(b"}", np.uint8), (n, 1)),
-    ], axis=1))
-    diag = np.where(rng.random(n) < 0.2, '{"appName":"contoso-dialer","appVersion":"2.4.1","tags":["pstn"]}', "").astype(object)
+    debug = _to_str(
+        np.concatenate(
+            [
+                np.broadcast_to(np.frombuffer(b'{"callId":"', np.uint8), (n, 11)),
+                call_mat[call_of_leg],
+                np.broadcast_to(np.frombuffer(b'","leg":', np.uint8), (n, 8)),
+                leg_digit,
+                np.broadcast_to(np.frombuffer(b"}", np.uint8), (n, 1)),
+            ],
+            axis=1,
+        )
+    )
+    diag = np.where(
+        rng.random(n) < 0.2, '{"appName":"contoso-dialer","appVersion":"2.4.1","tags":["pstn"]}', ""
+    ).astype(object)
 
     sub_id = _subscription_of(resource_id)
 
@@ -452,8 +480,11 @@ def generate_billing_usage(call_summary_df: pd.DataFrame, *, seed: int = 0) -> p
     start = legs["ParticipantStartTime"]
     dur = pd.to_timedelta(legs["ParticipantDuration"].to_numpy(dtype=np.int64), unit="s")
     end = start + dur
-    quantity = np.where(is_pstn, np.ceil(legs["ParticipantDuration"].to_numpy() / 60.0),
-                        legs["ParticipantDuration"].to_numpy() / 60.0)
+    quantity = np.where(
+        is_pstn,
+        np.ceil(legs["ParticipantDuration"].to_numpy() / 60.0),
+        legs["ParticipantDuration"].to_numpy() / 60.0,
+    )
     df = pd.DataFrame(
         {
             "_BilledSize": rng.uniform(600.0, 900.0, size=n).round(0),
@@ -519,8 +550,7 @@ def expected_pstn_pairs(
     legs = g.size()
     calls = g["CorrelationId"].nunique()
     return {
-        (str(r), str(s)): {"legs": int(legs[(r, s)]), "calls": int(calls[(r, s)])}
-        for (r, s) in legs.index
+        (str(r), str(s)): {"legs": int(legs[(r, s)]), "calls": int(calls[(r, s)])} for (r, s) in legs.index
     }
 
 
@@ -533,4 +563,4 @@ def expected_totals(
     if pstn_only:
         mask &= _pstn_mask(df)
     sel = df.loc[mask.to_numpy()]
-    return {"legs": int(len(sel)), "calls": int(sel["CorrelationId"].nunique())}
+    return {"legs": len(sel), "calls": int(sel["CorrelationId"].nunique())}

@@ -29,7 +29,7 @@ import stat
 import sys
 from pathlib import Path
 
-__all__ = ["install_fake_az", "read_az_calls", "FAKE_AZ_MODES"]
+__all__ = ["FAKE_AZ_MODES", "install_fake_az", "read_az_calls"]
 
 #: ``ok``: a normal token (both ``expiresOn`` and ``expires_on``).
 #: ``ok_legacy``: only ``expiresOn`` (older CLIs); exercises the string parse.
@@ -38,7 +38,7 @@ __all__ = ["install_fake_az", "read_az_calls", "FAKE_AZ_MODES"]
 #: ``bad_json``: exit 0 with non-JSON stdout.
 FAKE_AZ_MODES = ("ok", "ok_legacy", "not_logged_in", "aadsts_error", "bad_json")
 
-_SCRIPT = r'''#!{python}
+_SCRIPT = r"""#!{python}
 # Fake Azure CLI written by tests/emulator/fake_az.py. Test use only.
 import datetime, json, sys, time
 
@@ -91,7 +91,7 @@ out = {{
 if MODE == "ok_legacy":
     del out["expires_on"]
 print(json.dumps(out, indent=2))
-'''
+"""
 
 
 def install_fake_az(bin_dir: Path, *, token: str, mode: str = "ok") -> None:

@@ -34,7 +34,7 @@ import re
 import threading
 from collections.abc import Iterator
 
-__all__ = ["inline_scalar_lets", "patched", "tokenize", "LOCK"]
+__all__ = ["LOCK", "inline_scalar_lets", "patched", "tokenize"]
 
 #: Serialises every use of the patched library (and the emulator's shared
 #: DuckDB connection, which is not safe to use from several threads at once).
@@ -177,9 +177,7 @@ def _build_aggregates() -> dict[str, object]:
 
         def render(self, args: list[str]) -> str:
             if self.arities and len(args) not in self.arities:
-                raise ValueError(
-                    f"{self.name}() takes {self.arities} argument(s), got {len(args)}"
-                )
+                raise ValueError(f"{self.name}() takes {self.arities} argument(s), got {len(args)}")
             if len(args) > self.cap_index:
                 return self.capped_template.format(*args)
             return self.template.format(*args)
@@ -202,20 +200,38 @@ def _build_aggregates() -> dict[str, object]:
     list_if_t = list_t.replace(nn, "FILTER (WHERE {0} IS NOT NULL AND ({1}))")
     return {
         "make_set": CappedSpec(
-            "make_set", set_t, (1, 2), name_prefix="set", rules=stock_set.rules,
-            capped_template=f"to_json({cap(set_inner, 1)})", cap_index=1,
+            "make_set",
+            set_t,
+            (1, 2),
+            name_prefix="set",
+            rules=stock_set.rules,
+            capped_template=f"to_json({cap(set_inner, 1)})",
+            cap_index=1,
         ),
         "make_list": CappedSpec(
-            "make_list", list_t, (1, 2), name_prefix="list", rules=stock_list.rules,
-            capped_template=cap(list_t, 1), cap_index=1,
+            "make_list",
+            list_t,
+            (1, 2),
+            name_prefix="list",
+            rules=stock_list.rules,
+            capped_template=cap(list_t, 1),
+            cap_index=1,
         ),
         "make_set_if": CappedSpec(
-            "make_set_if", f"to_json({set_if_inner})", (2, 3), name_prefix="set",
-            capped_template=f"to_json({cap(set_if_inner, 2)})", cap_index=2,
+            "make_set_if",
+            f"to_json({set_if_inner})",
+            (2, 3),
+            name_prefix="set",
+            capped_template=f"to_json({cap(set_if_inner, 2)})",
+            cap_index=2,
         ),
         "make_list_if": CappedSpec(
-            "make_list_if", list_if_t, (2, 3), name_prefix="list",
-            capped_template=cap(list_if_t, 2), cap_index=2,
+            "make_list_if",
+            list_if_t,
+            (2, 3),
+            name_prefix="list",
+            capped_template=cap(list_if_t, 2),
+            cap_index=2,
         ),
     }
 

@@ -20,6 +20,7 @@ Fidelity notes (what is emulated and what is a documented guess) are in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -44,15 +45,23 @@ import pandas as pd
 
 from . import kql_compat
 
-__all__ = ["LogAnalyticsEmulator", "RecordedRequest", "FAULTS", "parse_timespan"]
+__all__ = ["FAULTS", "LogAnalyticsEmulator", "RecordedRequest", "parse_timespan"]
 
 HOST = "127.0.0.1"
 
 #: Fault name -> (HTTP status, OneAPI error code, default message). ``None``
 #: status = not an HTTP error fault (handled specially).
 FAULTS: dict[str, tuple[int | None, str | None, str | None]] = {
-    "unauthorized": (401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or invalid."),
-    "forbidden": (403, "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"),
+    "unauthorized": (
+        401,
+        "AuthenticationFailed",
+        "Authentication failed. The 'Authorization' header is missing or invalid.",
+    ),
+    "forbidden": (
+        403,
+        "InsufficientAccessError",
+        "The provided credentials have insufficient access to perform the requested operation",
+    ),
     "not_found": (404, "PathNotFoundError", "The requested path does not exist"),
     "bad_request": (400, "BadArgumentError", "The request had some invalid properties"),
     "throttled": (429, "ThrottledError", "The request was throttled. Please retry later."),
@@ -110,7 +119,7 @@ class RecordedRequest:
 
 
 class _Fault:
-    __slots__ = ("name", "kw")
+    __slots__ = ("kw", "name")
 
     def __init__(self, name: str, kw: dict[str, Any]):
         self.name, self.kw = name, kw
@@ -119,7 +128,7 @@ class _Fault:
 class _Reply:
     """What the handler writes: status, extra headers and a body."""
 
-    __slots__ = ("status", "headers", "body")
+    __slots__ = ("body", "headers", "status")
 
     def __init__(self, status: int, body: bytes | dict | None, headers: dict[str, str] | None = None):
         self.status, self.body, self.headers = status, body, headers or {}
@@ -212,7 +221,11 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        return value if math.isfinite(value) else ("NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity"))
+        return (
+            value
+            if math.isfinite(value)
+            else ("NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity"))
+        )
     if isinstance(value, (datetime, date)):
         return _iso(value)
     if isinstance(value, timedelta):
@@ -241,30 +254,32 @@ def _converter(kind: str, dynamic_as: str):
     if kind in ("guid", "decimal"):
         return lambda v: None if v is None else str(v)
     if kind == "real":
+
         def real(v: Any) -> Any:
             if v is None:
                 return None
             if isinstance(v, Decimal):
                 v = float(v)
             return _jsonable(float(v))
+
         return real
     if kind in ("long", "int"):
         return lambda v: None if v is None else int(v)
     if kind == "bool":
         return lambda v: None if v is None else bool(v)
     if kind == "dynamic":
+
         def dyn(v: Any) -> Any:
             if v is None:
                 return None
             if isinstance(v, str):
-                try:
+                with contextlib.suppress(ValueError):
                     v = json.loads(v)
-                except ValueError:
-                    pass
             obj = _jsonable(v)
             if dynamic_as == "json":
                 return obj
             return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
         return dyn
 
     def string(v: Any) -> Any:
@@ -273,6 +288,7 @@ def _converter(kind: str, dynamic_as: str):
         if isinstance(v, (bytes, bytearray)):
             return v.decode("utf-8", "replace")
         return str(v)
+
     return string
 
 
@@ -434,8 +450,9 @@ class LogAnalyticsEmulator:
         self.port = httpd.server_address[1]
         self.url = f"https://{HOST}:{self.port}"
         self._stop.clear()
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="la-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="la-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -452,15 +469,17 @@ class LogAnalyticsEmulator:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None
 
-    close = stop
+    def close(self) -> None:
+        """Stop serving and release the DuckDB connection (the emulator is then unusable)."""
+        self.stop()
+        with kql_compat.LOCK:
+            self._con.close()
 
     def __enter__(self) -> LogAnalyticsEmulator:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
-        with kql_compat.LOCK:
-            self._con.close()
+        self.close()
 
     # ---------------------------------------------------------------- faults
     def inject(self, fault: str, times: int = 1, **kw: Any) -> None:
@@ -527,14 +546,23 @@ class LogAnalyticsEmulator:
                 "innererror": {
                     "code": "SYN0002",
                     "message": kw.get("message") or "Query could not be parsed at 'x' on line [1,5]",
-                    "line": 1, "pos": 5, "token": "x",
+                    "line": 1,
+                    "pos": 5,
+                    "token": "x",
                 },
             }
             message = default_msg
         return _Reply(status, _error_body(code or "Error", message or "", inner), headers)
 
-    def handle(self, method: str, raw_path: str, headers: Any, raw_body: bytes,
-               rec: RecordedRequest, fault: _Fault | None) -> _Reply:
+    def handle(
+        self,
+        method: str,
+        raw_path: str,
+        headers: Any,
+        raw_body: bytes,
+        rec: RecordedRequest,
+        fault: _Fault | None,
+    ) -> _Reply:
         """Route one request (after any fault that short-circuits it)."""
         if fault is not None:
             reply = self._fault_reply(fault)
@@ -552,7 +580,12 @@ class LogAnalyticsEmulator:
         auth = headers.get("Authorization") or ""
         scheme, _, cred = auth.partition(" ")
         if scheme.lower() != "bearer" or not cred.strip():
-            return _Reply(401, _error_body("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."))
+            return _Reply(
+                401,
+                _error_body(
+                    "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."
+                ),
+            )
         if cred.strip() != self.token:
             return _Reply(401, _error_body("InvalidAuthenticationToken", "The access token is invalid."))
 
@@ -568,7 +601,9 @@ class LogAnalyticsEmulator:
                 try:
                     body = json.loads(raw_body)
                 except ValueError as exc:
-                    raise _bad_argument("InvalidJsonBody", f"The request body is not valid JSON: {exc}") from None
+                    raise _bad_argument(
+                        "InvalidJsonBody", f"The request body is not valid JSON: {exc}"
+                    ) from None
                 if not isinstance(body, dict):
                     raise _bad_argument("InvalidJsonBody", "The request body must be a JSON object")
             else:
@@ -592,16 +627,22 @@ class LogAnalyticsEmulator:
             rid = item.get("id")
             sub_headers = {k.lower(): v for k, v in (item.get("headers") or {}).items()}
             try:
-                reply = self._query_reply(item.get("body") or {}, sub_headers.get("prefer"),
-                                          workspaces=[item.get("workspace") or ""], resource=None)
+                reply = self._query_reply(
+                    item.get("body") or {},
+                    sub_headers.get("prefer"),
+                    workspaces=[item.get("workspace") or ""],
+                    resource=None,
+                )
                 responses.append({"id": rid, "status": reply.status, "body": reply.body})
             except _QueryError as exc:
-                responses.append({"id": rid, "status": exc.status,
-                                  "body": _error_body(exc.code, exc.message, exc.inner)})
+                responses.append(
+                    {"id": rid, "status": exc.status, "body": _error_body(exc.code, exc.message, exc.inner)}
+                )
         return _Reply(200, {"responses": responses})
 
-    def _query_reply(self, body: dict, prefer: str | None, *, workspaces: list[str] | None,
-                     resource: str | None) -> _Reply:
+    def _query_reply(
+        self, body: dict, prefer: str | None, *, workspaces: list[str] | None, resource: str | None
+    ) -> _Reply:
         query = body.get("query")
         if not isinstance(query, str) or not query.strip():
             raise _bad_argument("EmptyQuery", "The query is missing or empty")
@@ -634,7 +675,7 @@ class LogAnalyticsEmulator:
 
         payload: dict[str, Any] = {"tables": [{"name": "PrimaryResult", "columns": columns, "rows": rows}]}
         if len(rows) > self.max_rows:
-            del rows[self.max_rows:]
+            del rows[self.max_rows :]
             payload["error"] = _partial_error(
                 f"Query result set has exceeded the internal record count limit {self.max_rows} "
                 "(E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)",
@@ -642,15 +683,24 @@ class LogAnalyticsEmulator:
             )
         prefer_l = (prefer or "").lower()
         if "include-statistics=true" in prefer_l:
-            payload["statistics"] = {"query": {"executionTime": round(elapsed, 6),
-                                               "datasetStatistics": [{"tableRowCount": len(rows)}]}}
+            payload["statistics"] = {
+                "query": {
+                    "executionTime": round(elapsed, 6),
+                    "datasetStatistics": [{"tableRowCount": len(rows)}],
+                }
+            }
         if "include-render=true" in prefer_l:
             m = re.search(r"\|\s*render\s+(\w+)", query)
             payload["render"] = {"visualization": m.group(1) if m else None}
         return _Reply(200, payload)
 
-    def _execute(self, query: str, span: tuple[datetime, datetime] | None, selected: list[str],
-                 resource_value: str | None) -> tuple[list[dict], list[list]]:
+    def _execute(
+        self,
+        query: str,
+        span: tuple[datetime, datetime] | None,
+        selected: list[str],
+        resource_value: str | None,
+    ) -> tuple[list[dict], list[list]]:
         import duckdb
         import duckdb_kql
 
@@ -669,8 +719,11 @@ class LogAnalyticsEmulator:
                 lo, hi = (f"TIMESTAMPTZ {_sql_str(t.strftime('%Y-%m-%d %H:%M:%S.%f+00'))}" for t in span)
                 conds.append(f'"TimeGenerated" >= {lo} AND "TimeGenerated" < {hi}')
             if resource_value is not None:
-                conds.append(f'lower("_ResourceId") = {_sql_str(resource_value.lower())}'
-                             if "_ResourceId" in cols else "FALSE")
+                conds.append(
+                    f'lower("_ResourceId") = {_sql_str(resource_value.lower())}'
+                    if "_ResourceId" in cols
+                    else "FALSE"
+                )
             return (" WHERE " + " AND ".join(conds)) if conds else ""
 
         kql_text = kql_compat.inline_scalar_lets(query)
@@ -680,7 +733,8 @@ class LogAnalyticsEmulator:
                 con.execute(f"DROP VIEW IF EXISTS main.{_ident(stale)}")
             for name, bases in logical.items():
                 selects = " UNION ALL BY NAME ".join(
-                    f"SELECT * FROM emu_base.{_ident(b)}{where(b)}" for b in bases)
+                    f"SELECT * FROM emu_base.{_ident(b)}{where(b)}" for b in bases
+                )
                 con.execute(f"CREATE OR REPLACE VIEW main.{_ident(name)} AS {selects}")
             self._views = set(logical)
             try:
@@ -699,8 +753,8 @@ class LogAnalyticsEmulator:
                 raise _bad_argument("SemanticError", f"[duckdb-kql] {type(exc).__name__}: {exc}") from None
 
         convs = [_converter(k, self.dynamic_as) for k in kinds]
-        rows = [[c(v) for c, v in zip(convs, row)] for row in raw_rows]
-        columns = [{"name": n, "type": k} for n, k in zip(names, kinds)]
+        rows = [[c(v) for c, v in zip(convs, row, strict=True)] for row in raw_rows]
+        columns = [{"name": n, "type": k} for n, k in zip(names, kinds, strict=True)]
         return columns, rows
 
 
@@ -708,11 +762,13 @@ def _partial_error(message: str, *, code: str = "-2133196788") -> dict:
     return {
         "code": "PartialError",
         "message": "There were some errors when processing your query.",
-        "details": [{
-            "code": "EngineError",
-            "message": "Something went wrong processing your query on the server.",
-            "innererror": {"code": code, "message": message, "severity": 2, "severityName": "Error"},
-        }],
+        "details": [
+            {
+                "code": "EngineError",
+                "message": "Something went wrong processing your query on the server.",
+                "innererror": {"code": code, "message": message, "severity": 2, "severityName": "Error"},
+            }
+        ],
     }
 
 
@@ -735,10 +791,9 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
     def handle(self) -> None:
-        try:
+        # The client went away or failed the TLS handshake: nothing to answer.
+        with contextlib.suppress(ssl.SSLError, ConnectionError, TimeoutError, OSError):
             super().handle()
-        except (ssl.SSLError, ConnectionError, TimeoutError, OSError):
-            pass  # client went away / failed the TLS handshake
 
     def do_POST(self) -> None:
         self._serve("POST")
@@ -768,23 +823,28 @@ class _Handler(BaseHTTPRequestHandler):
         rec.fault = fault.name if fault else None
         if fault is not None and fault.name == "drop":
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         try:
             reply = emu.handle(method, self.path, self.headers, raw, rec, fault)
         except Exception as exc:  # an emulator bug: make it visible as a 500
             rec.error = f"{type(exc).__name__}: {exc}"
             reply = _Reply(500, _error_body("InternalServerError", f"[emulator bug] {rec.error}"))
-        if fault is not None and fault.name == "partial" and reply.status == 200 and isinstance(reply.body, dict):
+        if (
+            fault is not None
+            and fault.name == "partial"
+            and reply.status == 200
+            and isinstance(reply.body, dict)
+        ):
             keep = fault.kw.get("keep_rows")
             if keep is not None:
                 for table in reply.body.get("tables", []):
-                    del table["rows"][int(keep):]
+                    del table["rows"][int(keep) :]
             reply.body["error"] = _partial_error(
-                fault.kw.get("message") or "Query execution has exceeded the allowed limits (emulated partial failure).")
+                fault.kw.get("message")
+                or "Query execution has exceeded the allowed limits (emulated partial failure)."
+            )
         self._send(reply, rec)
 
     def _send(self, reply: _Reply, rec: RecordedRequest) -> None:

@@ -1,0 +1,286 @@
+"""Live triage end to end: CLI -> real LogsQueryClient -> real AzureCliCredential
+(fake ``az`` on PATH) -> HTTPS emulator on 127.0.0.1 running the received KQL."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import pytest
+
+from acs_triage.cli.app import run
+from acs_triage.errors import ExitCode
+from acs_triage.masking import contains_phone_number
+from tests.emulator import (
+    LogAnalyticsEmulator,
+    expected_pstn_pairs,
+    expected_totals,
+    generate_call_summary,
+    install_fake_az,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+WS = "7d3f7a5e-1c2b-4a8e-9d6f-0123456789ab"
+OTHER_WS = "0b4c1e2d-3f4a-4b5c-8d6e-9f0a1b2c3d4e"
+RESOURCE = ("/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/"
+            "Microsoft.Communication/CommunicationServices/acs1")
+TOKEN = "eyJ0eXAiOiJKV1Qi.SECRET-TOKEN-VALUE-1234567890.sig"
+REPORT_SCHEMA = json.loads((ROOT / "docs" / "schemas" / "triage-report.v1.json").read_text())
+
+
+@dataclass
+class Live:
+    emu: LogAnalyticsEmulator
+    df: pd.DataFrame
+    now: datetime
+    bin_dir: Path
+
+    def args(self, *extra: str) -> list[str]:
+        return ["--endpoint", self.emu.url, "--auth", "cli", "--timeout", "30", *extra]
+
+
+@pytest.fixture(scope="module")
+def dataset() -> tuple[pd.DataFrame, datetime]:
+    now = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=1)
+    df = generate_call_summary(6000, seed=7, now=now, resource_id=RESOURCE)
+    return df, now
+
+
+@pytest.fixture
+def live(dataset: tuple[pd.DataFrame, datetime], tmp_path: Path,
+         monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
+    df, now = dataset
+    bin_dir = tmp_path / "bin"
+    install_fake_az(bin_dir, token=TOKEN)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    with LogAnalyticsEmulator({"ACSCallSummary": df}, workspaces={WS, OTHER_WS}, now=now,
+                              token=TOKEN) as emu:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", emu.ca_path)
+        yield Live(emu, df, now, bin_dir)
+
+
+def cli(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
+    code = run(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert TOKEN not in out + err and "SECRET-TOKEN" not in out + err
+    return code, out, err
+
+
+def _window(doc: dict[str, object]) -> tuple[datetime, datetime]:
+    window = doc["window"]
+    assert isinstance(window, dict)
+    return (datetime.fromisoformat(window["start"].replace("Z", "+00:00")),
+            datetime.fromisoformat(window["end"].replace("Z", "+00:00")))
+
+
+def test_triage_numbers_match_the_dataset(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--since", "24h",
+                                *live.args("-f", "json")])
+    assert code == ExitCode.OK
+    doc = json.loads(out)
+    jsonschema.validate(doc, REPORT_SCHEMA)
+    start, end = _window(doc)
+    truth = expected_pstn_pairs(live.df, start, end)
+    totals = expected_totals(live.df, start, end)
+    failed_truth = {k: v for k, v in truth.items()
+                    if not (k[0] == "0" or k[0].startswith("2"))}
+    assert doc["totals"]["legs"] == totals["legs"] > 1000
+    assert doc["totals"]["calls"] == totals["calls"]
+    assert doc["totals"]["failed_legs"] == sum(v["legs"] for v in failed_truth.values())
+    got = {(f["end_reason"], f["end_sub_code"]): f for f in doc["findings"]}
+    assert set(got) == set(failed_truth)
+    for key, finding in got.items():
+        assert finding["legs"] == failed_truth[key]["legs"], key
+        assert finding["calls"] == failed_truth[key]["calls"], key
+        assert 1 <= len(finding["example_correlation_ids"]) <= 3
+        assert finding["actions"]
+    legs = [f["legs"] for f in doc["findings"]]
+    assert legs == sorted(legs, reverse=True)
+    assert sum(f["share"] for f in doc["findings"]) == pytest.approx(1.0, abs=1e-3)
+    undocumented = [f for f in doc["findings"] if not f["documented"]]
+    assert undocumented and all("not documented" in f["note"] for f in undocumented)
+    assert doc["source"]["query_requests"] == 3 and len(live.emu.requests) == 3
+    assert all(r.has_bearer for r in live.emu.requests)
+
+
+def test_request_window_is_passed_as_timespan(live: Live,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = cli(capsys, ["triage", "--workspace-id", WS, "--start", "2000-01-01T00:00:00Z",
+                              "--end", "2000-01-02T00:00:00Z", *live.args("-f", "json")])
+    assert code == ExitCode.OK
+    assert live.emu.requests[0].timespan == "2000-01-01T00:00:00.000Z/2000-01-02T00:00:00.000Z"
+
+
+def test_cost_does_not_grow_with_legs(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    """A fixed number of requests, and a response bounded by pairs and bins, not legs."""
+    sizes = []
+    for since in ("1h", "24h"):
+        live.emu.requests.clear()
+        code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--since", since,
+                                    *live.args("-f", "json")])
+        assert code == 0
+        sizes.append((json.loads(out)["totals"]["legs"],
+                      sum(r.response_bytes for r in live.emu.requests), len(live.emu.requests)))
+    (few_legs, _, req_a), (many_legs, big_bytes, req_b) = sizes
+    assert req_a == req_b == 3
+    assert many_legs > 10 * max(few_legs, 1)
+    assert big_bytes < 40_000  # ~6,000 legs: the naive download would be megabytes
+
+
+def test_phone_numbers_are_masked_unless_asked(live: Live,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt in ("json", "table", "csv", "markdown"):
+        code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", fmt)])
+        assert code == 0
+        assert not contains_phone_number(out), fmt
+    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--show-pii",
+                                *live.args("-f", "json")])
+    identifiers = [i for f in json.loads(out)["findings"] for i in f["example_identifiers"]]
+    assert any(re.fullmatch(r"4:\+\d{11}", i) for i in identifiers)
+
+
+def test_resource_centric_query(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, ["triage", "--resource-id", RESOURCE, *live.args("-f", "json")])
+    assert code == 0
+    assert live.emu.requests[0].path.lower().startswith("/v1" + RESOURCE.lower())
+    start, end = _window(json.loads(out))
+    assert json.loads(out)["totals"]["legs"] == expected_totals(live.df, start, end)["legs"]
+
+
+def test_environment_variable_names_the_workspace(live: Live, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACS_TRIAGE_WORKSPACE_ID", WS)
+    code, _, _ = cli(capsys, ["triage", *live.args("-f", "json")])
+    assert code == 0 and f"/v1/workspaces/{WS}/query" in live.emu.requests[0].path
+
+
+def test_call_drill_down(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    pstn = live.df[(live.df["EndpointType"].str.lower() == "pstn")
+                   & (live.df["ParticipantEndSubCode"] == "560403")]
+    correlation = str(pstn.iloc[0]["CorrelationId"])
+    code, out, _ = cli(capsys, ["call", correlation, "--workspace-id", WS,
+                                *live.args("-f", "json")])
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["schema"] == "acs-triage/call/v1"
+    assert len(doc["legs"]) == int((live.df["CorrelationId"] == correlation).sum())
+    failed = [leg for leg in doc["legs"] if leg["end_sub_code"] == "560403"]
+    assert failed and failed[0]["documented"] and failed[0]["generated_by"] == "sbc-outbound"
+    assert not contains_phone_number(out)
+
+
+# -- faults ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("fault", "kwargs", "exit_code", "needle"), [
+    ("unauthorized", {}, ExitCode.AUTH_OR_CONFIG, "401"),
+    ("forbidden", {}, ExitCode.AUTH_OR_CONFIG, "Log Analytics Reader"),
+    ("bad_request", {}, ExitCode.QUERY, "rejected"),
+    ("throttled", {}, ExitCode.QUERY, "throttled"),
+    ("throttled", {"retry_after": 3600}, ExitCode.QUERY, "throttled"),
+    ("server_error", {}, ExitCode.QUERY, "500"),
+    ("bad_gateway", {}, ExitCode.QUERY, "502"),
+    ("unavailable", {}, ExitCode.QUERY, "503"),
+    ("gateway_timeout", {}, ExitCode.QUERY, "timed out"),
+    ("malformed", {}, ExitCode.QUERY, "malformed"),
+    ("drop", {}, ExitCode.QUERY, "no complete answer"),
+])
+def test_fault_gives_one_line_and_exit_code(live: Live, capsys: pytest.CaptureFixture[str],
+                                            fault: str, kwargs: dict[str, object],
+                                            exit_code: int, needle: str) -> None:
+    live.emu.inject(fault, times=10, **kwargs)
+    code, out, err = cli(capsys, ["triage", "--workspace-id", WS, "--retries", "1",
+                                  *live.args()])
+    assert code == exit_code, err
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("acs-triage: error:"), err
+    assert needle in err
+
+
+def test_retries_are_bounded(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    live.emu.inject("unavailable", times=50)
+    code, _, _ = cli(capsys, ["triage", "--workspace-id", WS, "--retries", "2", *live.args()])
+    assert code == ExitCode.QUERY
+    assert len(live.emu.requests) == 3  # first attempt + 2 retries, then it stops
+
+
+@pytest.mark.parametrize(("fault", "kwargs"), [
+    ("throttled", {"retry_after": 1}), ("throttled", {}), ("unavailable", {}),
+    ("bad_gateway", {}), ("gateway_timeout", {})])
+def test_transient_faults_are_retried(live: Live, capsys: pytest.CaptureFixture[str],
+                                      fault: str, kwargs: dict[str, object]) -> None:
+    live.emu.inject(fault, times=1, **kwargs)
+    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
+    assert code == ExitCode.OK
+    assert json.loads(out)["totals"]["legs"] > 0
+    assert len(live.emu.requests) == 4
+
+
+def test_timeout(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    live.emu.inject("delay", times=5, seconds=8)
+    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, "--endpoint", live.emu.url,
+                                "--auth", "cli", "--timeout", "5", "--retries", "0"])
+    assert code == ExitCode.QUERY and err.count("\n") == 1
+
+
+def test_workspace_not_found(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, ["triage", "--workspace-id",
+                                "99999999-9999-4999-8999-999999999999", *live.args()])
+    assert code == ExitCode.AUTH_OR_CONFIG and "not found" in err
+
+
+def test_no_credential(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    install_fake_az(live.bin_dir, token=TOKEN, mode="not_logged_in")
+    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, *live.args()])
+    assert code == ExitCode.AUTH_OR_CONFIG
+    assert err.count("\n") == 1 and "credential" in err and "az login" in err
+
+
+def test_connection_refused(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, "--endpoint",
+                                f"https://127.0.0.1:{port}", "--auth", "cli", "--retries", "0",
+                                "--timeout", "10"])
+    assert code == ExitCode.QUERY and "cannot reach" in err
+
+
+def test_plain_http_endpoint_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, "--endpoint",
+                                "http://127.0.0.1:9", "--auth", "cli"])
+    assert code == ExitCode.AUTH_OR_CONFIG and "https" in err
+
+
+def test_empty_workspace_204(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    live.emu.inject("no_content", times=3)
+    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
+    assert code == ExitCode.OK
+    doc = json.loads(out)
+    assert doc["totals"]["legs"] == 0 and doc["findings"] == []
+
+
+def test_partial_results_are_labelled(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    live.emu.inject("partial", times=3, keep_rows=2)
+    code, out, err = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
+    assert code == ExitCode.PARTIAL
+    doc = json.loads(out)
+    assert doc["partial"] is True and doc["warnings"]
+    jsonschema.validate(doc, REPORT_SCHEMA)
+    assert "partial" in err
+    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args()]) \
+        if live.emu.inject("partial", times=3) is None else (0, "", "")
+    assert code == ExitCode.PARTIAL and "PARTIAL DATA" in out
+
+
+def test_additional_workspace_is_sent(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = cli(capsys, ["triage", "--workspace-id", WS, "--additional-workspace", OTHER_WS,
+                              *live.args("-f", "json")])
+    assert code == 0
+    assert live.emu.requests[0].workspaces == [OTHER_WS]
