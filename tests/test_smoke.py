@@ -652,7 +652,7 @@ def test_github_actions_annotations_and_step_summary(azure: LogAnalyticsEmulator
     # ...unless the data goes to --output, then stdout carries only the annotations
     code, out, _ = invoke(capsys, live(azure, WS_HEALTHY, "--format", "json", "--output",
                                        str(tmp_path / "r.json")))
-    assert out.splitlines() == ["::notice title=acs-triage smoke::PASS: 5 check(s) passed"]
+    assert out.splitlines() == ["::notice title=acs-triage smoke::PASS: 4 check(s) passed, 1 skipped"]
     code, out, _ = invoke(capsys, live(azure, WS_HEALTHY, "--no-annotations"))
     assert "::" not in out
     text = step_summary.read_text(encoding="utf-8")
@@ -719,10 +719,10 @@ def make_input(legs: int, pairs: dict[tuple[str, str], int], *, partial: bool = 
                        warnings=["partial results from unit: injected"] if partial else [])
 
 
-def gate(current: TriageInput, baseline: TriageInput | None = None, **config: object):
+def gate(current: TriageInput, base: TriageInput | None = None, **config: object):
     cfg = GateConfig(**config)  # type: ignore[arg-type]
     plan = plan_windows(NOW, CURRENT, timedelta(0), cfg.baseline, anchor="--end")
-    return evaluate(build_report(current), None if baseline is None else build_report(baseline),
+    return evaluate(build_report(current), None if base is None else build_report(base),
                     cfg, plan)
 
 
@@ -860,7 +860,8 @@ def test_annotation_lines_per_status() -> None:
     assert [line.split(" ", 1)[0] for line in lines] == ["::warning", "::warning", "::warning"]
     assert "min-volume" in lines[0] and "failure-rate" in lines[1]
     ok = gate(make_input(100, {}))
-    assert annotation_lines(ok) == ["::notice title=acs-triage smoke::PASS: 4 check(s) passed"]
+    assert annotation_lines(ok) == [
+        "::notice title=acs-triage smoke::PASS: 4 check(s) passed, 1 skipped"]
 
 
 def test_step_summary_append(tmp_path: Path) -> None:

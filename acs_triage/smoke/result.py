@@ -218,8 +218,9 @@ class SmokeResult:
             return f"ERROR (exit {int(self.exit_code)}): {self.error or 'no data'}"
         relevant = [c for c in self.checks if c.status.value == status.value]
         if status is GateStatus.PASS:
-            evaluated = [c for c in self.checks if c.status is CheckStatus.PASS]
-            return f"PASS: {len(evaluated)} check(s) passed"
+            passed = sum(c.status is CheckStatus.PASS for c in self.checks)
+            skipped = sum(c.status is CheckStatus.SKIPPED for c in self.checks)
+            return f"PASS: {passed} check(s) passed" + (f", {skipped} skipped" if skipped else "")
         names = ", ".join(c.name for c in relevant)
         return f"{status.value.upper()} (exit {int(self.exit_code)}): {names}"
 
