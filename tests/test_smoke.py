@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from statistics import NormalDist
@@ -324,12 +325,19 @@ def test_regression_fails_only_when_significant_and_large(
 
 
 def test_regression_inconclusive_with_low_baseline_volume(
-        azure: LogAnalyticsEmulator, capsys: pytest.CaptureFixture[str]) -> None:
-    # WS_LOW has no legs at all before the current window
-    code, doc, _ = invoke_json(capsys, live(azure, WS_HEALTHY, "--baseline", "2h",
-                                            "--min-legs", "100000"))
-    assert code == ExitCode.INCONCLUSIVE
+        azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # WS_LOW holds no leg before the current window: the baseline is empty
+    expected = truth(data[WS_LOW], NOW - CURRENT, NOW)
+    code, doc, _ = invoke_json(capsys, live(azure, WS_LOW, "--baseline", "2h", "--min-legs",
+                                            str(expected["considered"])))
+    baseline = doc["baseline"]
+    assert isinstance(baseline, dict) and baseline["legs"] == 0
+    assert statuses(doc)["min-volume"] == "pass"
     assert statuses(doc)["regression"] == "inconclusive"
+    assert code in (ExitCode.INCONCLUSIVE, ExitCode.GATE_FAILED)
+    if code == ExitCode.INCONCLUSIVE:
+        assert "fail" not in statuses(doc).values()
 
 
 def test_low_volume_is_inconclusive_never_pass(azure: LogAnalyticsEmulator,
@@ -442,8 +450,8 @@ def test_credential_failure_is_auth_error(azure: LogAnalyticsEmulator, tmp_path:
 def test_config_errors_exit_3_with_a_report(azure: LogAnalyticsEmulator, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     junit = tmp_path / "j.xml"
-    code, out, err = invoke(capsys, ["smoke", "--workspace-id", WS_HEALTHY, "--auth", "cli",
-                                     "--endpoint", "http://127.0.0.1:9", "--junit", str(junit)])
+    code, _, err = invoke(capsys, ["smoke", "--workspace-id", WS_HEALTHY, "--auth", "cli",
+                                   "--endpoint", "http://127.0.0.1:9", "--junit", str(junit)])
     assert code == ExitCode.AUTH_OR_CONFIG
     assert "https" in err
     assert read_junit(junit)[0].get("errors") == "1"
@@ -707,8 +715,11 @@ def test_wilson_interval_known_values() -> None:
 
 
 # -- unit: gate logic on hand-made aggregates ---------------------------------------------
+CURRENT_WINDOW = Window(NOW - CURRENT, NOW)
+
+
 def make_input(legs: int, pairs: dict[tuple[str, str], int], *, partial: bool = False,
-               window: Window = Window(NOW - CURRENT, NOW)) -> TriageInput:
+               window: Window = CURRENT_WINDOW) -> TriageInput:
     aggregates = [PairAggregate(end_reason=r, end_sub_code=s, legs=n, calls=n, first_seen=NOW,
                                 last_seen=NOW, recent_legs=n,
                                 example_correlation_ids=(f"call-{r}-{s}",))
@@ -814,8 +825,9 @@ def test_duration_options() -> None:
 
 # -- unit: JUnit and GitHub output -------------------------------------------------------
 def test_junit_structure_and_escaping() -> None:
-    result = gate(make_input(10, {("403", "511532"): 1}), block_categories=frozenset())
+    result = gate(make_input(10, {("403", "511532"): 1}))
     xml = junit_xml(result)
+    assert xml.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     root = ET.fromstring(xml)
     suite = root.find("testsuite")
     assert suite is not None
@@ -835,16 +847,16 @@ def test_junit_structure_and_escaping() -> None:
     assert props["status"] == "fail" and props["exit_code"] == "1"
 
     # hostile text survives: markup, quotes, newlines; XML-illegal controls are dropped
-    hostile = GateConfig()
-    from dataclasses import replace
-
     check = replace(result.checks[3], message='<b>&"x"</b>\nline2\x00\x1b]]>')
     weird = replace(result, checks=(*result.checks[:3], check, result.checks[4]),
-                    source_description="ws <&>", config=hostile)
+                    source_description="ws <&>\x07")
     parsed = ET.fromstring(junit_xml(weird))
     failure = parsed.find("testsuite/testcase[@name='blocking-codes']/failure")
     assert failure is not None
     assert failure.get("message") == '<b>&"x"</b>\nline2]]>'
+    assert '<b>&"x"</b>' in (failure.text or "")
+    props = {p.get("name"): p.get("value") for p in parsed.iter("property")}
+    assert props["source"] == "ws <&>"
 
 
 def test_workflow_command_escaping() -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from acs_triage.errors import InputError
 from acs_triage.records import Leg, Rejection, TriageInput, Window
-from acs_triage.sources.exports import ExportError, InputFormat, read_export
+from acs_triage.sources.exports import InputFormat, read_export
 from acs_triage.triage.aggregate import LegAggregator
 
 
@@ -19,12 +18,8 @@ def iter_files(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO
                ) -> Iterator[Leg | Rejection]:
     """Every row of every file, as a leg or a rejection; file-level problems raise."""
     for path in paths:
-        try:
-            yield from read_export(path, fmt)
-        except ExportError as exc:
-            raise InputError(str(exc)) from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        # File-level problems raise ExportError, an InputError (exit 5) naming the file.
+        yield from read_export(path, fmt)
 
 
 def read_files(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO,
