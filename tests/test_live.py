@@ -284,3 +284,16 @@ def test_additional_workspace_is_sent(live: Live, capsys: pytest.CaptureFixture[
                               *live.args("-f", "json")])
     assert code == 0
     assert live.emu.requests[0].workspaces == [OTHER_WS]
+
+
+def test_no_token_in_logs_at_any_verbosity(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    for verbosity in ([], ["-v"], ["-vv"], ["-vvv"]):
+        code, out, err = cli(capsys, [*verbosity, "triage", "--workspace-id", WS,
+                                      *live.args("-f", "json")])
+        assert code == 0
+        if verbosity == ["-vv"]:
+            assert "Authorization" in err and "REDACTED" in err  # the header is logged, redacted
+    live.emu.inject("unauthorized")
+    code, _, err = cli(capsys, ["-vv", "triage", "--workspace-id", WS, "--retries", "0",
+                                *live.args()])
+    assert code == ExitCode.AUTH_OR_CONFIG

@@ -408,8 +408,28 @@ def _root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    verbose: Annotated[int, typer.Option(
+        "--verbose", "-v", count=True,
+        help="Diagnostics on stderr: -v progress, -vv also Azure SDK HTTP logs "
+             "(secrets redacted).")] = 0,
 ) -> None:
     """Explain Azure Communication Services PSTN call failures and what to do about them."""
+    configure_logging(verbose)
+
+
+def configure_logging(verbose: int) -> None:
+    """Log to stderr. Azure's HTTP logging policy redacts Authorization and other
+    secret headers; its network trace (which would not) is never enabled."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("acs-triage: %(levelname)s %(name)s: %(message)s"))
+    for name, level in (("acs_triage", logging.INFO if verbose >= 1 else logging.WARNING),
+                        ("azure", logging.INFO if verbose >= 2 else logging.ERROR)):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level)
+        logger.propagate = False
 
 
 def _register_smoke() -> None:

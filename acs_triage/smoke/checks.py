@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from acs_triage.catalog.loader import Catalog, load_catalog
@@ -146,7 +147,7 @@ def _rate_check(stats: WindowStats, config: GateConfig, findings: tuple[Finding,
     if considered < config.min_legs:
         return CheckResult(RATE, S.INCONCLUSIVE, observed, limit, observed_text, threshold_text,
                            f"{summary}; too few legs to judge (need {config.min_legs})", details)
-    if False:
+    if stats.partial:
         return CheckResult(RATE, S.INCONCLUSIVE, observed, limit, observed_text, threshold_text,
                            f"{summary}; not judged on partial data", details)
     if 100.0 * rate > limit:
@@ -201,9 +202,9 @@ def _regression_check(current: WindowStats, baseline: WindowStats | None, config
                       ) -> CheckResult:
     step = config.min_increase
     threshold_text = f">= +{step:g} pp and p < {config.alpha:g}"
-    if config.baseline is None or baseline is None:
+    if baseline is None:
         return CheckResult(REGRESSION, S.SKIPPED, None, step, "", threshold_text,
-                           "no --baseline given")
+                           "no baseline window (--baseline) given")
     n1, n0 = current.considered_legs, baseline.considered_legs
     details: dict[str, float | int | None] = {
         "current_legs": n1, "baseline_legs": n0,
@@ -278,6 +279,10 @@ def run_gate(collected: Collected, config: GateConfig, catalog: Catalog | None =
     """Explain the collected data with the catalog and evaluate the gate."""
     catalog = catalog or load_catalog()
     moment = generated_at or datetime.now(timezone.utc)
+    base_window = collected.plan.baseline
+    if (config.baseline is None and collected.baseline is not None and base_window is not None
+            and base_window.start is not None and base_window.end is not None):
+        config = replace(config, baseline=base_window.end - base_window.start)
     current = build_report(collected.current, catalog, generated_at=moment)
     baseline = None if collected.baseline is None else build_report(
         collected.baseline, catalog, generated_at=moment)

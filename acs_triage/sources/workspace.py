@@ -12,6 +12,7 @@ number of legs: the workspace aggregates.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from acs_triage.sources.connection import Connection
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.core.pipeline import PipelineResponse
+
+_LOG = logging.getLogger(__name__)
 
 #: Log Analytics answers at most this many rows per query (documented limit).
 API_MAX_ROWS = 500_000
@@ -152,6 +155,8 @@ class LogsRunner:
             statuses.append(response.http_response.status_code)
 
         self.requests += 1
+        _LOG.info("query %s (%s), window %s", query.name, self.target.describe(),
+                  "none" if window is None else f"{window[0].isoformat()}/{window[1].isoformat()}")
         if self.options.on_request is not None:
             self.options.on_request(query.name)
         kwargs: dict[str, Any] = {"timespan": window, "server_timeout": self.options.server_timeout,
