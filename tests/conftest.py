@@ -22,3 +22,17 @@ def _no_ambient_azure(monkeypatch: pytest.MonkeyPatch) -> None:
                  "ACS_TRIAGE_RESOURCE_ID", "ACS_TRIAGE_ENDPOINT", "ACS_TRIAGE_AUTH",
                  "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_network_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Safety net: credentials whose probes leave the machine must never run in tests
+    (DefaultAzureCredential's managed-identity probe reaches a non-loopback address)."""
+    import azure.identity
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("DefaultAzureCredential/ManagedIdentityCredential must not run "
+                             "in tests: pass --auth cli with the fake az")
+
+    for name in ("DefaultAzureCredential", "ManagedIdentityCredential"):
+        monkeypatch.setattr(azure.identity, name, refuse)

@@ -34,10 +34,12 @@ from acs_triage.smoke import (
     CheckStatus,
     GateConfig,
     GateStatus,
+    collect_files,
     error_result,
     evaluate,
     parse_block_pair,
     plan_windows,
+    run_gate,
 )
 from acs_triage.smoke.github import (
     annotation_lines,
@@ -263,6 +265,17 @@ def test_canceled_is_ignored_by_default(azure: LogAnalyticsEmulator,
     assert code == ExitCode.GATE_FAILED
     code, doc, _ = invoke_json(capsys, live(azure, WS_HEALTHY, "--max-failure-rate", "5"))
     assert code == ExitCode.OK
+    # --ignore-category adds to the default
+    expected = truth(data[WS_RATE], NOW - CURRENT, NOW, ignore_reasons=("487", "486"))
+    code, doc, _ = invoke_json(capsys, live(azure, WS_RATE, "--ignore-category",
+                                            "callee-unavailable-or-busy"))
+    current = doc["current"]
+    assert isinstance(current, dict)
+    assert (current["ignored_legs"], current["considered_legs"]) == (
+        expected["ignored"], expected["considered"])
+    assert current["failure_rate_pct"] == pytest.approx(expected["rate_pct"], abs=1e-3)
+    assert doc["config"]["ignore_categories"] == [  # type: ignore[index]
+        "callee-unavailable-or-busy", "canceled"]
 
 
 def test_blocking_pair_fails_on_one_leg(azure: LogAnalyticsEmulator,
@@ -485,7 +498,9 @@ def test_default_window_ends_settle_before_now(azure: LogAnalyticsEmulator,
     assert isinstance(window, dict)
     start = datetime.fromisoformat(window["start"].replace("Z", "+00:00"))
     end = datetime.fromisoformat(window["end"].replace("Z", "+00:00"))
-    assert before - timedelta(minutes=5) <= end <= after - timedelta(minutes=5)
+    assert before.replace(microsecond=0) - timedelta(minutes=5) <= end <= (
+        after - timedelta(minutes=5))
+    assert end.microsecond == 0  # whole seconds
     assert end - start == timedelta(minutes=30)
     assert (window["settle_seconds"], window["anchor"]) == (300.0, "now")
     current = doc["current"]
@@ -592,6 +607,20 @@ def test_files_from_stdin(old_export: tuple[Path, pd.DataFrame],
     assert current["legs"] == truth(df, end - CURRENT, end)["legs"]
     assert base["legs"] == truth(df, end - CURRENT - BASELINE, end - CURRENT)["legs"]
     assert code == ExitCode.GATE_FAILED
+
+
+def test_library_gate_on_files(old_export: tuple[Path, pd.DataFrame]) -> None:
+    path, df = old_export
+    collected = collect_files([str(path)], since=CURRENT, settle=timedelta(0),
+                              baseline=BASELINE)
+    result = run_gate(collected, GateConfig(max_failure_rate=100.0))
+    end = df["TimeGenerated"].max().to_pydatetime() + timedelta(microseconds=1)
+    assert result.window == Window(end - CURRENT, end)
+    assert result.baseline_window == Window(end - CURRENT - BASELINE, end - CURRENT)
+    assert result.config.baseline == BASELINE  # taken from the collected windows
+    assert result.check("regression").status is CheckStatus.FAIL  # BAD_MIX vs HEALTHY_MIX
+    assert result.check("failure-rate").status is CheckStatus.PASS
+    assert result.exit_code == ExitCode.GATE_FAILED
 
 
 def test_unreadable_file_exits_5_with_report(tmp_path: Path,

@@ -63,5 +63,5 @@ def workspace_plan(since: timedelta, settle: timedelta, baseline: timedelta | No
     """Windows for a live source: ending ``settle`` before now, or exactly at ``end``."""
     if end is not None:
         return plan_windows(end, since, timedelta(0), baseline, anchor="--end")
-    return plan_windows(now or datetime.now(timezone.utc), since, settle, baseline,
-                        anchor="now")
+    moment = (now or datetime.now(timezone.utc)).replace(microsecond=0)  # whole seconds
+    return plan_windows(moment, since, settle, baseline, anchor="now")
