@@ -44,8 +44,8 @@ TOKEN = "benchmark-token"
 def run(sizes: list[int]) -> str:
     now = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=1)
     start, end = now - timedelta(hours=24), now
-    rows = ["| legs | method | query requests | response bytes | client wall s | rows received | failed pairs |",
-            "|---:|---|---:|---:|---:|---:|---:|"]
+    rows = ["| legs | method | query requests | response bytes | client wall s | rows received "
+            "| failed pairs |", "|---:|---|---:|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as tmp:
         install_fake_az(Path(tmp), token=TOKEN)
         os.environ["PATH"] = f"{tmp}:{os.environ['PATH']}"

@@ -87,7 +87,7 @@ def test_codes_filters(capsys: pytest.CaptureFixture[str]) -> None:
     (["kql", "show", "call-legs", "-p", "corelation_id=x"], "valid parameters"),
     (["kql", "show", "pstn-failed-legs", "-p", "max_rows=ten"], "whole number"),
     (["kql", "show", "pstn-summary", "--since", "yesterday"], "duration"),
-    (["triage"], "say what to triage"),
+    (["triage"], "say which data"),
     (["triage", "--sample", "--since", "1h", "--start", "2026-01-01"], "either --since"),
     (["nonsense"], "No such command"),
 ])

@@ -288,7 +288,7 @@ def test_additional_workspace_is_sent(live: Live, capsys: pytest.CaptureFixture[
 
 def test_no_token_in_logs_at_any_verbosity(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
     for verbosity in ([], ["-v"], ["-vv"], ["-vvv"]):
-        code, out, err = cli(capsys, [*verbosity, "triage", "--workspace-id", WS,
+        code, _, err = cli(capsys, [*verbosity, "triage", "--workspace-id", WS,
                                       *live.args("-f", "json")])
         assert code == 0
         if verbosity == ["-vv"]:
@@ -297,3 +297,79 @@ def test_no_token_in_logs_at_any_verbosity(live: Live, capsys: pytest.CaptureFix
     code, _, err = cli(capsys, ["-vv", "triage", "--workspace-id", WS, "--retries", "0",
                                 *live.args()])
     assert code == ExitCode.AUTH_OR_CONFIG
+
+
+def test_legs_detail_is_capped_and_says_so(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, ["legs", "--workspace-id", WS, "--max-rows", "7",
+                                  *live.args("-f", "json")])
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["schema"] == "acs-triage/legs/v1"
+    assert len(doc["legs"]) == 7 and doc["capped"] is True and "capped" in err
+    times = [leg["time_generated"] for leg in doc["legs"]]
+    assert times == sorted(times, reverse=True)
+    assert not contains_phone_number(out)
+
+
+def test_legs_filter_matches_the_dataset(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, ["legs", "--workspace-id", WS, "--end-reason", "403",
+                                "--sub-code", "560403", "--since", "24h",
+                                *live.args("-f", "json")])
+    assert code == 0
+    doc = json.loads(out)
+    assert not doc["capped"]
+    start = live.now - timedelta(hours=24)
+    truth = expected_pstn_pairs(live.df, start, live.now + timedelta(minutes=5))
+    assert len(doc["legs"]) == truth[("403", "560403")]["legs"]
+    assert {(leg["end_reason"], leg["end_sub_code"]) for leg in doc["legs"]} == {("403", "560403")}
+
+
+def _run_kql(emu: LogAnalyticsEmulator, text: str, workspace: str = WS) -> list[dict[str, object]]:
+    from azure.identity import AzureCliCredential
+    from azure.monitor.query import LogsQueryClient
+
+    client = LogsQueryClient(AzureCliCredential(), endpoint=emu.url, connection_verify=emu.ca_path)
+    result = client.query_workspace(workspace, text, timespan=None)
+    table = result.tables[0]
+    return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+
+
+def test_annotated_query_explains_rows_inside_the_workspace(
+        live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    """`kql show --annotated` output, run as is, annotates like the Python catalog does."""
+    from acs_triage.catalog.loader import load_catalog
+
+    code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--annotated",
+                                 "--since", "24h"])
+    assert code == 0
+    rows = _run_kql(live.emu, text)
+    catalog = load_catalog()
+    assert rows
+    for row in rows:
+        explanation = catalog.explain(row["ParticipantEndReason"], row["ParticipantEndSubCode"])
+        assert row["Title"] == explanation.title, row
+        assert row["Documented"] == explanation.documented, row
+        assert row["MatchLevel"] == explanation.level.value, row
+        assert row["GeneratedBy"] == explanation.generated_by, row
+    assert {row["MatchLevel"] for row in rows} >= {"pair", "code"}
+
+
+def test_per_number_breakdown_is_masked_by_default(dataset: tuple[pd.DataFrame, datetime],
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.emulator import generate_billing_usage
+
+    df, now = dataset
+    install_fake_az(tmp_path, token=TOKEN)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
+    tables = {"ACSCallSummary": df, "ACSBillingUsage": generate_billing_usage(df)}
+    with LogAnalyticsEmulator(tables, workspaces={WS}, now=now, token=TOKEN) as emu:
+        for show, masked in (("false", True), ("true", False)):
+            code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-number", "--since",
+                                         "24h", "-p", f"show_numbers={show}"])
+            assert code == 0
+            rows = _run_kql(emu, text)
+            numbers = [str(r["NumberA"]) + str(r["NumberB"]) for r in rows]
+            assert rows and sum(int(r["FailedLegs"]) for r in rows) > 0
+            assert any(contains_phone_number(n) for n in numbers) is not masked

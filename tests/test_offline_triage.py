@@ -153,7 +153,7 @@ def test_unusable_files_are_input_errors(tmp_path: Path, content: bytes,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "x.dat"
     path.write_bytes(content)
-    code, out, err = cli(capsys, "triage", "--from-file", str(path))
+    code, _, err = cli(capsys, "triage", "--from-file", str(path))
     assert code == ExitCode.INPUT, err
     assert err.count("\n") == 1 and str(path) in err
 

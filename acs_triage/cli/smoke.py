@@ -1,6 +1,6 @@
 """``acs-triage smoke``: a CI gate that fails fast when PSTN calls start failing.
 
-Registered on the app by :func:`acs_triage.cli.app._register_smoke`. The gate logic
+Registered on the app in :mod:`acs_triage.cli.app`. The gate logic
 lives in :mod:`acs_triage.smoke`; this module parses options, picks the source,
 and writes the outputs (stdout/``--output``, ``--junit``, ``--summary``,
 ``$GITHUB_STEP_SUMMARY``, GitHub annotations). Exit codes: 0 pass, 1 gate failed,
@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from acs_triage.catalog.loader import load_catalog
-from acs_triage.cli.app import (
+from acs_triage.cli.options import (
     AdditionalOpt,
     AudienceOpt,
     AuthOpt,
@@ -32,8 +32,8 @@ from acs_triage.cli.app import (
     SampleOpt,
     TimeoutOpt,
     WorkspaceOpt,
-    _emit,
-    _warn,
+    emit,
+    warn,
 )
 from acs_triage.errors import AcsTriageError, InputError, UsageError
 from acs_triage.formats import OutputFormat, render
@@ -180,7 +180,7 @@ def smoke(
     settle_span = (parse_span(settle, "--settle", allow_zero=True) if settle is not None
                    else (WORKSPACE_SETTLE if live else timedelta(0)))
     if end_at is not None and settle is not None:
-        _warn("--settle is not applied when --end is given")
+        warn("--settle is not applied when --end is given")
 
     plan: WindowPlan | None = None
     if live:
@@ -229,7 +229,7 @@ def _report(result: SmokeResult, *, fmt: OutputFormat, output: Path | None,
             junit: Path | None, summary: Path | None, github_annotations: bool) -> int:
     """Write every requested output and return the gate's exit code."""
     view = smoke_view(result)
-    _emit(view, fmt, output)
+    emit(view, fmt, output)
     markdown = render(view, OutputFormat.MARKDOWN)
     if junit is not None:
         write_junit(result, junit)
@@ -244,5 +244,5 @@ def _report(result: SmokeResult, *, fmt: OutputFormat, output: Path | None,
             sys.stdout.write(line + "\n")
         sys.stdout.flush()
     for warning in result.warnings:
-        _warn(warning)
+        warn(warning)
     return int(result.exit_code)

@@ -14,7 +14,7 @@ from acs_triage.catalog.loader import Catalog, origin_label
 from acs_triage.catalog.model import Explanation, Meaning, PairEntry
 from acs_triage.formats.base import Section, View
 from acs_triage.queries.store import QueryDef
-from acs_triage.triage.call import CallReport
+from acs_triage.triage.legs import CallReport, FailedLegsReport
 from acs_triage.triage.report import TriageReport, iso
 
 EXPLANATION_SCHEMA = "acs-triage/explanation/v1"
@@ -287,3 +287,23 @@ def call_view(report: CallReport) -> View:
                       f"what to do",
                 lines=[f"  - {a}" for a in leg["actions"]]))
     return View(document=report.to_dict(), sections=sections)
+
+
+def legs_view(report: FailedLegsReport) -> View:
+    rows = [[leg["time_generated"], leg["correlation_id"], leg["identifier"], leg["end_reason"],
+             leg["end_sub_code"], leg["title"] + ("" if leg["documented"] else " [undocumented]"),
+             _SHORT_ORIGIN.get(leg["generated_by"], leg["generated_by"]),
+             ", ".join(leg["who_acts"])] for leg in report.legs]
+    filters = ", ".join(f"{k}={v}" for k, v in report.filters.items() if v) or "none"
+    lines = [f"{len(report.legs)} failed PSTN leg(s), newest first; filters: {filters}"]
+    if report.capped:
+        lines.append(f"CAPPED at --max-rows {report.max_rows}: older legs are not shown; narrow "
+                     "the window or filter by --end-reason/--sub-code.")
+    if report.partial:
+        lines.append("PARTIAL DATA")
+    lines += [f"WARNING: {w}" for w in report.warnings]
+    return View(document=report.to_dict(), sections=[
+        Section(title="acs-triage: failed PSTN legs", lines=lines),
+        Section(title="Legs", headers=["time", "correlation id", "identifier", "reason",
+                                       "sub-code", "title", "from", "who acts"],
+                rows=rows, primary=True)])

@@ -7,8 +7,10 @@ memory stays flat however large the file is.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Sequence
 
+from acs_triage.codes import is_failure_end
 from acs_triage.records import Leg, Rejection, TriageInput, Window
 from acs_triage.sources.exports import InputFormat, read_export
 from acs_triage.triage.aggregate import LegAggregator
@@ -38,3 +40,28 @@ def legs_of_call(paths: Sequence[str], correlation_id: str,
     legs = [item for item in iter_files(paths, fmt)
             if isinstance(item, Leg) and item.correlation_id == correlation_id]
     return sorted(legs, key=lambda leg: leg.time_generated)
+
+
+def failed_legs(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO,
+                window: Window | None = None, *, end_reason: str = "", sub_code: str = "",
+                max_rows: int = 1000) -> list[Leg]:
+    """The newest ``max_rows`` failed PSTN legs (as ``kql/pstn-failed-legs.kql``), in
+    bounded memory: a heap of at most ``max_rows`` legs."""
+    window = window or Window(None, None)
+    newest: list[tuple[float, int, Leg]] = []
+    for index, item in enumerate(iter_files(paths, fmt)):
+        if not isinstance(item, Leg) or not item.is_pstn or not is_failure_end(item.end_reason):
+            continue
+        moment = item.time_generated
+        if (window.start is not None and moment < window.start) or \
+                (window.end is not None and moment >= window.end):
+            continue
+        if (end_reason and item.end_reason != end_reason) or \
+                (sub_code and item.end_sub_code != sub_code):
+            continue
+        entry = (moment.timestamp(), -index, item)
+        if len(newest) < max_rows:
+            heapq.heappush(newest, entry)
+        elif entry > newest[0]:
+            heapq.heapreplace(newest, entry)
+    return [leg for _, _, leg in sorted(newest, reverse=True)]

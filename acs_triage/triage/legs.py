@@ -1,4 +1,9 @@
-"""Drill-down: every leg of one call, each with its annotation."""
+"""Leg-level views: every leg of one call, and failed PSTN legs (capped), annotated.
+
+Both take rows shaped like the output of ``kql/call-legs.kql`` /
+``kql/pstn-failed-legs.kql`` (or raw legs from files via :func:`leg_row`) and put
+each leg's explanation next to it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from acs_triage.records import Leg
 from acs_triage.triage.report import iso
 
 CALL_SCHEMA = "acs-triage/call/v1"
+LEGS_SCHEMA = "acs-triage/legs/v1"
 
 
 @dataclass(frozen=True)
@@ -38,10 +44,9 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def annotate_legs(correlation_id: str, rows: Iterable[Mapping[str, object]], *,
-                  catalog: Catalog | None = None, show_pii: bool = False, partial: bool = False,
-                  warnings: Sequence[str] = ()) -> CallReport:
-    """Annotate rows shaped like ``kql/call-legs.kql`` output."""
+def annotate_rows(rows: Iterable[Mapping[str, object]], *, catalog: Catalog | None = None,
+                  show_pii: bool = False) -> tuple[dict[str, Any], ...]:
+    """Each row with the catalog's explanation of its pair; identifiers masked by default."""
     catalog = catalog or load_catalog()
     legs = []
     for row in rows:
@@ -52,6 +57,7 @@ def annotate_legs(correlation_id: str, rows: Iterable[Mapping[str, object]], *,
         identifier = _text(row.get("Identifier"))
         legs.append({
             "time_generated": _text(row.get("TimeGenerated")),
+            "correlation_id": _text(row.get("CorrelationId")),
             "participant_id": _text(row.get("ParticipantId")),
             "identifier": identifier if show_pii else mask_identifier(identifier),
             "endpoint_type": _text(row.get("EndpointType")),
@@ -69,12 +75,43 @@ def annotate_legs(correlation_id: str, rows: Iterable[Mapping[str, object]], *,
             "actions": list(meaning.actions) if meaning else [],
             "source": meaning.source.url if meaning else None,
         })
-    return CallReport(correlation_id, tuple(legs), partial, tuple(warnings), not show_pii)
+    return tuple(legs)
+
+
+def annotate_legs(correlation_id: str, rows: Iterable[Mapping[str, object]], *,
+                  catalog: Catalog | None = None, show_pii: bool = False, partial: bool = False,
+                  warnings: Sequence[str] = ()) -> CallReport:
+    """One call's legs (rows shaped like ``kql/call-legs.kql`` output), annotated."""
+    return CallReport(correlation_id, annotate_rows(rows, catalog=catalog, show_pii=show_pii),
+                      partial, tuple(warnings), not show_pii)
+
+
+@dataclass(frozen=True)
+class FailedLegsReport:
+    """Failed PSTN legs, newest first, at most ``max_rows`` of them."""
+
+    filters: dict[str, str]
+    legs: tuple[dict[str, Any], ...]
+    max_rows: int
+    partial: bool
+    warnings: tuple[str, ...]
+    pii_masked: bool
+
+    @property
+    def capped(self) -> bool:
+        return len(self.legs) >= self.max_rows
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": LEGS_SCHEMA, "filters": self.filters, "max_rows": self.max_rows,
+                "capped": self.capped, "partial": self.partial,
+                "warnings": list(self.warnings), "pii_masked": self.pii_masked,
+                "legs": list(self.legs)}
 
 
 def leg_row(leg: Leg) -> dict[str, object]:
     """A raw :class:`Leg` in the column shape of ``kql/call-legs.kql``."""
-    return {"TimeGenerated": leg.time_generated, "ParticipantId": leg.participant_id,
+    return {"TimeGenerated": leg.time_generated, "CorrelationId": leg.correlation_id,
+            "ParticipantId": leg.participant_id,
             "Identifier": leg.identifier, "EndpointType": leg.endpoint_type,
             "PstnParticipantCallType": leg.pstn_call_type,
             "ParticipantEndReason": leg.end_reason, "ParticipantEndSubCode": leg.end_sub_code}

@@ -1,0 +1,56 @@
+"""``kql list`` and ``kql show``: the query library, ready to paste."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from acs_triage.cli.options import EndOpt, FormatOpt, OutputOpt, SinceOpt, StartOpt, emit
+from acs_triage.errors import UsageError
+from acs_triage.formats import OutputFormat
+from acs_triage.formats.views import queries_view, query_text_view
+from acs_triage.queries.annotate import annotate_query
+from acs_triage.queries.render import coerce_parameters
+from acs_triage.queries.render import render as render_query
+from acs_triage.queries.store import get_query, load_queries
+
+
+def kql_list(fmt: FormatOpt = OutputFormat.TABLE, output: OutputOpt = None) -> None:
+    """The queries of the library, with their parameters."""
+    emit(queries_view(list(load_queries().values())), fmt, output)
+
+
+def kql_show(
+    name: Annotated[str, typer.Argument(help="Query name (see 'acs-triage kql list').")],
+    param: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--param", "-p", help="Parameter as name=value (repeatable).")] = None,
+    since: SinceOpt = None,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    annotated: Annotated[bool, typer.Option(
+        "--annotated", help="Join the end-code catalog in the query itself.")] = False,
+    fmt: FormatOpt = OutputFormat.TABLE,
+    output: OutputOpt = None,
+) -> None:
+    """Print a ready-to-paste query, with typed parameter values."""
+    query = get_query(name)
+    raw: dict[str, object] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param expects name=value, got {item!r}")
+        raw[key.strip()] = value
+    if since is not None:
+        raw["lookback"] = since
+        if start is not None:
+            raise UsageError("use either --since or --start/--end, not both")
+    if start is not None:
+        raw["start"] = start
+    if end is not None:
+        raw["end"] = end
+    values = coerce_parameters(query, raw)
+    text = render_query(query, values)
+    if annotated:
+        text = annotate_query(query, text)
+    emit(query_text_view(query, text, values, annotated), fmt, output)
