@@ -147,3 +147,22 @@ def test_loader_rejects_schema_violations() -> None:
     del document["pairs"][0]["title"]
     with pytest.raises(CatalogError, match="title"):
         Catalog.from_document(document)
+
+
+def test_explain_all_for_an_end_reason_alone(catalog: Catalog) -> None:
+    items = catalog.explain_all("403")
+    assert [(i.end_reason, i.end_sub_code) for i in items] == [
+        ("403", "510403"), ("403", "560403"), ("403", "511532"), ("403", "")]
+    assert items[-1].level is MatchLevel.CODE
+
+
+def test_explain_all_for_zero_covers_both_meanings(catalog: Catalog) -> None:
+    pairs = {(i.end_reason, i.end_sub_code) for i in catalog.explain_all("0")}
+    assert {("0", "0"), ("0", "560000"), ("0", "540000"), ("0", "")} == pairs
+
+
+def test_explain_all_for_sub_codes(catalog: Catalog) -> None:
+    assert [(i.end_reason, i.level) for i in catalog.explain_all("560502")] == [
+        ("502", MatchLevel.CODE)]
+    assert catalog.explain_all("999999") == []
+    assert len(catalog.explain_all("403", "560403")) == 1

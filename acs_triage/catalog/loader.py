@@ -202,6 +202,29 @@ class Catalog:
                     found.append(corrected)
         return found
 
+    def explain_all(self, first: object, second: object | None = None) -> list[Explanation]:
+        """What ``acs-triage explain`` shows for one or two values. Never raises.
+
+        Two values: that pair. One value of up to three digits: an end reason, so every
+        documented pair with it (or with it as sub-code, for ``0``) and the code's own
+        meaning. A longer value: a sub-code, so every documented pair using it; an
+        undocumented SBC sub-code (``560xxx``/``540xxx``) is explained as the SIP code its
+        last three digits name. Empty when nothing is known about a long sub-code.
+        """
+        if second is not None:
+            return [self.explain(first, second)]
+        value = normalize_code(first)
+        if len(value) <= 3:
+            pairs = [p for p in self.pairs if value in (p.end_reason, p.end_sub_code)]
+            return [self.explain(p.end_reason, p.end_sub_code) for p in pairs] + \
+                [self.explain(value, "")]
+        pairs = self.pairs_with_sub_code(value)
+        if pairs:
+            return [self.explain(p.end_reason, p.end_sub_code) for p in pairs]
+        if self.origin(value)[0].startswith("sbc-"):
+            return [self.explain(value[3:], value)]
+        return []
+
     def errata_for(self, entry: PairEntry) -> list[Erratum]:
         key = (entry.end_reason, entry.end_sub_code)
         return [e for e in self.errata if e.corrected == key]

@@ -14,32 +14,19 @@ from acs_triage.formats.views import codes_view, explanation_view
 
 
 def explain(
-    code: Annotated[str, typer.Argument(help="ParticipantEndReason (e.g. 403), or a sub-code "
-                                            "alone (e.g. 560403) to list every pair using it.")],
+    code: Annotated[str, typer.Argument(
+        help="ParticipantEndReason (e.g. 403). Alone, an end reason lists every documented "
+             "pair with it; a sub-code alone (e.g. 560403) lists every pair using it.")],
     sub_code: Annotated[Optional[str], typer.Argument(  # noqa: UP045
         help="ParticipantEndSubCode (e.g. 560403).")] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> None:
     """What an end reason / sub-code pair means, who must act and what to do."""
-    catalog = load_catalog()
-    if sub_code is None:
-        pairs = catalog.pairs_with_sub_code(code)
-        if pairs:
-            items = [catalog.explain(p.end_reason, p.end_sub_code) for p in pairs]
-            emit(explanation_view(items, code), fmt, output)
-            return
-        generated_by, _note = catalog.origin(code)
-        sub = code.strip()
-        if generated_by.startswith("sbc-"):
-            # Undocumented SBC sub-code: its last three digits are the SIP code sent.
-            items = [catalog.explain(sub[3:], sub)]
-            emit(explanation_view(items, code), fmt, output)
-            return
-        if len(sub) > 3:
-            raise UsageError(f"no documented pair uses sub-code {code.strip()!r}; "
-                             "give the end reason too: acs-triage explain CODE SUBCODE")
-    items = [catalog.explain(code, sub_code or "")]
+    items = load_catalog().explain_all(code, sub_code)
+    if not items:
+        raise UsageError(f"no documented pair uses sub-code {code.strip()!r}; "
+                         "give the end reason too: acs-triage explain CODE SUBCODE")
     emit(explanation_view(items, f"{code} {sub_code or ''}".strip()), fmt, output)
 
 
