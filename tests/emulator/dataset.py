@@ -441,7 +441,10 @@ def generate_call_summary(
     df = pd.DataFrame(data)
     for col, kind in CALL_SUMMARY_COLUMNS.items():
         if kind == "string":
-            df[col] = df[col].astype("str")  # None stays missing
+            missing = df[col].isna()
+            df[col] = df[col].astype("str")
+            if missing.any():  # None stays missing (pandas 2 would write the text "None")
+                df.loc[missing, col] = None
     return df[list(CALL_SUMMARY_COLUMNS)]
 
 
@@ -512,7 +515,10 @@ def generate_billing_usage(call_summary_df: pd.DataFrame, *, seed: int = 0) -> p
     )
     for col, kind in BILLING_USAGE_COLUMNS.items():
         if kind == "string":
-            df[col] = df[col].astype("str")  # None stays missing
+            missing = df[col].isna()
+            df[col] = df[col].astype("str")
+            if missing.any():  # None stays missing (pandas 2 would write the text "None")
+                df.loc[missing, col] = None
         elif kind == "datetime":
             df[col] = pd.to_datetime(df[col], utc=True)
     return df[list(BILLING_USAGE_COLUMNS)].reset_index(drop=True)
