@@ -373,3 +373,12 @@ def test_per_number_breakdown_is_masked_by_default(dataset: tuple[pd.DataFrame, 
             numbers = [str(r["NumberA"]) + str(r["NumberB"]) for r in rows]
             assert rows and sum(int(r["FailedLegs"]) for r in rows) > 0
             assert any(contains_phone_number(n) for n in numbers) is not masked
+
+
+def test_retries_are_bounded_in_total_time(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    """With Retry-After: 2 and 10 retries allowed, a 5 s budget stops after a few attempts."""
+    live.emu.inject("unavailable", times=50, retry_after=2)
+    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, "--endpoint", live.emu.url,
+                                "--auth", "cli", "--retries", "10", "--timeout", "5"])
+    assert code == ExitCode.QUERY and err.count("\n") == 1
+    assert 2 <= len(live.emu.requests) <= 4
