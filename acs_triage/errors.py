@@ -19,7 +19,8 @@ class ExitCode(IntEnum):
     QUERY = 4  #: the service failed: bad query, throttling, 5xx, timeout, network
     INPUT = 5  #: an input file is unreadable or unrecognised; ``--strict`` rejections
     INCONCLUSIVE = 6  #: ``smoke``: too little data, or partial/failed data
-    PARTIAL = 7  #: ``triage``/``call``: the report was printed but is based on partial data
+    PARTIAL = 7  #: ``triage``/``call``/``legs``: the report was printed but is based on partial data
+    INTERNAL = 70  #: a bug in acs-triage (EX_SOFTWARE); the message asks for a report
 
 
 class AcsTriageError(Exception):

@@ -9,6 +9,9 @@ Use ``--show-pii`` to see them unmasked.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from acs_triage.records import Rejection
 
 # 7 to 15 digits (E.164 allows 15), optionally after "+", not part of a longer
 # alphanumeric token such as a GUID segment.
@@ -30,3 +33,10 @@ def mask_identifier(value: str) -> str:
 def contains_phone_number(value: str) -> bool:
     """True when ``value`` holds an unmasked run of 7+ digits."""
     return _PHONE.search(value) is not None
+
+
+def mask_rejections(rejections: Iterable[Rejection], *, show_pii: bool) -> tuple[Rejection, ...]:
+    """Rejection reasons quote the bad value, which can be a phone number: mask it."""
+    if show_pii:
+        return tuple(rejections)
+    return tuple(Rejection(r.source, r.line, mask_identifier(r.reason)) for r in rejections)

@@ -9,6 +9,7 @@ stderr and a documented exit code (``docs/exit-codes.md``).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -103,8 +104,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("acs-triage: interrupted", err=True)
         return 130
-    except BrokenPipeError:
-        return 0
+    except Exception as exc:  # a bug: still one line, and a code no gate outcome uses
+        detail = " ".join(str(exc).split())[:300]
+        typer.echo(f"acs-triage: internal error: {type(exc).__name__}: {detail} (please report "
+                   "it; -vv shows more)", err=True)
+        logging.getLogger("acs_triage").debug("internal error", exc_info=True)
+        return ExitCode.INTERNAL
     if isinstance(result, int):
         return result
     return 0
@@ -112,6 +117,10 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def main() -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):  # never crash on text the terminal cannot show
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     code = run()
     try:
         sys.stdout.flush()

@@ -32,7 +32,10 @@ from acs_triage.cli.options import (
     SampleOpt,
     TimeoutOpt,
     WorkspaceOpt,
+    choose_source,
     emit,
+    file_paths,
+    open_runner,
     warn,
 )
 from acs_triage.errors import AcsTriageError, InputError, UsageError
@@ -79,6 +82,7 @@ def _write_summary(path: Path, markdown: str) -> None:
 
 
 def smoke(
+    ctx: typer.Context,
     workspace_id: WorkspaceOpt = None,
     resource_id: ResourceOpt = None,
     additional_workspace: AdditionalOpt = None,
@@ -167,16 +171,10 @@ def smoke(
     since_span = parse_span(since, "--since")
     end_at = _end(end)
 
-    live = bool(workspace_id or resource_id)
-    chosen = sum([bool(sample), bool(from_file), live])
-    if chosen == 0:
-        raise UsageError("say what to check: --workspace-id, --resource-id, --from-file "
-                         "or --sample")
-    if chosen > 1:
-        raise UsageError("use one source: --workspace-id/--resource-id, --from-file "
-                         "or --sample")
-    if workspace_id and resource_id:
-        raise UsageError("give either --workspace-id or --resource-id, not both")
+    source = choose_source(sample=sample, from_file=from_file, workspace_id=workspace_id,
+                           resource_id=resource_id, ctx=ctx)
+    workspace_id, resource_id = source.workspace_id, source.resource_id
+    live = source.kind == "workspace"
     settle_span = (parse_span(settle, "--settle", allow_zero=True) if settle is not None
                    else (WORKSPACE_SETTLE if live else timedelta(0)))
     if end_at is not None and settle is not None:
@@ -192,24 +190,15 @@ def smoke(
         kind, description = "file", ", ".join(from_file or [])
     try:
         if live:
-            from acs_triage.cli.progress import spinner
-            from acs_triage.sources.connection import Connection, make_credential
-            from acs_triage.sources.workspace import LogsRunner, RunnerOptions, Target
-
             plan = workspace_plan(since_span, settle_span, config.baseline, end=end_at)
-            target = Target(workspace_id=workspace_id, resource_id=resource_id,
-                            additional_workspaces=tuple(additional_workspace or ()))
-            description = target.describe()
-            connection = Connection.for_cloud(cloud, endpoint, audience)
-            options = RunnerOptions(retries=retries, total_timeout=timeout,
-                                    server_timeout=int(min(max(timeout - 10, 5), 600)))
-            with LogsRunner(target, connection, make_credential(auth, connection),
-                            options) as runner, spinner(f"querying {description}"):
+            with open_runner(workspace_id=workspace_id, resource_id=resource_id,
+                             additional=additional_workspace, cloud=cloud, endpoint=endpoint,
+                             audience=audience, auth=auth, timeout=timeout,
+                             retries=retries) as runner:
+                description = runner.target.describe()
                 collected = collect_workspace(runner, plan)
         else:
-            from acs_triage.sources.sample import sample_path
-
-            paths = [str(sample_path())] if sample else list(from_file or [])
+            paths = file_paths(sample, from_file)
             collected = collect_files(
                 paths, InputFormat.AUTO if sample else input_format, since=since_span,
                 settle=settle_span, baseline=config.baseline, end=end_at, source_kind=kind,

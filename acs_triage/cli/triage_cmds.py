@@ -37,16 +37,16 @@ from acs_triage.cli.options import (
 from acs_triage.errors import ExitCode, UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.formats.views import call_view, legs_view, report_view
-from acs_triage.records import TriageInput
+from acs_triage.masking import mask_rejections
+from acs_triage.records import Rejection, TriageInput
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
+from acs_triage.sources.workspace import API_MAX_ROWS
 from acs_triage.triage.engine import build_report
-
-#: The Logs query API returns at most this many rows.
-API_MAX_ROWS = 500_000
 
 
 def triage(
+    ctx: typer.Context,
     workspace_id: WorkspaceOpt = None,
     resource_id: ResourceOpt = None,
     additional_workspace: AdditionalOpt = None,
@@ -73,14 +73,14 @@ def triage(
 ) -> int:
     """Which PSTN failures happened, how many, since when, who must act, what to do."""
     source = choose_source(sample=sample, from_file=from_file, workspace_id=workspace_id,
-                           resource_id=resource_id)
+                           resource_id=resource_id, ctx=ctx)
     data: TriageInput
-    if source == "workspace":
+    if source.kind == "workspace":
         from acs_triage.sources.workspace import fetch_triage_input
 
         window = resolve_window(since, start, end, default=timedelta(hours=24))
         assert window.start is not None and window.end is not None
-        with open_runner(workspace_id=workspace_id, resource_id=resource_id,
+        with open_runner(workspace_id=source.workspace_id, resource_id=source.resource_id,
                          additional=additional_workspace, cloud=cloud, endpoint=endpoint,
                          audience=audience, auth=auth, timeout=timeout,
                          retries=retries) as runner:
@@ -92,7 +92,7 @@ def triage(
         window = resolve_window(since, start, end, default=None)
         data = read_files(file_paths(sample, from_file),
                           InputFormat.AUTO if sample else input_format, window,
-                          source_kind=source,
+                          source_kind=source.kind,
                           description="bundled sample data" if sample else None)
     report = build_report(data, show_pii=show_pii)
     emit(report_view(report, details=details), fmt, output)
@@ -108,6 +108,7 @@ def triage(
 
 
 def call(
+    ctx: typer.Context,
     correlation_id: Annotated[str, typer.Argument(help="The call's CorrelationId.")],
     workspace_id: WorkspaceOpt = None,
     resource_id: ResourceOpt = None,
@@ -137,17 +138,20 @@ def call(
     if not correlation_id:
         raise UsageError("the correlation id is empty")
     source = choose_source(sample=sample, from_file=from_file, workspace_id=workspace_id,
-                           resource_id=resource_id)
-    if source != "workspace":
+                           resource_id=resource_id, ctx=ctx)
+    if source.kind != "workspace":
         from acs_triage.sources.files import legs_of_call
 
-        legs = legs_of_call(file_paths(sample, from_file), correlation_id,
-                            InputFormat.AUTO if sample else input_format)
-        report = annotate_legs(correlation_id, [leg_row(leg) for leg in legs], show_pii=show_pii)
+        found, rejected = legs_of_call(file_paths(sample, from_file), correlation_id,
+                                       InputFormat.AUTO if sample else input_format,
+                                       resolve_window(since, start, end, default=None))
+        warnings = [f"{len(rejected)} input row(s) rejected; see 'rejections'"] if rejected else []
+        report = annotate_legs(correlation_id, [leg_row(leg) for leg in found],
+                               show_pii=show_pii, warnings=warnings, rejections=rejected)
     else:
         window = resolve_window(since, start, end, default=timedelta(days=30))
         assert window.start is not None and window.end is not None
-        with open_runner(workspace_id=workspace_id, resource_id=resource_id,
+        with open_runner(workspace_id=source.workspace_id, resource_id=source.resource_id,
                          additional=additional_workspace, cloud=cloud, endpoint=endpoint,
                          audience=audience, auth=auth, timeout=timeout,
                          retries=retries) as runner:
@@ -166,6 +170,7 @@ def call(
 
 
 def legs(
+    ctx: typer.Context,
     workspace_id: WorkspaceOpt = None,
     resource_id: ResourceOpt = None,
     additional_workspace: AdditionalOpt = None,
@@ -180,7 +185,7 @@ def legs(
     sub_code: Annotated[str, typer.Option(
         "--sub-code", help="Only this ParticipantEndSubCode.")] = "",
     max_rows: Annotated[int, typer.Option(
-        "--max-rows", min=1, max=API_MAX_ROWS,
+        "--max-rows", min=1, max=API_MAX_ROWS - 1,
         help="Row cap (the Logs API returns at most 500,000 rows and about 64 MB).")] = 1000,
     cloud: CloudOpt = Cloud.PUBLIC,
     endpoint: EndpointOpt = None,
@@ -196,22 +201,24 @@ def legs(
     from acs_triage.triage.legs import FailedLegsReport, annotate_rows, leg_row
 
     source = choose_source(sample=sample, from_file=from_file, workspace_id=workspace_id,
-                           resource_id=resource_id)
+                           resource_id=resource_id, ctx=ctx)
     filters = {"end_reason": end_reason.strip(), "sub_code": sub_code.strip()}
     warnings: list[str] = []
     partial = False
+    rejected: list[Rejection] = []
     rows: Sequence[dict[str, object]]
-    if source == "workspace":
+    if source.kind == "workspace":
         from acs_triage.queries.store import get_query
 
         window = resolve_window(since, start, end, default=timedelta(hours=24))
         assert window.start is not None and window.end is not None
-        with open_runner(workspace_id=workspace_id, resource_id=resource_id,
+        with open_runner(workspace_id=source.workspace_id, resource_id=source.resource_id,
                          additional=additional_workspace, cloud=cloud, endpoint=endpoint,
                          audience=audience, auth=auth, timeout=timeout,
                          retries=retries) as runner:
+            # One row more than shown tells whether the cap cut anything off.
             result = runner.run(get_query("pstn-failed-legs"),
-                                {**filters, "max_rows": max_rows, "start": window.start,
+                                {**filters, "max_rows": max_rows + 1, "start": window.start,
                                  "end": window.end}, (window.start, window.end))
         rows, partial = result.rows, result.partial
         if partial:
@@ -220,15 +227,19 @@ def legs(
         from acs_triage.sources.files import failed_legs
 
         window = resolve_window(since, start, end, default=None)
-        found = failed_legs(file_paths(sample, from_file),
-                            InputFormat.AUTO if sample else input_format, window,
-                            end_reason=filters["end_reason"], sub_code=filters["sub_code"],
-                            max_rows=max_rows)
+        found, rejected = failed_legs(file_paths(sample, from_file),
+                                      InputFormat.AUTO if sample else input_format, window,
+                                      end_reason=filters["end_reason"],
+                                      sub_code=filters["sub_code"], max_rows=max_rows + 1)
         rows = [leg_row(leg) for leg in found]
-    report = FailedLegsReport(filters, annotate_rows(rows, show_pii=show_pii), max_rows,
-                              partial, tuple(warnings), not show_pii)
-    if report.capped:
+        if rejected:
+            warnings.append(f"{len(rejected)} input row(s) rejected; see 'rejections'")
+    capped = len(rows) > max_rows
+    if capped:
         warnings.append(f"output capped at --max-rows {max_rows}; older legs are not shown")
+    report = FailedLegsReport(filters, annotate_rows(rows[:max_rows], show_pii=show_pii),
+                              max_rows, capped, partial, tuple(warnings), not show_pii,
+                              mask_rejections(rejected, show_pii=show_pii))
     emit(legs_view(report), fmt, output)
     for warning in warnings:
         warn(warning)

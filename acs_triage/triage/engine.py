@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from acs_triage import __version__
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.codes import is_failure_end
-from acs_triage.masking import mask_identifier
+from acs_triage.masking import mask_identifier, mask_rejections
 from acs_triage.records import PairAggregate, TriageInput
 from acs_triage.triage.report import Finding, TimelinePoint, Totals, TriageReport
 
@@ -139,5 +139,5 @@ def build_report(data: TriageInput, catalog: Catalog | None = None, *, show_pii:
         warnings=tuple(warnings),
         pii_masked=not show_pii,
         accounting=data.accounting,
-        rejections=tuple(data.rejections),
+        rejections=mask_rejections(data.rejections, show_pii=show_pii),
     )

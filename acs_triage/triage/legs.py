@@ -14,12 +14,16 @@ from typing import Any
 
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.codes import is_failure_end, normalize_code
-from acs_triage.masking import mask_identifier
-from acs_triage.records import Leg
+from acs_triage.masking import mask_identifier, mask_rejections
+from acs_triage.records import Leg, Rejection
 from acs_triage.triage.report import iso
 
 CALL_SCHEMA = "acs-triage/call/v1"
 LEGS_SCHEMA = "acs-triage/legs/v1"
+
+
+def _rejections(rejections: tuple[Rejection, ...]) -> list[dict[str, Any]]:
+    return [{"source": r.source, "line": r.line, "reason": r.reason} for r in rejections]
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,13 @@ class CallReport:
     partial: bool
     warnings: tuple[str, ...]
     pii_masked: bool
+    rejections: tuple[Rejection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": CALL_SCHEMA, "correlation_id": self.correlation_id,
                 "partial": self.partial, "warnings": list(self.warnings),
-                "pii_masked": self.pii_masked, "legs": list(self.legs)}
+                "pii_masked": self.pii_masked, "legs": list(self.legs),
+                "rejections": _rejections(self.rejections)}
 
 
 def _text(value: object) -> str:
@@ -80,10 +86,12 @@ def annotate_rows(rows: Iterable[Mapping[str, object]], *, catalog: Catalog | No
 
 def annotate_legs(correlation_id: str, rows: Iterable[Mapping[str, object]], *,
                   catalog: Catalog | None = None, show_pii: bool = False, partial: bool = False,
-                  warnings: Sequence[str] = ()) -> CallReport:
+                  warnings: Sequence[str] = (), rejections: Sequence[Rejection] = ()
+                  ) -> CallReport:
     """One call's legs (rows shaped like ``kql/call-legs.kql`` output), annotated."""
     return CallReport(correlation_id, annotate_rows(rows, catalog=catalog, show_pii=show_pii),
-                      partial, tuple(warnings), not show_pii)
+                      partial, tuple(warnings), not show_pii,
+                      mask_rejections(rejections, show_pii=show_pii))
 
 
 @dataclass(frozen=True)
@@ -93,19 +101,17 @@ class FailedLegsReport:
     filters: dict[str, str]
     legs: tuple[dict[str, Any], ...]
     max_rows: int
+    capped: bool  # more legs matched than max_rows; the oldest were left out
     partial: bool
     warnings: tuple[str, ...]
     pii_masked: bool
-
-    @property
-    def capped(self) -> bool:
-        return len(self.legs) >= self.max_rows
+    rejections: tuple[Rejection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": LEGS_SCHEMA, "filters": self.filters, "max_rows": self.max_rows,
                 "capped": self.capped, "partial": self.partial,
                 "warnings": list(self.warnings), "pii_masked": self.pii_masked,
-                "legs": list(self.legs)}
+                "legs": list(self.legs), "rejections": _rejections(self.rejections)}
 
 
 def leg_row(leg: Leg) -> dict[str, object]:
