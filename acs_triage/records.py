@@ -116,3 +116,5 @@ class TriageInput:
     rejections: list[Rejection] = field(default_factory=list)
     calls_approximate: bool = False
     query_requests: int = 0
+    #: PSTN legs in the first and second half of the window (for volume-scaled trends)
+    half_volumes: tuple[int, int] | None = None

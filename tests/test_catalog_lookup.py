@@ -111,7 +111,7 @@ def test_lookup_never_raises(reason: object, sub: object) -> None:
     load_catalog().explain(reason, sub)
 
 
-def test_catalog_outcomes_agree_with_the_kql_failure_rule(catalog: Catalog) -> None:
+def test_catalog_outcomes_follow_is_failure_end(catalog: Catalog) -> None:
     for pair in catalog.pairs:
         assert (pair.meaning.outcome == "failure") == is_failure_end(pair.end_reason)
     for code in catalog.codes:

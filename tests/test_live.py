@@ -382,3 +382,46 @@ def test_retries_are_bounded_in_total_time(live: Live, capsys: pytest.CaptureFix
                                 "--auth", "cli", "--retries", "10", "--timeout", "5"])
     assert code == ExitCode.QUERY and err.count("\n") == 1
     assert 2 <= len(live.emu.requests) <= 4
+
+
+ODD_PAIRS = [("4ab", "x"), ("", ""), ("abc", "56040a"), ("699", "1"), ("486", "560484"),
+             ("497", "560487"), ("0", "5000"), ("480", "10076"), ("502", "560502"),
+             ("200", "0"), ("2", "0"), ("00", "0")]
+
+
+def test_kql_and_python_agree_on_every_rule(dataset: tuple[pd.DataFrame, datetime],
+                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The failure rule, the catalog lookup levels, the SIP class and the origin rule,
+    executed as KQL in the emulator, give what the Python catalog gives."""
+    from acs_triage.catalog.loader import load_catalog
+    from acs_triage.codes import is_failure_end
+
+    df, now = dataset
+    odd = df[df["EndpointType"].str.lower() == "pstn"].head(len(ODD_PAIRS)).copy()
+    odd["ParticipantEndReason"] = [r for r, _ in ODD_PAIRS]
+    odd["ParticipantEndSubCode"] = [s for _, s in ODD_PAIRS]
+    data = pd.concat([df, odd], ignore_index=True)
+    install_fake_az(tmp_path, token=TOKEN)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
+    catalog = load_catalog()
+    with LogAnalyticsEmulator({"ACSCallSummary": data}, workspaces={WS}, now=now,
+                              token=TOKEN) as emu:
+        code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--annotated",
+                                     "--since", "2d", "-p", "include_normal=true"])
+        assert code == 0
+        rows = _run_kql(emu, text)
+        seen = {(r["ParticipantEndReason"], r["ParticipantEndSubCode"]) for r in rows}
+        assert set(ODD_PAIRS) <= seen
+        for row in rows:
+            reason, sub = row["ParticipantEndReason"], row["ParticipantEndSubCode"]
+            explanation = catalog.explain(reason, sub)
+            assert (row["MatchLevel"], row["Title"], row["GeneratedBy"], row["Documented"]) == (
+                explanation.level.value, explanation.title, explanation.generated_by,
+                explanation.documented), (reason, sub)
+        # The failure rule: the pairs query without include_normal lists exactly the failures.
+        code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--since", "2d"])
+        failing = {(r["ParticipantEndReason"], r["ParticipantEndSubCode"])
+                   for r in _run_kql(emu, text)}
+        assert failing == {pair for pair in seen if is_failure_end(pair[0])}
+        assert ("", "") in failing and ("00", "0") in failing and ("200", "0") not in failing

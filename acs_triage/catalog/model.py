@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+#: The title of an end code nothing in the catalog explains.
+UNKNOWN_TITLE = "Unknown end code"
+
 
 class MatchLevel(str, Enum):
     """How an explanation was found, most specific first."""
@@ -101,5 +104,5 @@ class Explanation:
     @property
     def title(self) -> str:
         if self.meaning is None:
-            return "Unknown end code"
+            return UNKNOWN_TITLE
         return self.meaning.title

@@ -13,7 +13,7 @@ catalog text goes through :func:`~acs_triage.queries.literals.kql_literal`.
 from __future__ import annotations
 
 from acs_triage.catalog.loader import Catalog, load_catalog
-from acs_triage.catalog.model import Meaning
+from acs_triage.catalog.model import UNKNOWN_TITLE, Meaning
 from acs_triage.errors import UsageError
 from acs_triage.queries.literals import kql_literal
 from acs_triage.queries.store import QueryDef
@@ -67,8 +67,10 @@ def catalog_lets(catalog: Catalog) -> str:
 
 
 def _pick(field: str) -> str:
+    last = (f"isnotempty(S_{field}), S_{field}, {kql_literal(UNKNOWN_TITLE)}"
+            if field == "Title" else f"S_{field}")
     return (f"{field} = case(isnotempty(P_{field}), P_{field}, isnotempty(C_{field}), "
-            f"C_{field}, S_{field})")
+            f"C_{field}, {last})")
 
 
 def annotation_pipe(catalog: Catalog) -> str:
@@ -81,16 +83,17 @@ def annotation_pipe(catalog: Catalog) -> str:
     return "\n".join([
         "| lookup kind=leftouter AcsTriagePairs on ParticipantEndReason, ParticipantEndSubCode",
         "| lookup kind=leftouter AcsTriageCodes on ParticipantEndReason",
-        "| extend SipClass = iff(strlen(ParticipantEndReason) == 3, "
+        "| extend SipClass = iff(ParticipantEndReason matches regex \"^[0-9]{3}$\", "
         "substring(ParticipantEndReason, 0, 1), \"\")",
         "| lookup kind=leftouter AcsTriageClasses on SipClass",
         "| extend Documented = isnotempty(P_Title),",
         "         MatchLevel = case(isnotempty(P_Title), P_Level, isnotempty(C_Title), \"code\",",
         "                           isnotempty(S_Title), \"sip-class\", \"unknown\"),",
         "         " + ",\n         ".join(_pick(f) for f in _FIELDS) + ",",
-        f"         GeneratedBy = case({origin},",
-        "                            isempty(ParticipantEndSubCode), \"unknown\", "
-        f"{kql_literal(catalog.origin_default)})",
+        "         GeneratedBy = case(not(ParticipantEndSubCode matches regex \"^[0-9]+$\"), "
+        "\"unknown\",",
+        f"                            {origin},",
+        f"                            {kql_literal(catalog.origin_default)})",
         "| project-away " + ", ".join(drop),
     ]) + "\n"
 

@@ -328,14 +328,15 @@ def fetch_triage_input(runner: LogsRunner, start: datetime, end: datetime,
                 for name, r in (("pstn-summary", summary), ("pstn-failures-by-pair", pairs),
                                 ("pstn-timeline", timeline)) if r.partial]
     totals = summary.rows[0] if summary.rows else {}
+    legs, recent = _int(totals.get("Legs")), _int(totals.get("RecentLegs"))
     bins = [TimelineBin(start=_dt(r["TimeGenerated"]) or start, legs=_int(r["Legs"]),
                         calls=_int(r["Calls"]), failed_legs=_int(r["FailedLegs"]))
             for r in timeline.rows]
     return TriageInput(
         pairs=pair_rows_to_aggregates(pairs.rows),
-        total_legs=_int(totals.get("Legs")), total_calls=_int(totals.get("Calls")),
+        total_legs=legs, total_calls=_int(totals.get("Calls")),
         timeline=bins, window=Window(start, end), source_kind="workspace",
         source_description=runner.target.describe(),
         partial=bool(warnings), warnings=warnings, calls_approximate=True,
-        query_requests=runner.requests,
+        query_requests=runner.requests, half_volumes=(legs - recent, recent),
     )

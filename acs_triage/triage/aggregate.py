@@ -90,7 +90,8 @@ class _PairState:
     calls: DistinctCounter = field(default_factory=DistinctCounter)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
-    minute_counts: Counter[int] = field(default_factory=Counter)
+    recent: int = 0  # exact, when the window is known in advance
+    minute_counts: Counter[int] = field(default_factory=Counter)  # otherwise, per minute
     examples: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)
 
@@ -105,7 +106,8 @@ class _BinState:
 def _floor(moment: datetime, size: timedelta) -> datetime:
     epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
     step = int(size.total_seconds())
-    seconds = int((moment - epoch).total_seconds())
+    delta = moment - epoch
+    seconds = delta.days * 86_400 + delta.seconds  # integers: no float rounding near year 9999
     return epoch + timedelta(seconds=seconds - seconds % step)
 
 
@@ -123,6 +125,12 @@ class LegAggregator:
         self._legs = 0
         self._min: datetime | None = None
         self._max: datetime | None = None
+        # With a known window the halves are exact (as in the KQL); a file triaged whole
+        # only knows its window at the end, so it keeps per-minute counts instead.
+        start, end = self.window.start, self.window.end
+        self._middle = start + (end - start) / 2 if start and end else None
+        self._recent = 0
+        self._minutes: Counter[int] = Counter()
 
     def add(self, item: Leg | Rejection) -> None:
         accounting = self.accounting
@@ -156,12 +164,28 @@ class LegAggregator:
             state.first_seen = moment
         if state.last_seen is None or moment > state.last_seen:
             state.last_seen = moment
-        state.minute_counts[int(moment.timestamp()) // 60] += 1
+        if self._middle is not None:
+            if moment >= self._middle:
+                state.recent += 1
+                self._recent += 1
+        else:
+            minute = int(moment.timestamp()) // 60
+            state.minute_counts[minute] += 1
+            self._minutes[minute] += 1
         if len(state.examples) < EXAMPLES and item.correlation_id not in state.examples:
             state.examples.append(item.correlation_id)
         if (item.identifier and len(state.identifiers) < EXAMPLES
                 and item.identifier not in state.identifiers):
             state.identifiers.append(item.identifier)
+
+    def _after_last(self) -> datetime | None:
+        """Just after the newest leg (windows are half-open), or None without legs."""
+        if self._max is None:
+            return None
+        try:
+            return self._max + timedelta(microseconds=1)
+        except OverflowError:
+            return self._max
 
     def add_all(self, items: Iterable[Leg | Rejection]) -> LegAggregator:
         for item in items:
@@ -171,17 +195,20 @@ class LegAggregator:
     def result(self, *, source_kind: str, source_description: str) -> TriageInput:
         """The aggregates, as the workspace queries would have returned them."""
         start = self.window.start or self._min
-        end = self.window.end or (self._max + timedelta(microseconds=1) if self._max else None)
-        middle_minute: float | None = None
-        if start is not None and end is not None:
-            middle_minute = (start + (end - start) / 2).timestamp() / 60
+        end = self.window.end or self._after_last()
+
+        def recent_of(exact: int, minutes: Counter[int]) -> int:
+            if self._middle is not None:
+                return exact
+            if start is None or end is None:
+                return 0
+            # Minutes that start at or after the middle count as the second half.
+            middle = (start + (end - start) / 2).timestamp() / 60
+            return sum(n for minute, n in minutes.items() if minute >= middle)
+
         pairs = []
         for (reason, sub), state in self._pairs.items():
-            if middle_minute is None:
-                recent = 0
-            else:
-                recent = sum(n for minute, n in state.minute_counts.items()
-                             if minute >= middle_minute)
+            recent = recent_of(state.recent, state.minute_counts)
             pairs.append(PairAggregate(
                 end_reason=reason, end_sub_code=sub, legs=state.legs,
                 calls=state.calls.count(), first_seen=state.first_seen,
@@ -193,6 +220,7 @@ class LegAggregator:
         timeline = [TimelineBin(start=moment, legs=b.legs, calls=b.calls.count(),
                                 failed_legs=b.failed)
                     for moment, b in sorted(self._bins.items())]
+        total_recent = recent_of(self._recent, self._minutes)
         approximate = self._calls.approximate or any(
             s.calls.approximate for s in self._pairs.values())
         return TriageInput(
@@ -200,4 +228,5 @@ class LegAggregator:
             timeline=timeline, window=Window(start, end), source_kind=source_kind,
             source_description=source_description, accounting=self.accounting,
             rejections=self.rejections, calls_approximate=approximate,
+            half_volumes=(self._legs - total_recent, total_recent),
         )

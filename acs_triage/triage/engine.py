@@ -42,14 +42,6 @@ def trend(recent: int, earlier: int, recent_volume: int = 0, earlier_volume: int
     return "steady"
 
 
-def half_volumes(data: TriageInput) -> tuple[int, int]:
-    """PSTN legs in the first and second half of the window, from the timeline bins."""
-    start, end = data.window.start, data.window.end
-    if start is None or end is None or not data.timeline:
-        return 0, 0
-    middle = start + (end - start) / 2
-    recent = sum(b.legs for b in data.timeline if b.start >= middle)
-    return sum(b.legs for b in data.timeline) - recent, recent
 
 
 def explain_pair(pair: PairAggregate, failed_legs: int, catalog: Catalog, *,
@@ -113,7 +105,7 @@ def build_report(data: TriageInput, catalog: Catalog | None = None, *, show_pii:
     catalog = catalog or load_catalog()
     failed_pairs = [p for p in data.pairs if is_failure_end(p.end_reason)]
     failed_legs = sum(p.legs for p in failed_pairs)
-    volumes = half_volumes(data)
+    volumes = data.half_volumes or (0, 0)
     findings = sorted(
         (explain_pair(p, failed_legs, catalog, show_pii=show_pii, volumes=volumes)
          for p in failed_pairs),
