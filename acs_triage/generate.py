@@ -26,6 +26,14 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _range(minimum: float | None, maximum: float | None) -> str:
+    if minimum is None and maximum is None:
+        return ""
+    low = "" if minimum is None else f"{minimum:g}"
+    high = "" if maximum is None else f"{maximum:g}"
+    return f" (range {low}..{high})"
+
+
 def catalog_markdown(catalog: Catalog | None = None) -> str:
     catalog = catalog or load_catalog()
     out = [
@@ -109,7 +117,7 @@ def queries_markdown(queries: dict[str, QueryDef] | None = None) -> str:
         if q.parameters:
             out += ["| Parameter | Type | Default | Description |", "|---|---|---|---|"]
             out += [f"| `{p.name}` | {p.type.value} | `{_md(p.default_text)}` | "
-                    f"{_md(p.description)} |" for p in q.parameters]
+                    f"{_md(p.description)}{_range(p.minimum, p.maximum)} |" for p in q.parameters]
             out.append("")
         out += ["| Output column | Type | Description |", "|---|---|---|"]
         out += [f"| `{c.name}` | {c.type} | {_md(c.description)} |" for c in q.output]

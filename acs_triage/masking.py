@@ -2,7 +2,7 @@
 
 A PSTN leg's ``Identifier`` looks like ``4:+14255550123`` and billing records carry
 raw numbers. By default every standalone run of 7 to 15 digits (optionally after ``+``) keeps
-its first three and last two digits and hides the rest: ``4:+142*******23``.
+its first three and last two digits and hides the rest: ``4:+142******23``.
 Use ``--show-pii`` to see them unmasked.
 """
 

@@ -27,11 +27,3 @@ def data_root(name: str) -> Traversable:
     if repo.is_dir():
         return repo
     raise FileNotFoundError(f"acs-triage data folder {name!r} is missing from the installation")
-
-
-def read_text(folder: str, *parts: str) -> str:
-    """Read a UTF-8 text file under one of the data folders."""
-    entry = data_root(folder)
-    for part in parts:
-        entry = entry.joinpath(part)
-    return entry.read_text(encoding="utf-8")

@@ -228,3 +228,20 @@ def test_sample_covers_every_documented_pair_and_skips_voip(capsys: pytest.Captu
     assert documented_failures <= found
     assert any(not f["documented"] for f in doc["findings"])
     assert doc["accounting"]["skipped_not_pstn"] > 0 and doc["accounting"]["balanced"]
+
+
+def test_hostile_cells_are_neutralised_in_csv_and_terminal(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps({
+        "TimeGenerated": "2026-11-01T10:00:00Z", "CorrelationId": '=HYPERLINK("http://x","y")',
+        "EndpointType": "PSTN", "ParticipantEndReason": "403",
+        "ParticipantEndSubCode": "560403", "Identifier": "\x1b[31mred\x1b[0m"}) + "\n")
+    code, out, _ = cli(capsys, "triage", "--from-file", str(path), "-f", "csv")
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["example_correlation_ids"].startswith("'=HYPERLINK")
+    for fmt in ("table", "markdown"):
+        code, out, _ = cli(capsys, "triage", "--from-file", str(path), "-f", fmt, "--details", "1")
+        assert code == 0 and "\x1b" not in out and "\\x1b[31mred" in out

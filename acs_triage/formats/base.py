@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -44,6 +45,24 @@ class View:
     sections: Sequence[Section] = field(default_factory=tuple)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?%?$")
+
+
+def _terminal_safe(text: str) -> str:
+    """Control characters (ANSI escapes included) from log data shown, not obeyed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """A cell that a spreadsheet would run as a formula gets a leading apostrophe
+    (OWASP's advice for CSV injection); plain numbers like -5 are left alone."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
@@ -61,16 +80,16 @@ def _table(view: View) -> str:
             out.append(section.title)
             out.append("-" * len(section.title))
         if section.headers:
-            rows = [[_cell(c) for c in row] for row in section.rows]
+            rows = [[_terminal_safe(_cell(c)) for c in row] for row in section.rows]
             out.append(tabulate(rows, headers=list(section.headers), tablefmt="simple",
                                 disable_numparse=True) if rows else "(none)")
-        out.extend(section.lines)
+        out.extend(_terminal_safe(line) for line in section.lines)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _terminal_safe(text.replace("|", "\\|").replace("\n", " "))
 
 
 def _markdown(view: View) -> str:
@@ -85,7 +104,7 @@ def _markdown(view: View) -> str:
                                 tablefmt="github", disable_numparse=True) if rows else "_None._")
             out.append("")
         for line in section.lines:
-            out.append(line)
+            out.append(_terminal_safe(line))
         if section.lines:
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
@@ -98,7 +117,7 @@ def _csv(view: View) -> str:
     if primary is not None:
         writer.writerow(primary.headers)
         for row in primary.rows:
-            writer.writerow([_cell(c) for c in row])
+            writer.writerow([_spreadsheet_safe(_cell(c)) for c in row])
     return buffer.getvalue()
 
 

@@ -51,6 +51,11 @@ def coerce_parameters(query: QueryDef, raw: Mapping[str, object]) -> dict[str, o
                              f"got {type(value).__name__}")
         if value is None and param.type in (KqlType.STRING, KqlType.STRING_LIST):
             raise UsageError(f"parameter {name!r} ({param.type.value}) cannot be null")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if param.minimum is not None and value < param.minimum:
+                raise UsageError(f"parameter {name!r} must be at least {param.minimum:g}")
+            if param.maximum is not None and value > param.maximum:
+                raise UsageError(f"parameter {name!r} must be at most {param.maximum:g}")
         values[name] = value
     return values
 

@@ -33,6 +33,8 @@ class Parameter:
     type: KqlType
     description: str
     default_text: str  # the KQL default as written in the file
+    minimum: float | None = None
+    maximum: float | None = None
 
     @property
     def variable(self) -> str:
@@ -124,7 +126,8 @@ def parse_query(text: str, file_name: str) -> QueryDef:
             raise CatalogError(
                 f"{file_name}: parameter {name!r} needs exactly one line 'let _{name} = <default>;'")
         params.append(Parameter(name=name, type=KqlType(spec["type"]),
-                                description=spec["description"], default_text=defaults[name]))
+                                description=spec["description"], default_text=defaults[name],
+                                minimum=spec.get("minimum"), maximum=spec.get("maximum")))
     undeclared = sorted(set(counts) - {p.name for p in params})
     if undeclared:
         raise CatalogError(f"{file_name}: 'let _{undeclared[0]}' looks like a parameter "

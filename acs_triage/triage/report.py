@@ -149,10 +149,6 @@ class TriageReport:
     accounting: RowAccounting | None = None
     rejections: tuple[Rejection, ...] = field(default_factory=tuple)
 
-    @property
-    def documented_failed_legs(self) -> int:
-        return sum(f.legs for f in self.findings if f.documented)
-
     def to_dict(self) -> dict[str, Any]:
         accounting = None
         if self.accounting is not None:
