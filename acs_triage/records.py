@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Leg:
+class Leg(NamedTuple):
     """One ``ACSCallSummary`` row, as much of it as triage needs.
 
     Values are kept as the log holds them (strings); ``end_reason`` and
     ``end_sub_code`` are normalised by :func:`acs_triage.codes.normalize_code`.
+    A named tuple: immutable, and cheap to build for every row of a large export.
     """
 
     time_generated: datetime

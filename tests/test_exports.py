@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import gzip
 import io
 import json
@@ -1013,7 +1012,7 @@ def _row(leg: Leg, style: str) -> dict[str, object]:
 
 
 def _numbered(legs: list[Leg], lines: Iterator[int]) -> list[Leg]:
-    return [dataclasses.replace(leg, line=line) for leg, line in zip(legs, lines, strict=False)]
+    return [leg._replace(line=line) for leg, line in zip(legs, lines, strict=False)]
 
 
 @settings(max_examples=150, deadline=None)
@@ -1138,3 +1137,111 @@ def test_memory_does_not_grow_with_file_size(tmp_path: Path, fmt: str) -> None:
         tracemalloc.stop()
     assert legs == expected
     assert peak < 3 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB for a {BIG_BYTES / 1e6:.0f} MB {fmt}"
+
+
+# --------------------------------------------------------------------------- fast paths
+# The reader's fast paths must agree exactly with the general code they short-cut.
+
+
+def test_leg_is_an_immutable_record() -> None:
+    moment = datetime(2026, 11, 28, 2, 10, 38, 123456, tzinfo=UTC)
+    values = (moment, "c-1", "PSTN", "403", "560403", "p", "4:+1555", None, "Outbound", "", 7)
+    leg = exports._new_leg(*values)
+    assert type(leg) is Leg and tuple(leg) == values
+    assert leg == Leg(*values) and hash(leg) == hash(Leg(*values))
+    with pytest.raises(AttributeError):
+        leg.line = 8  # type: ignore[misc]
+
+
+def _fast_iso(moment: datetime, fraction: str, zone: str) -> str:
+    clock = f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}"
+    return clock + (f".{moment.microsecond:06d}{fraction}" if fraction != "none" else "") + zone
+
+
+FAST_ISO_TIMES = st.builds(
+    _fast_iso,
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)),
+    st.sampled_from(["none", "", "0", "99", "123"]),
+    st.sampled_from(["Z", ""]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(FAST_ISO_TIMES, st.text(alphabet="0123456789-:T.Z +", max_size=32)))
+def test_iso_fast_path_agrees_with_the_general_parser(text: str) -> None:
+    fast = exports._parse_datetime(text)
+    general = exports._parse_datetime_general(text)
+    assert fast == general
+    if fast is not None:
+        assert fast.tzinfo is UTC and general is not None and general.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-02-30T00:00:00.000000Z",
+        "2026-11-28T24:00:00.0000000Z",
+        "2026-11-28T23:60:00Z",
+        "2026-11-28T23:59:60.000000",
+        "0000-01-01T00:00:00.000000Z",
+        "2026-11-28T02:10:38.１23456Z",
+        "2026-11-28T02:10:38.1234567890Z",
+    ],
+)
+def test_iso_fast_path_refusals_still_take_the_general_path(text: str) -> None:
+    assert exports._parse_datetime(text) == exports._parse_datetime_general(text)
+
+
+def test_iso_fast_path_shapes() -> None:
+    expected = datetime(2026, 11, 28, 2, 10, 38, 123456, tzinfo=UTC)
+    for text in (
+        "2026-11-28T02:10:38.123456Z",
+        "2026-11-28T02:10:38.1234567Z",
+        "2026-11-28T02:10:38.123456789",
+    ):
+        assert exports._ISO_FAST(text) is not None
+        assert exports._parse_datetime(text) == expected
+    assert exports._parse_datetime("2026-11-28T02:10:38Z") == expected.replace(microsecond=0)
+
+
+def test_memo_is_bounded() -> None:
+    memo = exports._Memo(str.upper)
+    for number in range(exports._MEMO_MAX + 10):
+        assert memo[f"v{number}"] == f"V{number}"
+    long_key = "x" * (exports._MEMO_KEY_CHARS + 1)
+    assert memo[long_key] == long_key.upper()
+    assert len(memo) == exports._MEMO_MAX and long_key not in memo
+
+
+def test_json_objects_whose_keys_change_from_one_to_the_next() -> None:
+    first = dict.fromkeys(REQUIRED, "1") | {"TimeGenerated": "2026-11-28T01:00:00Z", "CorrelationId": "a"}
+    reordered = dict(reversed(list(first.items()))) | {"CorrelationId": "b"}
+    duplicated = {"correlationid": "c", **first, "EndpointType [x]": "ignored"}
+    local = {"CallStartTime [Local Time]": "2026-11-28T01:00:00", **first}
+    lines = [first, reordered, duplicated, local, first, {"TimeGenerated": "2026-11-28T01:00:00Z"}]
+    records = read("".join(json.dumps(line) + "\n" for line in lines).encode(), InputFormat.JSONL)
+    assert kind(records) == "LLLRLR"
+    assert [leg.correlation_id for leg in only_legs(records)] == ["a", "b", "c", "a"]
+    assert [r.reason for r in only_rejections(records)] == [
+        "column 'CallStartTime [Local Time]' is not in UTC",
+        "missing CorrelationId",
+    ]
+
+
+def test_csv_memoised_columns_and_repeated_call_start() -> None:
+    header = ",".join([*REQUIRED, "CallStartTime"]) + "\n"
+    rows = [
+        "2026-11-28T01:00:00.1234567Z,a, pstn ,403.0, 560403 ,2026-11-28T00:59:00Z\n",
+        "2026-11-28T01:00:01.1234567Z,a,null,None,null,2026-11-28T00:59:00Z\n",
+        "2026-11-28T01:00:02.1234567Z,b,\u00a0PSTN\u00a0,403,560403,bad\n",
+        "2026-11-28T01:00:03.1234567Z,b, pstn ,403.0,560403,bad\n",
+    ]
+    legs = only_legs(read((header + "".join(rows)).encode(), InputFormat.CSV))
+    assert [(leg.endpoint_type, leg.end_reason, leg.end_sub_code) for leg in legs] == [
+        ("pstn", "403", "560403"),
+        ("", "", ""),
+        ("PSTN", "403", "560403"),
+        ("pstn", "403", "560403"),
+    ]
+    call_start = datetime(2026, 11, 28, 0, 59, tzinfo=UTC)
+    assert [leg.call_start_time for leg in legs] == [call_start, call_start, None, None]

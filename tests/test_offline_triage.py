@@ -245,3 +245,18 @@ def test_hostile_cells_are_neutralised_in_csv_and_terminal(tmp_path: Path,
     for fmt in ("table", "markdown"):
         code, out, _ = cli(capsys, "triage", "--from-file", str(path), "-f", fmt, "--details", "1")
         assert code == 0 and "\x1b" not in out and "\\x1b[31mred" in out
+
+
+@pytest.mark.parametrize("command", [["triage"], ["smoke"], ["legs"], ["call", "a"]])
+def test_implausible_timestamps_are_rejected_not_crashed(tmp_path: Path, command: list[str],
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    path = tmp_path / "edge.csv"
+    path.write_text("TimeGenerated,CorrelationId,EndpointType,ParticipantEndReason,"
+                    "ParticipantEndSubCode\n9999-12-31T23:59:59.999999Z,a,PSTN,403,560403\n"
+                    "0001-01-01T00:00:00Z,b,PSTN,0,0\n2026-11-01T00:00:00Z,c,PSTN,0,0\n")
+    code, out, err = cli(capsys, *command, "--from-file", str(path), "-f", "json")
+    assert code in (ExitCode.OK, ExitCode.INCONCLUSIVE), err  # smoke: 1 leg is too few
+    reasons = [r["reason"] for r in json.loads(out).get("rejections", [])]
+    if command[0] != "smoke":
+        assert len(reasons) == 2 and all("outside 1970-2199" in r for r in reasons)

@@ -58,7 +58,8 @@ Decisions
 * **Values.** Text is stripped; ``null``, ``None`` and ``""`` are blank. The two
   end-code columns go through :func:`acs_triage.codes.normalize_code`. A blank
   ``EndpointType`` is kept (the leg is simply not PSTN). An unparseable optional
-  ``CallStartTime`` becomes ``None`` rather than rejecting the row.
+  ``CallStartTime`` becomes ``None`` rather than rejecting the row. A ``TimeGenerated``
+  outside 1970-2199 cannot be a Log Analytics record: the row is rejected.
 * **Rows.** Every input row becomes exactly one ``Leg`` or one ``Rejection``;
   nothing here raises for a bad row. ``line`` is the 1-based physical line where
   the row starts (CSV, JSON Lines; CR, LF and CRLF all end a line) or the 1-based
@@ -251,8 +252,29 @@ def _micro(fraction: str | None) -> int:
     return int((fraction + "00000")[:6]) if fraction else 0
 
 
+# The shape Log Analytics writes: "T", no fraction or 6 to 9 fraction digits, then
+# "Z" or nothing (naive means UTC). Such a value goes to datetime.fromisoformat as
+# "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00" (digits past microseconds cut off, as _micro
+# does), a form every supported Python (3.10 included) accepts, returning
+# timezone.utc; a value it refuses (e.g. February 30th) and every other shape go
+# through the regexes. The hour excludes 24: newer Pythons read "24:00" as midnight.
+_ISO_FAST = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-9]{2}:[0-9]{2}(?:\.[0-9]{6,9})?Z?"
+).fullmatch
+_fromisoformat = datetime.fromisoformat
+
+
 def _parse_datetime(value: object) -> datetime | None:
     """A tz-aware UTC datetime from the date styles in the module docstring, or None."""
+    if type(value) is str and _ISO_FAST(value) is not None:
+        try:
+            return _fromisoformat((value[:26] if len(value) >= 26 else value[:19]) + "+00:00")
+        except ValueError:
+            pass
+    return _parse_datetime_general(value)
+
+
+def _parse_datetime_general(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -353,8 +375,53 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _to_leg(values: Sequence[object], line: int, source: str) -> Leg | Rejection:
-    """Build a Leg from the canonical column values (order of ``_COLUMNS``)."""
+#: ``Leg`` is a named tuple, cheap to build; the name marks the per-row call sites.
+_new_leg = Leg
+
+
+class _Memo(dict[str, str]):
+    """``convert(text)`` for the few distinct texts of a column (end codes, endpoint
+    types, ...), remembered: a dict lookup instead of a call per row. Bounded: at most
+    ``_MEMO_MAX`` short keys are kept; others are converted every time."""
+
+    __slots__ = ("_convert",)
+
+    def __init__(self, convert: Callable[[str], str]) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, key: str) -> str:
+        value = self._convert(key)
+        if len(self) < _MEMO_MAX and len(key) <= _MEMO_KEY_CHARS:
+            self[key] = value
+        return value
+
+
+_MEMO_MAX = 1024
+_MEMO_KEY_CHARS = 64
+
+
+#: TimeGenerated outside these bounds cannot be a Log Analytics record (and would
+#: overflow window arithmetic near year 1 or 9999): such rows are rejected.
+_EARLIEST = datetime(1970, 1, 1, tzinfo=_UTC)
+_LATEST = datetime(2200, 1, 1, tzinfo=_UTC)
+
+
+def _bad_time(time_raw: object, line: int, source: str) -> Rejection:
+    """The rejection for a ``TimeGenerated`` value that did not parse or is implausible."""
+    if _text(time_raw) == "":
+        return Rejection(source, line, "missing TimeGenerated")
+    if _parse_datetime(time_raw) is not None:
+        return Rejection(source, line, f"TimeGenerated {_show(time_raw)} is outside 1970-2199")
+    return Rejection(source, line, f"unparseable TimeGenerated {_show(time_raw)}")
+
+
+def _to_leg(values: Sequence[object], line: int, source: str, texts: _Memo, codes: _Memo) -> Leg | Rejection:
+    """Build a Leg from the canonical column values (order of ``_COLUMNS``).
+
+    ``texts`` and ``codes`` are the reader's memos of :func:`_text` and
+    :func:`normalize_code` for the columns with few distinct values.
+    """
     (
         time_raw,
         correlation_raw,
@@ -368,25 +435,23 @@ def _to_leg(values: Sequence[object], line: int, source: str) -> Leg | Rejection
         result_category,
     ) = values
     time_generated = _parse_datetime(time_raw)
-    if time_generated is None:
-        if _text(time_raw) == "":
-            return Rejection(source, line, "missing TimeGenerated")
-        return Rejection(source, line, f"unparseable TimeGenerated {_show(time_raw)}")
+    if time_generated is None or not _EARLIEST <= time_generated < _LATEST:
+        return _bad_time(time_raw, line, source)
     correlation_id = _text(correlation_raw)
     if not correlation_id:
         return Rejection(source, line, "missing CorrelationId")
-    return Leg(
-        time_generated=time_generated,
-        correlation_id=correlation_id,
-        endpoint_type=_text(endpoint_type),
-        end_reason=normalize_code(end_reason),
-        end_sub_code=normalize_code(end_sub_code),
-        participant_id=_text(participant_id),
-        identifier=_text(identifier),
-        call_start_time=_parse_call_start(start_raw),
-        pstn_call_type=_text(pstn_call_type),
-        result_category=_text(result_category),
-        line=line,
+    return _new_leg(
+        time_generated,
+        correlation_id,
+        texts[endpoint_type] if type(endpoint_type) is str else _text(endpoint_type),
+        codes[end_reason] if type(end_reason) is str else normalize_code(end_reason),
+        codes[end_sub_code] if type(end_sub_code) is str else normalize_code(end_sub_code),
+        _text(participant_id),
+        _text(identifier),
+        _parse_call_start(start_raw),
+        texts[pstn_call_type] if type(pstn_call_type) is str else _text(pstn_call_type),
+        texts[result_category] if type(result_category) is str else _text(result_category),
+        line,
     )
 
 
@@ -413,6 +478,12 @@ class _KeyMap:
         self._name = name
         self._cache: dict[str, int] = {}
         self._checked = False
+        self._texts = _Memo(_text)
+        self._codes = _Memo(normalize_code)
+        # The keys of the previous object and what to do with an object that has
+        # exactly those keys, in that order: usually every object of a file.
+        self._shape: tuple[str, ...] | None = None
+        self._plan: Callable[[list[object]], Sequence[object]] | str = ""
 
     def _index(self, key: str) -> int:
         index = self._cache.get(key)
@@ -427,18 +498,30 @@ class _KeyMap:
             # The first object plays the part of a header row.
             _resolve_columns(list(record), self._name)
             self._checked = True
-        values: list[object] = [None] * len(_COLUMNS)
-        seen = 0
-        for key, value in record.items():
+        shape = tuple(record)
+        if shape != self._shape:
+            self._shape = shape
+            self._plan = self._plan_for(shape)
+        plan = self._plan
+        if isinstance(plan, str):
+            return Rejection(source, line, plan)
+        values = list(record.values())
+        values.append(None)  # read for an absent column
+        return _to_leg(plan(values), line, source, self._texts, self._codes)
+
+    def _plan_for(self, keys: tuple[str, ...]) -> Callable[[list[object]], Sequence[object]] | str:
+        """For objects with these keys: a getter of the canonical column values from
+        the object's values (plus a trailing None), or the reason to reject them."""
+        absent = len(keys)
+        positions = [absent] * len(_COLUMNS)
+        for position, key in enumerate(keys):
             index = self._index(key)
             if index >= 0:
-                bit = 1 << index
-                if not seen & bit:
-                    seen |= bit
-                    values[index] = value
+                if positions[index] == absent:  # the first occurrence wins
+                    positions[index] = position
             elif index == _NOT_UTC:
-                return Rejection(source, line, f"column {key.strip()[:40]!r} is not in UTC")
-        return _to_leg(values, line, source)
+                return f"column {key.strip()[:40]!r} is not in UTC"
+        return operator.itemgetter(*positions)
 
 
 # --------------------------------------------------------------------------- input
@@ -668,29 +751,89 @@ def _csv_records(text: TextIOWrapper, source: str, name: str) -> Iterator[Leg | 
     positions = _resolve_columns(header, name)
     width = len(header)
     # Absent optional columns read the padding cell appended to each row.
+    pad = min(positions) < 0
     getter = operator.itemgetter(*(p if p >= 0 else width for p in positions))
+    # The hot loop: _to_leg inlined for str cells (the same checks, in the same
+    # order), with the few distinct endpoint types, codes and categories memoised and
+    # the previous CallStartTime remembered (it repeats on every leg of a call).
+    text_of = _Memo(_text)
+    code_of = _Memo(normalize_code)
+    parse_datetime = _parse_datetime
+    earliest, latest = _EARLIEST, _LATEST
+    new_leg = _new_leg
+    last_start_raw: str | None = None
+    last_start: datetime | None = None
     overlong = lines.overlong
+    start = reader.line_num + 1  # where the next row starts
     while True:
-        start = reader.line_num + 1
         try:
-            row = next(reader)
-        except StopIteration:
+            for row in reader:
+                line = start
+                start = reader.line_num + 1
+                if lines.overlong != overlong:
+                    overlong = lines.overlong
+                    yield Rejection(source, line, f"line longer than {MAX_LINE_CHARS} characters")
+                    continue
+                if len(row) != width:
+                    if _is_blank_row(row):
+                        continue
+                    yield Rejection(
+                        source, line, f"expected {width} fields as in the header, found {len(row)}"
+                    )
+                    continue
+                if pad:
+                    row.append("")
+                (
+                    time_raw,
+                    correlation_raw,
+                    endpoint_raw,
+                    reason_raw,
+                    sub_code_raw,
+                    participant_raw,
+                    identifier_raw,
+                    start_raw,
+                    call_type_raw,
+                    category_raw,
+                ) = getter(row)
+                time_generated = parse_datetime(time_raw)
+                if time_generated is None or not earliest <= time_generated < latest:
+                    yield _bad_time(time_raw, line, source)
+                    continue
+                # _text, inlined: only a 4-letter ("null") or non-ASCII text needs more.
+                correlation_id = correlation_raw.strip()
+                if len(correlation_id) == 4 or not correlation_id.isascii():
+                    correlation_id = _text(correlation_raw)
+                if not correlation_id:
+                    yield Rejection(source, line, "missing CorrelationId")
+                    continue
+                participant_id = participant_raw.strip()
+                if len(participant_id) == 4 or not participant_id.isascii():
+                    participant_id = _text(participant_raw)
+                identifier = identifier_raw.strip()
+                if len(identifier) == 4 or not identifier.isascii():
+                    identifier = _text(identifier_raw)
+                if start_raw != last_start_raw:
+                    last_start_raw = start_raw
+                    last_start = parse_datetime(start_raw)
+                yield new_leg(
+                    time_generated,
+                    correlation_id,
+                    text_of[endpoint_raw],
+                    code_of[reason_raw],
+                    code_of[sub_code_raw],
+                    participant_id,
+                    identifier,
+                    last_start,
+                    text_of[call_type_raw],
+                    text_of[category_raw],
+                    line,
+                )
             return
         except csv.Error as error:
+            line = start
+            start = reader.line_num + 1
             overlong = lines.overlong
-            yield Rejection(source, start, f"CSV syntax error: {_one_line(str(error))}")
-            continue
-        if lines.overlong != overlong:
-            overlong = lines.overlong
-            yield Rejection(source, start, f"line longer than {MAX_LINE_CHARS} characters")
-            continue
-        if len(row) != width:
-            if _is_blank_row(row):
-                continue
-            yield Rejection(source, start, f"expected {width} fields as in the header, found {len(row)}")
-            continue
-        row.append("")
-        yield _to_leg(getter(row), start, source)
+            yield Rejection(source, line, f"CSV syntax error: {_one_line(str(error))}")
 
 
 # --------------------------------------------------------------------------- JSON Lines
@@ -928,6 +1071,8 @@ def _row_converter(columns: list[str], source: str, name: str) -> Callable[[obje
     positions = _resolve_columns(columns, name)
     width = len(columns)
     getter = operator.itemgetter(*(p if p >= 0 else width for p in positions))
+    texts = _Memo(_text)
+    codes = _Memo(normalize_code)
 
     def convert(row: object, index: int) -> Leg | Rejection:
         if not isinstance(row, list):
@@ -935,7 +1080,7 @@ def _row_converter(columns: list[str], source: str, name: str) -> Callable[[obje
         if len(row) != width:
             return Rejection(source, index, f"row has {len(row)} values, expected {width} (one per column)")
         row.append(None)
-        return _to_leg(getter(row), index, source)
+        return _to_leg(getter(row), index, source, texts, codes)
 
     return convert
 

@@ -131,6 +131,9 @@ class LegAggregator:
         self._middle = start + (end - start) / 2 if start and end else None
         self._recent = 0
         self._minutes: Counter[int] = Counter()
+        self._failure: dict[str, bool] = {}  # is_failure_end per end reason seen
+        self._bin_start: datetime | None = None  # the current bin, to skip _floor
+        self._bin_end = datetime.min.replace(tzinfo=timezone.utc)
 
     def add(self, item: Leg | Rejection) -> None:
         accounting = self.accounting
@@ -152,12 +155,26 @@ class LegAggregator:
         self._calls.add(item.correlation_id)
         self._min = moment if self._min is None or moment < self._min else self._min
         self._max = moment if self._max is None or moment > self._max else self._max
-        failed = is_failure_end(item.end_reason)
-        bucket = self._bins.setdefault(_floor(moment, self.bin_size), _BinState())
+        failed = self._failure.get(item.end_reason)
+        if failed is None:
+            failed = self._failure[item.end_reason] = is_failure_end(item.end_reason)
+        bin_start = self._bin_start
+        if bin_start is None or not bin_start <= moment < self._bin_end:
+            bin_start = self._bin_start = _floor(moment, self.bin_size)
+            try:
+                self._bin_end = bin_start + self.bin_size
+            except OverflowError:  # the last bin before year 10000
+                self._bin_end = datetime.max.replace(tzinfo=timezone.utc)
+        bucket = self._bins.get(bin_start)
+        if bucket is None:
+            bucket = self._bins[bin_start] = _BinState()
         bucket.legs += 1
         bucket.failed += failed
         bucket.calls.add(item.correlation_id)
-        state = self._pairs.setdefault((item.end_reason, item.end_sub_code), _PairState())
+        key = (item.end_reason, item.end_sub_code)
+        state = self._pairs.get(key)
+        if state is None:
+            state = self._pairs[key] = _PairState()
         state.legs += 1
         state.calls.add(item.correlation_id)
         if state.first_seen is None or moment < state.first_seen:
