@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -80,7 +80,6 @@ class RunnerOptions:
     total_timeout: float = 300.0  #: seconds for one query including retries
     server_timeout: int = 180  #: seconds the service may spend (Prefer: wait)
     max_retry_after: float = 60.0  #: a longer Retry-After is not waited for
-    on_request: Callable[[str], None] | None = field(default=None, repr=False)
 
 
 def _retry_policy(options: RunnerOptions) -> Any:
@@ -157,8 +156,6 @@ class LogsRunner:
         self.requests += 1
         _LOG.info("query %s (%s), window %s", query.name, self.target.describe(),
                   "none" if window is None else f"{window[0].isoformat()}/{window[1].isoformat()}")
-        if self.options.on_request is not None:
-            self.options.on_request(query.name)
         kwargs: dict[str, Any] = {"timespan": window, "server_timeout": self.options.server_timeout,
                                   "raw_response_hook": hook}
         started = time.monotonic()
