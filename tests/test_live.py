@@ -216,8 +216,8 @@ def test_retries_are_bounded(live: Live, capsys: pytest.CaptureFixture[str]) -> 
 def test_transient_faults_are_retried(live: Live, capsys: pytest.CaptureFixture[str],
                                       fault: str, kwargs: dict[str, object]) -> None:
     live.emu.inject(fault, times=1, **kwargs)
-    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
-    assert code == ExitCode.OK
+    code, out, err = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
+    assert code == ExitCode.OK, err
     assert json.loads(out)["totals"]["legs"] > 0
     assert len(live.emu.requests) == 4
 

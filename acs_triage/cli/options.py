@@ -97,7 +97,7 @@ def warn(message: str) -> None:
 def resolve_window(since: str | None, start: str | None, end: str | None, *,
                    default: timedelta | None, now: datetime | None = None) -> Window:
     """``--since`` or ``--start/--end`` to an absolute window (None ends allowed)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(timezone.utc).replace(microsecond=0)
     try:
         if since is not None and start is not None:
             raise UsageError("use either --since or --start/--end, not both")

@@ -162,6 +162,8 @@ def _parse_instant(text: str) -> datetime:
     t = text.strip()
     if t.endswith(("Z", "z")):
         t = t[:-1] + "+00:00"
+    # Python 3.10's fromisoformat takes only 3 or 6 fraction digits: pad or cut to 6.
+    t = re.sub(r"\.(\d+)", lambda m: "." + m.group(1)[:6].ljust(6, "0"), t, count=1)
     value = datetime.fromisoformat(t)
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
