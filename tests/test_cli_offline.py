@@ -135,3 +135,11 @@ def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: object) -> No
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "--version")
     assert code == 0 and out.startswith("acs-triage ")
+
+
+def test_table_report_shows_the_failure_rate_over_time(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "triage", "--sample")
+    assert code == 0
+    (line,) = [x for x in out.splitlines() if x.startswith("Rate:")]
+    bars = line.split()[1]
+    assert len(bars) >= 24 and set(bars) <= set("▁▂▃▄▅▆▇█") and "█" in bars

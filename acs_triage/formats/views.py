@@ -186,6 +186,20 @@ def query_text_view(query: QueryDef, text: str, values: dict[str, object],
 
 
 # -- triage --------------------------------------------------------------------------
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def timeline_line(report: TriageReport, width: int = 48) -> str:
+    """Failure rate per time bin as a one-line sparkline (the last ``width`` bins)."""
+    points = [p for p in report.timeline if p.legs][-width:]
+    if len(points) < 2:
+        return ""
+    rates = [p.failed_legs / p.legs for p in points]
+    top = max(rates) or 1.0
+    bars = "".join(_BARS[min(int(r / top * (len(_BARS) - 1) + 0.5), len(_BARS) - 1)]
+                   for r in rates)
+    return (f"Rate:    {bars}  failure rate in {len(points)} bins from "
+            f"{iso(points[0].start)} (peak {_pct(top)}, last {_pct(rates[-1])})")
 def report_view(report: TriageReport, *, details: int = 5) -> View:
     totals = report.totals
     status = "PARTIAL DATA" if report.partial else "complete"
@@ -197,6 +211,9 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
         f"PSTN:    {totals.legs} legs, {totals.calls} calls{approx}, "
         f"{totals.failed_legs} failed legs ({_pct(totals.failure_rate)})",
     ]
+    trend_line = timeline_line(report)
+    if trend_line:
+        summary.append(trend_line)
     if report.accounting is not None:
         a = report.accounting
         summary.append(f"Rows:    {a.rows_read} read = {a.triaged} triaged + {a.skipped_not_pstn} "
