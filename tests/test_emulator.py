@@ -32,36 +32,20 @@ from azure.monitor.query import (
     LogsQueryStatus,
 )
 
-try:  # `python -m pytest` from the repo root puts the root on sys.path
-    from tests.emulator import (
-        CALL_SUMMARY_COLUMNS,
-        DEFAULT_PSTN_FAILURE_MIX,
-        UNDOCUMENTED_PSTN_PAIRS,
-        LogAnalyticsEmulator,
-        expected_pstn_pairs,
-        expected_totals,
-        generate_billing_usage,
-        generate_call_summary,
-        install_fake_az,
-        parse_timespan,
-        read_az_calls,
-    )
-    from tests.emulator.kql_compat import inline_scalar_lets
-except ModuleNotFoundError:  # plain `pytest` (rootdir-relative imports)
-    from emulator import (  # type: ignore[no-redef]
-        CALL_SUMMARY_COLUMNS,
-        DEFAULT_PSTN_FAILURE_MIX,
-        UNDOCUMENTED_PSTN_PAIRS,
-        LogAnalyticsEmulator,
-        expected_pstn_pairs,
-        expected_totals,
-        generate_billing_usage,
-        generate_call_summary,
-        install_fake_az,
-        parse_timespan,
-        read_az_calls,
-    )
-    from emulator.kql_compat import inline_scalar_lets  # type: ignore[no-redef]
+from tests.emulator import (
+    CALL_SUMMARY_COLUMNS,
+    DEFAULT_PSTN_FAILURE_MIX,
+    UNDOCUMENTED_PSTN_PAIRS,
+    LogAnalyticsEmulator,
+    expected_pstn_pairs,
+    expected_totals,
+    generate_billing_usage,
+    generate_call_summary,
+    install_fake_az,
+    parse_timespan,
+    read_az_calls,
+)
+from tests.emulator.kql_compat import inline_scalar_lets
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
 WS = "aaaaaaaa-1111-2222-3333-444444444444"
