@@ -21,7 +21,7 @@ _PHONE = re.compile(r"(?<![0-9A-Za-z-])\+?\d{7,15}(?![0-9A-Za-z-])")
 def _mask(match: re.Match[str]) -> str:
     text = match.group(0)
     plus = "+" if text.startswith("+") else ""
-    digits = text[len(plus):]
+    digits = text[len(plus) :]
     return plus + digits[:3] + "*" * (len(digits) - 5) + digits[-2:]
 
 

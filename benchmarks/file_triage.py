@@ -25,10 +25,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = {  # portal export header -> dataset column
-    "TimeGenerated [UTC]": "TimeGenerated", "CorrelationId": "CorrelationId",
-    "ParticipantId": "ParticipantId", "Identifier": "Identifier", "EndpointType": "EndpointType",
-    "CallStartTime [UTC]": "CallStartTime", "ParticipantEndReason": "ParticipantEndReason",
-    "ParticipantEndSubCode": "ParticipantEndSubCode", "ResultCategory": "ResultCategory",
+    "TimeGenerated [UTC]": "TimeGenerated",
+    "CorrelationId": "CorrelationId",
+    "ParticipantId": "ParticipantId",
+    "Identifier": "Identifier",
+    "EndpointType": "EndpointType",
+    "CallStartTime [UTC]": "CallStartTime",
+    "ParticipantEndReason": "ParticipantEndReason",
+    "ParticipantEndSubCode": "ParticipantEndSubCode",
+    "ResultCategory": "ResultCategory",
     "PstnParticipantCallType": "PstnParticipantCallType",
 }
 
@@ -42,7 +47,9 @@ def peak_mib():
     raise RuntimeError("no VmHWM in /proc/self/status")
 """
 
-ACS_TRIAGE = PEAK + """
+ACS_TRIAGE = (
+    PEAK
+    + """
 import json, sys, time
 t0 = time.perf_counter()
 from acs_triage.sources.files import read_files
@@ -53,8 +60,11 @@ print(json.dumps({"seconds": time.perf_counter() - t0,
                   "legs": report.totals.legs, "failed": report.totals.failed_legs,
                   "pairs": len(report.findings)}))
 """
+)
 
-PANDAS = PEAK + """
+PANDAS = (
+    PEAK
+    + """
 import json, sys, time
 t0 = time.perf_counter()
 import pandas as pd
@@ -76,6 +86,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0,
                   "legs": int(len(df)), "failed": int(failed["legs"].sum()),
                   "pairs": int(len(failed))}))
 """
+)
 
 
 def make_csv(path: Path, rows: int) -> None:
@@ -93,8 +104,9 @@ def make_csv(path: Path, rows: int) -> None:
 
 def measure(code: str, path: Path) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                            text=True, check=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True, env=env
+    )
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
@@ -108,18 +120,25 @@ def main() -> None:
         t0 = time.perf_counter()
         make_csv(path, args.rows)
         size = path.stat().st_size
-        print(f"generated {args.rows:,} rows, {size / 2**20:.0f} MiB in "
-              f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        print(
+            f"generated {args.rows:,} rows, {size / 2**20:.0f} MiB in {time.perf_counter() - t0:.1f} s",
+            file=sys.stderr,
+        )
         ours = measure(ACS_TRIAGE, path)
         baseline = measure(PANDAS, path)
     print(f"CSV export: {args.rows:,} rows, {size / 2**20:.0f} MiB\n")
     print("| tool | wall s | peak RSS MiB | PSTN legs | failed legs | failed pairs |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, r in (("acs-triage (streaming)", ours), ("pandas baseline", baseline)):
-        print(f"| {name} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {int(r['legs']):,} | "
-              f"{int(r['failed']):,} | {int(r['pairs'])} |")
-    if (ours["legs"], ours["failed"], ours["pairs"]) != \
-            (baseline["legs"], baseline["failed"], baseline["pairs"]):
+        print(
+            f"| {name} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {int(r['legs']):,} | "
+            f"{int(r['failed']):,} | {int(r['pairs'])} |"
+        )
+    if (ours["legs"], ours["failed"], ours["pairs"]) != (
+        baseline["legs"],
+        baseline["failed"],
+        baseline["pairs"],
+    ):
         print("\nWARNING: the two disagree", file=sys.stderr)
         sys.exit(1)
 

@@ -44,46 +44,52 @@ TOKEN = "benchmark-token"
 def run(sizes: list[int]) -> str:
     now = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=1)
     start, end = now - timedelta(hours=24), now
-    rows = ["| legs | method | query requests | response bytes | client wall s | rows received "
-            "| failed pairs |", "|---:|---|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| legs | method | query requests | response bytes | client wall s | rows received | failed pairs |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         install_fake_az(Path(tmp), token=TOKEN)
         os.environ["PATH"] = f"{tmp}:{os.environ['PATH']}"
         for size in sizes:
             df = generate_call_summary(size, seed=11, now=now)
-            with LogAnalyticsEmulator({"ACSCallSummary": df}, workspaces={WS}, now=now,
-                                      token=TOKEN) as emu:
+            with LogAnalyticsEmulator({"ACSCallSummary": df}, workspaces={WS}, now=now, token=TOKEN) as emu:
                 os.environ["REQUESTS_CA_BUNDLE"] = emu.ca_path
                 connection = Connection.for_cloud(endpoint=emu.url)
                 options = RunnerOptions(total_timeout=600, server_timeout=590)
                 # (1) acs-triage: aggregated in the workspace
-                with LogsRunner(Target(workspace_id=WS), connection, AzureCliCredential(),
-                                options) as runner:
+                with LogsRunner(Target(workspace_id=WS), connection, AzureCliCredential(), options) as runner:
                     first = len(emu.requests)
                     t0 = time.perf_counter()
                     report = build_report(fetch_triage_input(runner, start, end))
                     wall = time.perf_counter() - t0
                     sent = emu.requests[first:]
-                    rows.append(f"| {size:,} | acs-triage (workspace aggregates) | {len(sent)} | "
-                                f"{sum(r.response_bytes for r in sent):,} | {wall:.2f} | "
-                                f"{len(report.findings) + len(report.timeline) + 1} | "
-                                f"{len(report.findings)} |")
+                    rows.append(
+                        f"| {size:,} | acs-triage (workspace aggregates) | {len(sent)} | "
+                        f"{sum(r.response_bytes for r in sent):,} | {wall:.2f} | "
+                        f"{len(report.findings) + len(report.timeline) + 1} | "
+                        f"{len(report.findings)} |"
+                    )
                 # (2) naive: download every failed leg, aggregate locally
-                with LogsRunner(Target(workspace_id=WS), connection, AzureCliCredential(),
-                                options) as runner:
+                with LogsRunner(Target(workspace_id=WS), connection, AzureCliCredential(), options) as runner:
                     first = len(emu.requests)
                     t0 = time.perf_counter()
-                    result = runner.run(get_query("pstn-failed-legs"),
-                                        {"start": start, "end": end, "max_rows": 500_000},
-                                        (start, end))
-                    pairs = Counter((r["ParticipantEndReason"], r["ParticipantEndSubCode"])
-                                    for r in result.rows)
+                    result = runner.run(
+                        get_query("pstn-failed-legs"),
+                        {"start": start, "end": end, "max_rows": 500_000},
+                        (start, end),
+                    )
+                    pairs = Counter(
+                        (r["ParticipantEndReason"], r["ParticipantEndSubCode"]) for r in result.rows
+                    )
                     wall = time.perf_counter() - t0
                     sent = emu.requests[first:]
                     note = " (capped at 500,000: incomplete)" if len(result.rows) >= 500_000 else ""
-                    rows.append(f"| {size:,} | naive: download failed legs{note} | {len(sent)} | "
-                                f"{sum(r.response_bytes for r in sent):,} | {wall:.2f} | "
-                                f"{len(result.rows):,} | {len(pairs)} |")
+                    rows.append(
+                        f"| {size:,} | naive: download failed legs{note} | {len(sent)} | "
+                        f"{sum(r.response_bytes for r in sent):,} | {wall:.2f} | "
+                        f"{len(result.rows):,} | {len(pairs)} |"
+                    )
             print(f"done {size:,} legs", file=sys.stderr)
     return "\n".join(rows)
 

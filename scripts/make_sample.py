@@ -20,38 +20,86 @@ from pathlib import Path
 SEED = 20261101
 DAY = datetime(2026, 11, 1, tzinfo=timezone.utc)
 CALLS = 1500
-OUT = Path(__file__).resolve().parent.parent / "acs_triage" / "sample_data" / \
-    "acscallsummary-sample.csv"
-RESOURCE = ("/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/CONTOSO-VOICE/"
-            "PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/CONTOSO-ACS")
+OUT = Path(__file__).resolve().parent.parent / "acs_triage" / "sample_data" / "acscallsummary-sample.csv"
+RESOURCE = (
+    "/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/CONTOSO-VOICE/"
+    "PROVIDERS/MICROSOFT.COMMUNICATION/COMMUNICATIONSERVICES/CONTOSO-ACS"
+)
 WORKSPACE = "11111111-2222-3333-4444-555555555555"
 
 # (end reason, sub-code, weight) for PSTN legs: mostly normal clearing, every documented
 # pair at a plausible rate, and a few pairs Microsoft does not document.
 OUTBOUND = [
-    ("0", "560000", 700), ("0", "0", 40), ("487", "560487", 45), ("486", "560486", 30),
-    ("480", "560480", 35), ("408", "560408", 12), ("408", "500001", 6), ("484", "560484", 10),
-    ("404", "560404", 8), ("403", "560403", 9), ("403", "510403", 5), ("603", "560603", 6),
-    ("500", "560500", 3), ("503", "560503", 4), ("410", "531004", 4), ("404", "511404", 4),
-    ("403", "511532", 4), ("502", "560502", 3), ("480", "10076", 2),
+    ("0", "560000", 700),
+    ("0", "0", 40),
+    ("487", "560487", 45),
+    ("486", "560486", 30),
+    ("480", "560480", 35),
+    ("408", "560408", 12),
+    ("408", "500001", 6),
+    ("484", "560484", 10),
+    ("404", "560404", 8),
+    ("403", "560403", 9),
+    ("403", "510403", 5),
+    ("603", "560603", 6),
+    ("500", "560500", 3),
+    ("503", "560503", 4),
+    ("410", "531004", 4),
+    ("404", "511404", 4),
+    ("403", "511532", 4),
+    ("502", "560502", 3),
+    ("480", "10076", 2),
 ]
 INBOUND = [
-    ("0", "540000", 300), ("487", "540487", 25), ("486", "540486", 8), ("0", "0", 10),
+    ("0", "540000", 300),
+    ("487", "540487", 25),
+    ("486", "540486", 8),
+    ("0", "0", 10),
     ("500", "540500", 2),
 ]
 # An incident: the SBC rejects outbound calls with 503 in the last three hours.
 INCIDENT = (DAY + timedelta(hours=21), DAY + timedelta(hours=24), ("503", "560503"), 0.25)
 COLUMNS = [
-    "TenantId", "TimeGenerated [UTC]", "OperationName", "OperationVersion", "Category",
-    "CorrelationId", "CallStartTime [UTC]", "CallDuration", "CallType", "TeamsThreadId",
-    "ParticipantId", "ParticipantStartTime [UTC]", "ParticipantDuration",
-    "ParticipantEndReason", "ParticipantEndSubCode", "EndpointId", "EndpointType",
-    "SdkVersion", "OsVersion", "Identifier", "PstnParticipantCallType", "ParticipantType",
-    "ResultCategory", "ParticipantTenantId", "SourceSystem", "Type", "_ResourceId",
+    "TenantId",
+    "TimeGenerated [UTC]",
+    "OperationName",
+    "OperationVersion",
+    "Category",
+    "CorrelationId",
+    "CallStartTime [UTC]",
+    "CallDuration",
+    "CallType",
+    "TeamsThreadId",
+    "ParticipantId",
+    "ParticipantStartTime [UTC]",
+    "ParticipantDuration",
+    "ParticipantEndReason",
+    "ParticipantEndSubCode",
+    "EndpointId",
+    "EndpointType",
+    "SdkVersion",
+    "OsVersion",
+    "Identifier",
+    "PstnParticipantCallType",
+    "ParticipantType",
+    "ResultCategory",
+    "ParticipantTenantId",
+    "SourceSystem",
+    "Type",
+    "_ResourceId",
 ]
-RESULT = {"0": "Success", "487": "Success", "486": "ExpectedError", "480": "ExpectedError",
-          "404": "ExpectedError", "403": "ExpectedError", "603": "ExpectedError",
-          "484": "ExpectedError", "408": "ExpectedError", "410": "UnexpectedClientError"}
+RESULT = {
+    "0": "Success",
+    "487": "Success",
+    "486": "ExpectedError",
+    "480": "ExpectedError",
+    "404": "ExpectedError",
+    "403": "ExpectedError",
+    "603": "ExpectedError",
+    "484": "ExpectedError",
+    "408": "ExpectedError",
+    "410": "UnexpectedClientError",
+}
 
 
 def _pick(rng: random.Random, table: list[tuple[str, str, int]]) -> tuple[str, str]:
@@ -72,52 +120,71 @@ def rows(rng: random.Random) -> list[list[str]]:
     for _ in range(CALLS):
         # Busier in business hours (UTC 13-23 is US daytime).
         hour = rng.choices(range(24), weights=[2 if 13 <= h <= 23 else 1 for h in range(24)])[0]
-        start = DAY + timedelta(hours=hour, seconds=rng.randrange(3600),
-                                milliseconds=rng.randrange(1000))
+        start = DAY + timedelta(hours=hour, seconds=rng.randrange(3600), milliseconds=rng.randrange(1000))
         correlation = _guid(rng)
         inbound = rng.random() < 0.3
         reason, sub = _pick(rng, INBOUND if inbound else OUTBOUND)
         incident_start, incident_end, incident_pair, incident_share = INCIDENT
-        if not inbound and incident_start <= start < incident_end and \
-                rng.random() < incident_share:
+        if not inbound and incident_start <= start < incident_end and rng.random() < incident_share:
             reason, sub = incident_pair
         connected = reason == "0"
         duration = rng.randrange(20, 900) if connected else rng.randrange(0, 40)
         number = f"+1425555{rng.randrange(100, 200):04d}"
         call_type = "Group" if rng.random() < 0.2 else "P2P"
-        legs = [("PSTN", f"4:{number}", reason, sub,
-                 "Inbound" if inbound else "Outbound")]
-        legs.append(("VoIP" if rng.random() < 0.7 else "Server",
-                     f"8:acs:{_guid(rng)}", "0", "0", ""))
+        legs = [("PSTN", f"4:{number}", reason, sub, "Inbound" if inbound else "Outbound")]
+        legs.append(("VoIP" if rng.random() < 0.7 else "Server", f"8:acs:{_guid(rng)}", "0", "0", ""))
         if call_type == "Group" and rng.random() < 0.5:
             legs.append(("Bot", f"28:acs:{_guid(rng)}", "0", "5000", ""))
         for endpoint, identifier, leg_reason, leg_sub, pstn_type in legs:
             generated = start + timedelta(seconds=duration + rng.randrange(30, 300))
-            out.append([
-                WORKSPACE, _ts(generated), "CallSummary", "1.0", "CallSummary", correlation,
-                _ts(start), str(duration), call_type, "", _guid(rng), _ts(start),
-                str(duration), leg_reason, leg_sub, _guid(rng),
-                # Case varies in real logs: the PSTN test is case-insensitive.
-                endpoint if rng.random() < 0.9 else endpoint.lower(),
-                "Redacted" if endpoint == "PSTN" else "1.28.1.1",
-                "Redacted" if endpoint == "PSTN" else "Windows 10.0.22631 Arch: x64",
-                identifier, pstn_type, "ACS", RESULT.get(leg_reason, "UnexpectedServerError"),
-                "", "Azure", "ACSCallSummary", RESOURCE,
-            ])
+            out.append(
+                [
+                    WORKSPACE,
+                    _ts(generated),
+                    "CallSummary",
+                    "1.0",
+                    "CallSummary",
+                    correlation,
+                    _ts(start),
+                    str(duration),
+                    call_type,
+                    "",
+                    _guid(rng),
+                    _ts(start),
+                    str(duration),
+                    leg_reason,
+                    leg_sub,
+                    _guid(rng),
+                    # Case varies in real logs: the PSTN test is case-insensitive.
+                    endpoint if rng.random() < 0.9 else endpoint.lower(),
+                    "Redacted" if endpoint == "PSTN" else "1.28.1.1",
+                    "Redacted" if endpoint == "PSTN" else "Windows 10.0.22631 Arch: x64",
+                    identifier,
+                    pstn_type,
+                    "ACS",
+                    RESULT.get(leg_reason, "UnexpectedServerError"),
+                    "",
+                    "Azure",
+                    "ACSCallSummary",
+                    RESOURCE,
+                ]
+            )
     out.sort(key=lambda r: r[1])
     return out
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    """Write the sample to ``argv[0]`` (default: the packaged sample file)."""
+    out = Path(argv[0]) if argv else OUT
     rng = random.Random(SEED)
     data = rows(rng)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with OUT.open("w", encoding="utf-8-sig", newline="") as handle:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         writer.writerows(data)
-    print(f"wrote {OUT} ({len(data)} legs)", file=sys.stderr)
+    print(f"wrote {out} ({len(data)} legs)", file=sys.stderr)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

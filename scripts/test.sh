@@ -14,5 +14,6 @@ PY
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 npm ci --no-audit --no-fund --loglevel=error
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"

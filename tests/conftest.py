@@ -16,11 +16,21 @@ def kusto() -> KustoChecker:
 @pytest.fixture(autouse=True)
 def _no_ambient_azure(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may pick up a developer's or CI's real Azure configuration."""
-    for name in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
-                 "AZURE_FEDERATED_TOKEN_FILE", "AZURE_TOKEN_CREDENTIALS",
-                 "IDENTITY_ENDPOINT", "MSI_ENDPOINT", "ACS_TRIAGE_WORKSPACE_ID",
-                 "ACS_TRIAGE_RESOURCE_ID", "ACS_TRIAGE_ENDPOINT", "ACS_TRIAGE_AUTH",
-                 "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+    for name in (
+        "AZURE_CLIENT_ID",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "AZURE_TOKEN_CREDENTIALS",
+        "IDENTITY_ENDPOINT",
+        "MSI_ENDPOINT",
+        "ACS_TRIAGE_WORKSPACE_ID",
+        "ACS_TRIAGE_RESOURCE_ID",
+        "ACS_TRIAGE_ENDPOINT",
+        "ACS_TRIAGE_AUTH",
+        "GITHUB_ACTIONS",
+        "GITHUB_STEP_SUMMARY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -31,8 +41,10 @@ def _no_network_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     import azure.identity
 
     def refuse(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("DefaultAzureCredential/ManagedIdentityCredential must not run "
-                             "in tests: pass --auth cli with the fake az")
+        raise AssertionError(
+            "DefaultAzureCredential/ManagedIdentityCredential must not run "
+            "in tests: pass --auth cli with the fake az"
+        )
 
     for name in ("DefaultAzureCredential", "ManagedIdentityCredential"):
         monkeypatch.setattr(azure.identity, name, refuse)

@@ -74,9 +74,7 @@ class KustoChecker:
     ) -> None:
         self.root = Path(root)
         self.check_js = self.root / "tools" / "kqlcheck" / "check.js"
-        self.tables_dir = (
-            Path(tables_dir) if tables_dir is not None else self.root / "kql" / "tables"
-        )
+        self.tables_dir = Path(tables_dir) if tables_dir is not None else self.root / "kql" / "tables"
         self.lint = lint
         self.timeout_s = timeout_s
         hint = (
@@ -115,15 +113,11 @@ class KustoChecker:
         except subprocess.TimeoutExpired as e:
             raise RuntimeError(f"check.js did not finish within {self.timeout_s} s") from e
         if proc.returncode not in (0, 1):  # 2 = usage, input or schema problem
-            raise RuntimeError(
-                f"check.js failed with exit code {proc.returncode}:\n{proc.stderr.strip()}"
-            )
+            raise RuntimeError(f"check.js failed with exit code {proc.returncode}:\n{proc.stderr.strip()}")
         try:
             raw = json.loads(proc.stdout)
         except json.JSONDecodeError as e:
-            raise RuntimeError(
-                f"check.js printed invalid JSON ({e}); stderr:\n{proc.stderr}"
-            ) from e
+            raise RuntimeError(f"check.js printed invalid JSON ({e}); stderr:\n{proc.stderr}") from e
         missing = [k for k in items if str(k) not in raw]
         if missing:
             raise RuntimeError(f"check.js returned no result for {missing!r}")

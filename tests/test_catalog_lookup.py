@@ -14,11 +14,26 @@ from acs_triage.codes import is_failure_end
 from acs_triage.errors import CatalogError
 from acs_triage.resources import data_root
 
-SEED_PAIRS = [("0", "560000"), ("0", "540000"), ("403", "510403"), ("403", "560403"),
-              ("403", "511532"), ("404", "560404"), ("404", "511404"), ("408", "560408"),
-              ("408", "500001"), ("410", "531004"), ("480", "560480"), ("484", "560484"),
-              ("486", "560486"), ("487", "540487"), ("487", "560487"), ("500", "560500"),
-              ("503", "560503"), ("603", "560603")]
+SEED_PAIRS = [
+    ("0", "560000"),
+    ("0", "540000"),
+    ("403", "510403"),
+    ("403", "560403"),
+    ("403", "511532"),
+    ("404", "560404"),
+    ("404", "511404"),
+    ("408", "560408"),
+    ("408", "500001"),
+    ("410", "531004"),
+    ("480", "560480"),
+    ("484", "560484"),
+    ("486", "560486"),
+    ("487", "540487"),
+    ("487", "560487"),
+    ("500", "560500"),
+    ("503", "560503"),
+    ("603", "560603"),
+]
 NEWEST_EXTRA = [("0", "0"), ("486", "540486")]
 
 
@@ -43,9 +58,18 @@ def test_exactly_the_twenty_pstn_pairs(catalog: Catalog) -> None:
     assert got == set(SEED_PAIRS + NEWEST_EXTRA)
 
 
-@pytest.mark.parametrize(("sub", "generated_by"), [
-    ("560403", "sbc-outbound"), ("540487", "sbc-inbound"), ("510403", "microsoft"),
-    ("0", "microsoft"), ("", "unknown"), ("560", "microsoft"), ("5604031", "microsoft")])
+@pytest.mark.parametrize(
+    ("sub", "generated_by"),
+    [
+        ("560403", "sbc-outbound"),
+        ("540487", "sbc-inbound"),
+        ("510403", "microsoft"),
+        ("0", "microsoft"),
+        ("", "unknown"),
+        ("560", "microsoft"),
+        ("5604031", "microsoft"),
+    ],
+)
 def test_origin_rule(catalog: Catalog, sub: str, generated_by: str) -> None:
     assert catalog.origin(sub)[0] == generated_by
 
@@ -105,8 +129,10 @@ def test_blanks_and_null_strings(catalog: Catalog, blank: object) -> None:
     assert catalog.explain(blank, blank).level is MatchLevel.UNKNOWN
 
 
-@given(st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.booleans(), st.binary()),
-       st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.booleans()))
+@given(
+    st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.booleans(), st.binary()),
+    st.one_of(st.none(), st.text(), st.integers(), st.floats(), st.booleans()),
+)
 def test_lookup_never_raises(reason: object, sub: object) -> None:
     load_catalog().explain(reason, sub)
 
@@ -120,7 +146,9 @@ def test_catalog_outcomes_follow_is_failure_end(catalog: Catalog) -> None:
 
 def test_pairs_with_sub_code_lists_every_pair(catalog: Catalog) -> None:
     assert {(p.end_reason, p.end_sub_code) for p in catalog.pairs_with_sub_code("560484")} == {
-        ("484", "560484"), ("486", "560486")}
+        ("484", "560484"),
+        ("486", "560486"),
+    }
 
 
 def _packaged_document() -> dict[str, object]:
@@ -152,7 +180,11 @@ def test_loader_rejects_schema_violations() -> None:
 def test_explain_all_for_an_end_reason_alone(catalog: Catalog) -> None:
     items = catalog.explain_all("403")
     assert [(i.end_reason, i.end_sub_code) for i in items] == [
-        ("403", "510403"), ("403", "560403"), ("403", "511532"), ("403", "")]
+        ("403", "510403"),
+        ("403", "560403"),
+        ("403", "511532"),
+        ("403", ""),
+    ]
     assert items[-1].level is MatchLevel.CODE
 
 
@@ -162,7 +194,6 @@ def test_explain_all_for_zero_covers_both_meanings(catalog: Catalog) -> None:
 
 
 def test_explain_all_for_sub_codes(catalog: Catalog) -> None:
-    assert [(i.end_reason, i.level) for i in catalog.explain_all("560502")] == [
-        ("502", MatchLevel.CODE)]
+    assert [(i.end_reason, i.level) for i in catalog.explain_all("560502")] == [("502", MatchLevel.CODE)]
     assert catalog.explain_all("999999") == []
     assert len(catalog.explain_all("403", "560403")) == 1

@@ -166,9 +166,7 @@ def test_invalid_fixture_set_is_complete():
     assert names - SEMANTIC_ONLY == set(EXPECTED_ERRORS)
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in INVALID if p.name not in SEMANTIC_ONLY], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("path", [p for p in INVALID if p.name not in SEMANTIC_ONLY], ids=lambda p: p.name)
 def test_invalid_fixture_rejected_for_the_named_reason(validator, path):
     word, keyword = EXPECTED_ERRORS[path.name]
     errors = schema_errors(validator, load(path))
@@ -232,8 +230,29 @@ def test_codes_cover_acs_and_rfc3261(catalog):
     by_origin: dict[str, set[str]] = {"acs": set(), "rfc3261": set()}
     for c in catalog["codes"]:
         by_origin[c["origin"]].add(c["end_reason"])
-    acs = {"0", "403", "404", "408", "410", "430", "480", "481", "487", "490", "491", "496",
-           "497", "498", "500", "503", "504", "600", "603", "604", "606"}
+    acs = {
+        "0",
+        "403",
+        "404",
+        "408",
+        "410",
+        "430",
+        "480",
+        "481",
+        "487",
+        "490",
+        "491",
+        "496",
+        "497",
+        "498",
+        "500",
+        "503",
+        "504",
+        "600",
+        "603",
+        "604",
+        "606",
+    }
     assert by_origin["acs"] == acs
     assert {"200", "400", "403", "486", "487", "503", "603", "606"} <= by_origin["rfc3261"]
     assert not by_origin["rfc3261"] & {"0", "430", "490", "496", "497", "498"}

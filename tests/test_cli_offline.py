@@ -49,10 +49,14 @@ def test_explain_undocumented_sbc_sub_code_alone(capsys: pytest.CaptureFixture[s
 
 
 @pytest.mark.parametrize("fmt", [f.value for f in OutputFormat])
-def test_every_format_works_for_every_offline_command(capsys: pytest.CaptureFixture[str],
-                                                      fmt: str) -> None:
-    for argv in (["explain", "403", "510403"], ["codes"], ["kql", "list"],
-                 ["kql", "show", "pstn-summary"], ["triage", "--sample"]):
+def test_every_format_works_for_every_offline_command(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    for argv in (
+        ["explain", "403", "510403"],
+        ["codes"],
+        ["kql", "list"],
+        ["kql", "show", "pstn-summary"],
+        ["triage", "--sample"],
+    ):
         code, out, err = cli(capsys, *argv, "--format", fmt)
         assert code == 0, (argv, err)
         assert out.strip(), argv
@@ -79,26 +83,30 @@ def test_codes_filters(capsys: pytest.CaptureFixture[str]) -> None:
     assert all("acs-configuration" in p["who_acts"] for p in json.loads(out)["pairs"])
 
 
-@pytest.mark.parametrize(("argv", "needle"), [
-    (["codes", "--category", "nope"], "valid:"),
-    (["explain", "999999"], "no documented pair"),
-    (["explain", "403", "--format", "xml"], "--format"),
-    (["kql", "show", "nope"], "available:"),
-    (["kql", "show", "call-legs", "-p", "corelation_id=x"], "valid parameters"),
-    (["kql", "show", "pstn-failed-legs", "-p", "max_rows=ten"], "whole number"),
-    (["kql", "show", "pstn-failed-legs", "-p", "max_rows=-5"], "at least 1"),
-    (["kql", "show", "pstn-failed-legs", "-p", "max_rows=500001"], "at most 500000"),
-    (["triage", "--sample", "--since", "800000d"], "at most 3650 days"),
-    (["triage", "--sample", "--start", "0001-01-01T00:00:00+01:00"], "ISO-8601"),
-    (["triage", "--sample", "--since", "1d", "--end", "0001-01-01"], "outside the supported"),
-    (["legs", "--sample", "--max-rows", "0"], "--max-rows"),
-    (["kql", "show", "pstn-summary", "--since", "yesterday"], "duration"),
-    (["triage"], "say which data"),
-    (["triage", "--sample", "--since", "1h", "--start", "2026-01-01"], "either --since"),
-    (["nonsense"], "No such command"),
-])
-def test_usage_errors_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                           needle: str) -> None:
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["codes", "--category", "nope"], "valid:"),
+        (["explain", "999999"], "no documented pair"),
+        (["explain", "403", "--format", "xml"], "--format"),
+        (["kql", "show", "nope"], "available:"),
+        (["kql", "show", "call-legs", "-p", "corelation_id=x"], "valid parameters"),
+        (["kql", "show", "pstn-failed-legs", "-p", "max_rows=ten"], "whole number"),
+        (["kql", "show", "pstn-failed-legs", "-p", "max_rows=-5"], "at least 1"),
+        (["kql", "show", "pstn-failed-legs", "-p", "max_rows=500001"], "at most 500000"),
+        (["triage", "--sample", "--since", "800000d"], "at most 3650 days"),
+        (["triage", "--sample", "--start", "0001-01-01T00:00:00+01:00"], "ISO-8601"),
+        (["triage", "--sample", "--since", "1d", "--end", "0001-01-01"], "outside the supported"),
+        (["legs", "--sample", "--max-rows", "0"], "--max-rows"),
+        (["kql", "show", "pstn-summary", "--since", "yesterday"], "duration"),
+        (["triage"], "say which data"),
+        (["triage", "--sample", "--since", "1h", "--start", "2026-01-01"], "either --since"),
+        (["nonsense"], "No such command"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], needle: str
+) -> None:
     code, out, err = cli(capsys, *argv)
     assert code == ExitCode.USAGE
     assert out == ""
@@ -113,9 +121,20 @@ def test_missing_input_file_is_an_input_error(capsys: pytest.CaptureFixture[str]
 
 
 def test_kql_show_renders_typed_literals(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "kql", "show", "pstn-failed-legs", "-p", 'end_reason=4"03',
-                       "-p", "max_rows=50", "--start", "2026-11-01T00:00:00Z",
-                       "--end", "2026-11-02T00:00:00+01:00")
+    code, out, _ = cli(
+        capsys,
+        "kql",
+        "show",
+        "pstn-failed-legs",
+        "-p",
+        'end_reason=4"03',
+        "-p",
+        "max_rows=50",
+        "--start",
+        "2026-11-01T00:00:00Z",
+        "--end",
+        "2026-11-02T00:00:00+01:00",
+    )
     assert code == 0
     assert 'let _end_reason = "4\\"03";' in out
     assert "let _max_rows = long(50);" in out

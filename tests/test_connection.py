@@ -14,11 +14,14 @@ from acs_triage.sources.connection import AuthMethod, Cloud, Connection, make_cr
 from acs_triage.sources.workspace import Target
 
 
-@pytest.mark.parametrize(("cloud", "endpoint", "audience"), [
-    (Cloud.PUBLIC, "https://api.loganalytics.azure.com", "https://api.loganalytics.io"),
-    (Cloud.USGOV, "https://api.loganalytics.us", "https://api.loganalytics.us"),
-    (Cloud.CHINA, "https://api.loganalytics.azure.cn", "https://api.loganalytics.azure.cn"),
-])
+@pytest.mark.parametrize(
+    ("cloud", "endpoint", "audience"),
+    [
+        (Cloud.PUBLIC, "https://api.loganalytics.azure.com", "https://api.loganalytics.io"),
+        (Cloud.USGOV, "https://api.loganalytics.us", "https://api.loganalytics.us"),
+        (Cloud.CHINA, "https://api.loganalytics.azure.cn", "https://api.loganalytics.azure.cn"),
+    ],
+)
 def test_cloud_endpoints_and_audiences(cloud: Cloud, endpoint: str, audience: str) -> None:
     connection = Connection.for_cloud(cloud)
     assert (connection.endpoint, connection.audience) == (endpoint, audience)
@@ -28,8 +31,10 @@ def test_custom_endpoint_keeps_the_clouds_audience() -> None:
     connection = Connection.for_cloud(Cloud.PUBLIC, "https://proxy.example.test/")
     assert connection.endpoint == "https://proxy.example.test"
     assert connection.audience == "https://api.loganalytics.io"
-    assert Connection.for_cloud(Cloud.PUBLIC, "https://x.test", "https://aud.test/").audience \
+    assert (
+        Connection.for_cloud(Cloud.PUBLIC, "https://x.test", "https://aud.test/").audience
         == "https://aud.test"
+    )
 
 
 @pytest.mark.parametrize("endpoint", ["http://api.loganalytics.io", "api.loganalytics.io", "ftp://x"])
@@ -57,9 +62,14 @@ def test_workload_identity_without_configuration_is_a_config_error() -> None:
         make_credential(AuthMethod.WORKLOAD_IDENTITY, Connection.for_cloud(Cloud.PUBLIC))
 
 
-@pytest.mark.parametrize(("kwargs", "needle"), [
-    ({}, "exactly one"), ({"workspace_id": "a", "resource_id": "/subscriptions/x"}, "exactly one"),
-    ({"resource_id": "acs1"}, "/subscriptions/")])
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({}, "exactly one"),
+        ({"workspace_id": "a", "resource_id": "/subscriptions/x"}, "exactly one"),
+        ({"resource_id": "acs1"}, "/subscriptions/"),
+    ],
+)
 def test_target_validation(kwargs: dict[str, str], needle: str) -> None:
     with pytest.raises(ConfigError, match=needle):
         Target(**kwargs)
@@ -85,18 +95,30 @@ def test_spinner_draws_on_a_terminal_and_clears_its_line() -> None:
     assert "querying" in text and text.endswith("\r")
 
 
-def test_cli_credential_asks_az_for_the_log_analytics_audience(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch,
-                                                               capsys: pytest.CaptureFixture[str]
-                                                               ) -> None:
+def test_cli_credential_asks_az_for_the_log_analytics_audience(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from acs_triage.cli.app import run
     from tests.emulator import install_fake_az, read_az_calls
 
     install_fake_az(tmp_path, token="t")
     monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
     # Nothing listens on port 9: the token is fetched, then the request fails to connect.
-    code = run(["triage", "--workspace-id", "w", "--endpoint", "https://127.0.0.1:9",
-                "--auth", "cli", "--retries", "0", "--timeout", "5"])
+    code = run(
+        [
+            "triage",
+            "--workspace-id",
+            "w",
+            "--endpoint",
+            "https://127.0.0.1:9",
+            "--auth",
+            "cli",
+            "--retries",
+            "0",
+            "--timeout",
+            "5",
+        ]
+    )
     capsys.readouterr()
     assert code == 4
     calls = read_az_calls(tmp_path)

@@ -13,23 +13,42 @@ from acs_triage.triage.engine import build_report, trend
 T0 = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)
 
 
-def leg(minute: float, reason: str = "0", sub: str = "560000", *, call: str | None = None,
-        endpoint: str = "PSTN", identifier: str = "4:+14255550123") -> Leg:
-    return Leg(time_generated=T0 + timedelta(minutes=minute),
-               correlation_id=call or f"c{minute}", endpoint_type=endpoint, end_reason=reason,
-               end_sub_code=sub, identifier=identifier)
+def leg(
+    minute: float,
+    reason: str = "0",
+    sub: str = "560000",
+    *,
+    call: str | None = None,
+    endpoint: str = "PSTN",
+    identifier: str = "4:+14255550123",
+) -> Leg:
+    return Leg(
+        time_generated=T0 + timedelta(minutes=minute),
+        correlation_id=call or f"c{minute}",
+        endpoint_type=endpoint,
+        end_reason=reason,
+        end_sub_code=sub,
+        identifier=identifier,
+    )
 
 
 def test_accounting_and_counts() -> None:
     items: list[Leg | Rejection] = [
-        leg(1, "403", "560403", call="a"), leg(2, "403", "560403", call="a"),
-        leg(3, "0", "560000", call="b"), leg(4, "486", "560486", call="c", endpoint="pstn"),
-        leg(5, "0", "0", call="d", endpoint="VoIP"), Rejection("f.csv", 7, "bad"),
+        leg(1, "403", "560403", call="a"),
+        leg(2, "403", "560403", call="a"),
+        leg(3, "0", "560000", call="b"),
+        leg(4, "486", "560486", call="c", endpoint="pstn"),
+        leg(5, "0", "0", call="d", endpoint="VoIP"),
+        Rejection("f.csv", 7, "bad"),
     ]
     data = LegAggregator().add_all(items).result(source_kind="file", source_description="f")
     assert data.accounting is not None and data.accounting.balanced()
-    assert (data.accounting.rows_read, data.accounting.triaged, data.accounting.rejected,
-            data.accounting.skipped_not_pstn) == (6, 4, 1, 1)
+    assert (
+        data.accounting.rows_read,
+        data.accounting.triaged,
+        data.accounting.rejected,
+        data.accounting.skipped_not_pstn,
+    ) == (6, 4, 1, 1)
     assert (data.total_legs, data.total_calls) == (4, 3)
     report = build_report(data)
     by_pair = {(f.end_reason, f.end_sub_code): f for f in report.findings}
@@ -42,8 +61,7 @@ def test_accounting_and_counts() -> None:
 def test_halves_are_exact_with_a_window() -> None:
     """One leg per minute, alternating failed/normal: neither half has more failures."""
     window = Window(T0 + timedelta(minutes=17), T0 + timedelta(minutes=137))
-    legs = [leg(m, "480" if m % 2 else "0", "560480" if m % 2 else "560000")
-            for m in range(0, 180)]
+    legs = [leg(m, "480" if m % 2 else "0", "560480" if m % 2 else "560000") for m in range(0, 180)]
     data = LegAggregator(window).add_all(legs).result(source_kind="file", source_description="")
     assert data.half_volumes == (60, 60)
     (finding,) = build_report(data).findings
@@ -84,7 +102,12 @@ def test_distinct_counter_estimates_above_the_limit() -> None:
 
 
 def test_far_future_timestamps_do_not_crash() -> None:
-    edge = Leg(time_generated=datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc),
-               correlation_id="x", endpoint_type="PSTN", end_reason="500", end_sub_code="560500")
+    edge = Leg(
+        time_generated=datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc),
+        correlation_id="x",
+        endpoint_type="PSTN",
+        end_reason="500",
+        end_sub_code="560500",
+    )
     data = LegAggregator().add_all([edge]).result(source_kind="file", source_description="")
     assert build_report(data).totals.failed_legs == 1

@@ -16,7 +16,8 @@ def test_generated_file_is_fresh(path: Path) -> None:
     expected = generated_files(ROOT)[path]
     assert path.is_file(), f"{path} is missing: run python -m acs_triage.generate"
     assert path.read_text(encoding="utf-8") == expected, (
-        f"{path.relative_to(ROOT)} is stale: run python -m acs_triage.generate")
+        f"{path.relative_to(ROOT)} is stale: run python -m acs_triage.generate"
+    )
 
 
 def test_catalog_page_lists_every_pair() -> None:

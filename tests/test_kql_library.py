@@ -20,7 +20,7 @@ from tests.kusto import KustoChecker
 QUERIES = load_queries()
 HOSTILE = [
     '"; ACSBillingUsage | take 1 //',
-    "\\\" | where 1 == 1 //",
+    '\\" | where 1 == 1 //',
     "line1\nline2\r\n| take 1",
     "'; drop table x; --",
     "unicode: é 漢字 😀 \u2028 \u0000 \u0001 \u007f",
@@ -53,8 +53,7 @@ def _variants() -> dict[str, str]:
                 items[f"hostile{index}:{name}"] = render(query, values)
         if query.annotatable:
             items[f"annotated:{name}"] = annotate_query(query, render(query), catalog)
-            items[f"annotated-explicit:{name}"] = annotate_query(
-                query, render(query, explicit), catalog)
+            items[f"annotated-explicit:{name}"] = annotate_query(query, render(query, explicit), catalog)
     return items
 
 
@@ -104,8 +103,7 @@ def test_a_broken_query_is_caught(kusto: KustoChecker) -> None:
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=st.lists(st.text(min_size=0, max_size=40), min_size=40, max_size=80))
-def test_any_string_renders_to_a_literal_kusto_reads_back(kusto: KustoChecker,
-                                                          values: list[str]) -> None:
+def test_any_string_renders_to_a_literal_kusto_reads_back(kusto: KustoChecker, values: list[str]) -> None:
     query = QUERIES["pstn-failed-legs"]
     texts = {}
     for index, value in enumerate(values):

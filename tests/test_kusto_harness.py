@@ -50,8 +50,7 @@ BAD_QUERIES: dict[str, tuple[str, str]] = {
     "unknown_table": ("ACSCallSumary | take 10", "KS204"),
     "unknown_function": ("ACSCallSummary | extend r = tolowr(CallType)", "KS211"),
     "end_reason_join_wrong_type": (
-        "ACSCallSummary\n| join kind=inner (datatable(ParticipantEndReason:int)[0])"
-        " on ParticipantEndReason",
+        "ACSCallSummary\n| join kind=inner (datatable(ParticipantEndReason:int)[0]) on ParticipantEndReason",
         "KS227",  # common column must have the same type on both sides
     ),
     "end_reason_lookup_wrong_type": (
@@ -187,8 +186,7 @@ def test_checker_loads_table_exactly(results: dict[str, KqlResult], path: Path) 
 
 def test_error_strings_have_line_col_code_message(results: dict[str, KqlResult]) -> None:
     assert results["unknown_column"].errors == [
-        "2:9 KS142 The name 'CallTyp' does not refer to any known column, table, variable"
-        " or function."
+        "2:9 KS142 The name 'CallTyp' does not refer to any known column, table, variable or function."
     ]
 
 
@@ -204,9 +202,7 @@ def test_expected_table_files_exist() -> None:
 def test_table_file_matches_schema(path: Path) -> None:
     validator = Draft202012Validator(_load(SCHEMA_PATH))
     doc = _load(path)
-    problems = [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)
-    ]
+    problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)]
     assert problems == []
     assert doc["Name"] == path.stem
     assert doc["Source"].endswith("/" + path.stem.lower())
@@ -258,9 +254,7 @@ def test_call_summary_columns_and_types() -> None:
 def test_file_mode_cli(tmp_path: Path) -> None:
     good = tmp_path / "good.kql"
     bad = tmp_path / "bad.kql"
-    good.write_text(
-        "ACSCallSummary | summarize n = count() by ParticipantEndReason\n", encoding="utf-8"
-    )
+    good.write_text("ACSCallSummary | summarize n = count() by ParticipantEndReason\n", encoding="utf-8")
     bad.write_text("ACSCallSummary\n| where CallTyp == 'Group'\n", encoding="utf-8")
     checker = KustoChecker()
     proc = subprocess.run(

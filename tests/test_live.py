@@ -29,8 +29,10 @@ from tests.emulator import (
 ROOT = Path(__file__).resolve().parents[1]
 WS = "7d3f7a5e-1c2b-4a8e-9d6f-0123456789ab"
 OTHER_WS = "0b4c1e2d-3f4a-4b5c-8d6e-9f0a1b2c3d4e"
-RESOURCE = ("/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/"
-            "Microsoft.Communication/CommunicationServices/acs1")
+RESOURCE = (
+    "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/"
+    "Microsoft.Communication/CommunicationServices/acs1"
+)
 TOKEN = "eyJ0eXAiOiJKV1Qi.SECRET-TOKEN-VALUE-1234567890.sig"
 REPORT_SCHEMA = json.loads((ROOT / "docs" / "schemas" / "triage-report.v1.json").read_text())
 
@@ -54,14 +56,14 @@ def dataset() -> tuple[pd.DataFrame, datetime]:
 
 
 @pytest.fixture
-def live(dataset: tuple[pd.DataFrame, datetime], tmp_path: Path,
-         monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
+def live(
+    dataset: tuple[pd.DataFrame, datetime], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Live]:
     df, now = dataset
     bin_dir = tmp_path / "bin"
     install_fake_az(bin_dir, token=TOKEN)
     monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
-    with LogAnalyticsEmulator({"ACSCallSummary": df}, workspaces={WS, OTHER_WS}, now=now,
-                              token=TOKEN) as emu:
+    with LogAnalyticsEmulator({"ACSCallSummary": df}, workspaces={WS, OTHER_WS}, now=now, token=TOKEN) as emu:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", emu.ca_path)
         yield Live(emu, df, now, bin_dir)
 
@@ -77,21 +79,21 @@ def cli(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, 
 def _window(doc: dict[str, object]) -> tuple[datetime, datetime]:
     window = doc["window"]
     assert isinstance(window, dict)
-    return (datetime.fromisoformat(window["start"].replace("Z", "+00:00")),
-            datetime.fromisoformat(window["end"].replace("Z", "+00:00")))
+    return (
+        datetime.fromisoformat(window["start"].replace("Z", "+00:00")),
+        datetime.fromisoformat(window["end"].replace("Z", "+00:00")),
+    )
 
 
 def test_triage_numbers_match_the_dataset(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--since", "24h",
-                                *live.args("-f", "json")])
+    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--since", "24h", *live.args("-f", "json")])
     assert code == ExitCode.OK
     doc = json.loads(out)
     jsonschema.validate(doc, REPORT_SCHEMA)
     start, end = _window(doc)
     truth = expected_pstn_pairs(live.df, start, end)
     totals = expected_totals(live.df, start, end)
-    failed_truth = {k: v for k, v in truth.items()
-                    if not (k[0] == "0" or k[0].startswith("2"))}
+    failed_truth = {k: v for k, v in truth.items() if not (k[0] == "0" or k[0].startswith("2"))}
     assert doc["totals"]["legs"] == totals["legs"] > 1000
     assert doc["totals"]["calls"] == totals["calls"]
     assert doc["totals"]["failed_legs"] == sum(v["legs"] for v in failed_truth.values())
@@ -111,10 +113,20 @@ def test_triage_numbers_match_the_dataset(live: Live, capsys: pytest.CaptureFixt
     assert all(r.has_bearer for r in live.emu.requests)
 
 
-def test_request_window_is_passed_as_timespan(live: Live,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = cli(capsys, ["triage", "--workspace-id", WS, "--start", "2000-01-01T00:00:00Z",
-                              "--end", "2000-01-02T00:00:00Z", *live.args("-f", "json")])
+def test_request_window_is_passed_as_timespan(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = cli(
+        capsys,
+        [
+            "triage",
+            "--workspace-id",
+            WS,
+            "--start",
+            "2000-01-01T00:00:00Z",
+            "--end",
+            "2000-01-02T00:00:00Z",
+            *live.args("-f", "json"),
+        ],
+    )
     assert code == ExitCode.OK
     assert live.emu.requests[0].timespan == "2000-01-01T00:00:00.000Z/2000-01-02T00:00:00.000Z"
 
@@ -124,25 +136,29 @@ def test_cost_does_not_grow_with_legs(live: Live, capsys: pytest.CaptureFixture[
     sizes = []
     for since in ("1h", "24h"):
         live.emu.requests.clear()
-        code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--since", since,
-                                    *live.args("-f", "json")])
+        code, out, _ = cli(
+            capsys, ["triage", "--workspace-id", WS, "--since", since, *live.args("-f", "json")]
+        )
         assert code == 0
-        sizes.append((json.loads(out)["totals"]["legs"],
-                      sum(r.response_bytes for r in live.emu.requests), len(live.emu.requests)))
+        sizes.append(
+            (
+                json.loads(out)["totals"]["legs"],
+                sum(r.response_bytes for r in live.emu.requests),
+                len(live.emu.requests),
+            )
+        )
     (few_legs, _, req_a), (many_legs, big_bytes, req_b) = sizes
     assert req_a == req_b == 3
     assert many_legs > 10 * max(few_legs, 1)
     assert big_bytes < 40_000  # ~6,000 legs: the naive download would be megabytes
 
 
-def test_phone_numbers_are_masked_unless_asked(live: Live,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_phone_numbers_are_masked_unless_asked(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
     for fmt in ("json", "table", "csv", "markdown"):
         code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", fmt)])
         assert code == 0
         assert not contains_phone_number(out), fmt
-    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--show-pii",
-                                *live.args("-f", "json")])
+    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--show-pii", *live.args("-f", "json")])
     identifiers = [i for f in json.loads(out)["findings"] for i in f["example_identifiers"]]
     assert any(re.fullmatch(r"4:\+\d{11}", i) for i in identifiers)
 
@@ -155,19 +171,20 @@ def test_resource_centric_query(live: Live, capsys: pytest.CaptureFixture[str]) 
     assert json.loads(out)["totals"]["legs"] == expected_totals(live.df, start, end)["legs"]
 
 
-def test_environment_variable_names_the_workspace(live: Live, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variable_names_the_workspace(
+    live: Live, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ACS_TRIAGE_WORKSPACE_ID", WS)
     code, _, _ = cli(capsys, ["triage", *live.args("-f", "json")])
     assert code == 0 and f"/v1/workspaces/{WS}/query" in live.emu.requests[0].path
 
 
 def test_call_drill_down(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    pstn = live.df[(live.df["EndpointType"].str.lower() == "pstn")
-                   & (live.df["ParticipantEndSubCode"] == "560403")]
+    pstn = live.df[
+        (live.df["EndpointType"].str.lower() == "pstn") & (live.df["ParticipantEndSubCode"] == "560403")
+    ]
     correlation = str(pstn.iloc[0]["CorrelationId"])
-    code, out, _ = cli(capsys, ["call", correlation, "--workspace-id", WS,
-                                *live.args("-f", "json")])
+    code, out, _ = cli(capsys, ["call", correlation, "--workspace-id", WS, *live.args("-f", "json")])
     assert code == 0
     doc = json.loads(out)
     assert doc["schema"] == "acs-triage/call/v1"
@@ -178,25 +195,32 @@ def test_call_drill_down(live: Live, capsys: pytest.CaptureFixture[str]) -> None
 
 
 # -- faults ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("fault", "kwargs", "exit_code", "needle"), [
-    ("unauthorized", {}, ExitCode.AUTH_OR_CONFIG, "401"),
-    ("forbidden", {}, ExitCode.AUTH_OR_CONFIG, "Log Analytics Reader"),
-    ("bad_request", {}, ExitCode.QUERY, "rejected"),
-    ("throttled", {}, ExitCode.QUERY, "throttled"),
-    ("throttled", {"retry_after": 3600}, ExitCode.QUERY, "throttled"),
-    ("server_error", {}, ExitCode.QUERY, "500"),
-    ("bad_gateway", {}, ExitCode.QUERY, "502"),
-    ("unavailable", {}, ExitCode.QUERY, "503"),
-    ("gateway_timeout", {}, ExitCode.QUERY, "timed out"),
-    ("malformed", {}, ExitCode.QUERY, "malformed"),
-    ("drop", {}, ExitCode.QUERY, "no complete answer"),
-])
-def test_fault_gives_one_line_and_exit_code(live: Live, capsys: pytest.CaptureFixture[str],
-                                            fault: str, kwargs: dict[str, object],
-                                            exit_code: int, needle: str) -> None:
+@pytest.mark.parametrize(
+    ("fault", "kwargs", "exit_code", "needle"),
+    [
+        ("unauthorized", {}, ExitCode.AUTH_OR_CONFIG, "401"),
+        ("forbidden", {}, ExitCode.AUTH_OR_CONFIG, "Log Analytics Reader"),
+        ("bad_request", {}, ExitCode.QUERY, "rejected"),
+        ("throttled", {}, ExitCode.QUERY, "throttled"),
+        ("throttled", {"retry_after": 3600}, ExitCode.QUERY, "throttled"),
+        ("server_error", {}, ExitCode.QUERY, "500"),
+        ("bad_gateway", {}, ExitCode.QUERY, "502"),
+        ("unavailable", {}, ExitCode.QUERY, "503"),
+        ("gateway_timeout", {}, ExitCode.QUERY, "timed out"),
+        ("malformed", {}, ExitCode.QUERY, "malformed"),
+        ("drop", {}, ExitCode.QUERY, "no complete answer"),
+    ],
+)
+def test_fault_gives_one_line_and_exit_code(
+    live: Live,
+    capsys: pytest.CaptureFixture[str],
+    fault: str,
+    kwargs: dict[str, object],
+    exit_code: int,
+    needle: str,
+) -> None:
     live.emu.inject(fault, times=10, **kwargs)
-    code, out, err = cli(capsys, ["triage", "--workspace-id", WS, "--retries", "1",
-                                  *live.args()])
+    code, out, err = cli(capsys, ["triage", "--workspace-id", WS, "--retries", "1", *live.args()])
     assert code == exit_code, err
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("acs-triage: error:"), err
@@ -210,11 +234,19 @@ def test_retries_are_bounded(live: Live, capsys: pytest.CaptureFixture[str]) -> 
     assert len(live.emu.requests) == 3  # first attempt + 2 retries, then it stops
 
 
-@pytest.mark.parametrize(("fault", "kwargs"), [
-    ("throttled", {"retry_after": 1}), ("throttled", {}), ("unavailable", {}),
-    ("bad_gateway", {}), ("gateway_timeout", {})])
-def test_transient_faults_are_retried(live: Live, capsys: pytest.CaptureFixture[str],
-                                      fault: str, kwargs: dict[str, object]) -> None:
+@pytest.mark.parametrize(
+    ("fault", "kwargs"),
+    [
+        ("throttled", {"retry_after": 1}),
+        ("throttled", {}),
+        ("unavailable", {}),
+        ("bad_gateway", {}),
+        ("gateway_timeout", {}),
+    ],
+)
+def test_transient_faults_are_retried(
+    live: Live, capsys: pytest.CaptureFixture[str], fault: str, kwargs: dict[str, object]
+) -> None:
     live.emu.inject(fault, times=1, **kwargs)
     code, out, err = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
     assert code == ExitCode.OK, err
@@ -224,14 +256,29 @@ def test_transient_faults_are_retried(live: Live, capsys: pytest.CaptureFixture[
 
 def test_timeout(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
     live.emu.inject("delay", times=5, seconds=8)
-    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, "--endpoint", live.emu.url,
-                                "--auth", "cli", "--timeout", "5", "--retries", "0"])
+    code, _, err = cli(
+        capsys,
+        [
+            "triage",
+            "--workspace-id",
+            WS,
+            "--endpoint",
+            live.emu.url,
+            "--auth",
+            "cli",
+            "--timeout",
+            "5",
+            "--retries",
+            "0",
+        ],
+    )
     assert code == ExitCode.QUERY and err.count("\n") == 1
 
 
 def test_workspace_not_found(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = cli(capsys, ["triage", "--workspace-id",
-                                "99999999-9999-4999-8999-999999999999", *live.args()])
+    code, _, err = cli(
+        capsys, ["triage", "--workspace-id", "99999999-9999-4999-8999-999999999999", *live.args()]
+    )
     assert code == ExitCode.AUTH_OR_CONFIG and "not found" in err
 
 
@@ -246,15 +293,29 @@ def test_connection_refused(live: Live, capsys: pytest.CaptureFixture[str]) -> N
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, "--endpoint",
-                                f"https://127.0.0.1:{port}", "--auth", "cli", "--retries", "0",
-                                "--timeout", "10"])
+    code, _, err = cli(
+        capsys,
+        [
+            "triage",
+            "--workspace-id",
+            WS,
+            "--endpoint",
+            f"https://127.0.0.1:{port}",
+            "--auth",
+            "cli",
+            "--retries",
+            "0",
+            "--timeout",
+            "10",
+        ],
+    )
     assert code == ExitCode.QUERY and "cannot reach" in err
 
 
 def test_plain_http_endpoint_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, "--endpoint",
-                                "http://127.0.0.1:9", "--auth", "cli"])
+    code, _, err = cli(
+        capsys, ["triage", "--workspace-id", WS, "--endpoint", "http://127.0.0.1:9", "--auth", "cli"]
+    )
     assert code == ExitCode.AUTH_OR_CONFIG and "https" in err
 
 
@@ -280,28 +341,26 @@ def test_partial_results_are_labelled(live: Live, capsys: pytest.CaptureFixture[
 
 
 def test_additional_workspace_is_sent(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = cli(capsys, ["triage", "--workspace-id", WS, "--additional-workspace", OTHER_WS,
-                              *live.args("-f", "json")])
+    code, _, _ = cli(
+        capsys, ["triage", "--workspace-id", WS, "--additional-workspace", OTHER_WS, *live.args("-f", "json")]
+    )
     assert code == 0
     assert live.emu.requests[0].workspaces == [OTHER_WS]
 
 
 def test_no_token_in_logs_at_any_verbosity(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
     for verbosity in ([], ["-v"], ["-vv"], ["-vvv"]):
-        code, _, err = cli(capsys, [*verbosity, "triage", "--workspace-id", WS,
-                                      *live.args("-f", "json")])
+        code, _, err = cli(capsys, [*verbosity, "triage", "--workspace-id", WS, *live.args("-f", "json")])
         assert code == 0
         if verbosity == ["-vv"]:
             assert "Authorization" in err and "REDACTED" in err  # the header is logged, redacted
     live.emu.inject("unauthorized")
-    code, _, err = cli(capsys, ["-vv", "triage", "--workspace-id", WS, "--retries", "0",
-                                *live.args()])
+    code, _, err = cli(capsys, ["-vv", "triage", "--workspace-id", WS, "--retries", "0", *live.args()])
     assert code == ExitCode.AUTH_OR_CONFIG
 
 
 def test_legs_detail_is_capped_and_says_so(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = cli(capsys, ["legs", "--workspace-id", WS, "--max-rows", "7",
-                                  *live.args("-f", "json")])
+    code, out, err = cli(capsys, ["legs", "--workspace-id", WS, "--max-rows", "7", *live.args("-f", "json")])
     assert code == 0
     doc = json.loads(out)
     assert doc["schema"] == "acs-triage/legs/v1"
@@ -312,9 +371,21 @@ def test_legs_detail_is_capped_and_says_so(live: Live, capsys: pytest.CaptureFix
 
 
 def test_legs_filter_matches_the_dataset(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, ["legs", "--workspace-id", WS, "--end-reason", "403",
-                                "--sub-code", "560403", "--since", "24h",
-                                *live.args("-f", "json")])
+    code, out, _ = cli(
+        capsys,
+        [
+            "legs",
+            "--workspace-id",
+            WS,
+            "--end-reason",
+            "403",
+            "--sub-code",
+            "560403",
+            "--since",
+            "24h",
+            *live.args("-f", "json"),
+        ],
+    )
     assert code == 0
     doc = json.loads(out)
     assert not doc["capped"]
@@ -335,12 +406,12 @@ def _run_kql(emu: LogAnalyticsEmulator, text: str, workspace: str = WS) -> list[
 
 
 def test_annotated_query_explains_rows_inside_the_workspace(
-        live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+    live: Live, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`kql show --annotated` output, run as is, annotates like the Python catalog does."""
     from acs_triage.catalog.loader import load_catalog
 
-    code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--annotated",
-                                 "--since", "24h"])
+    code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--annotated", "--since", "24h"])
     assert code == 0
     rows = _run_kql(live.emu, text)
     catalog = load_catalog()
@@ -354,10 +425,12 @@ def test_annotated_query_explains_rows_inside_the_workspace(
     assert {row["MatchLevel"] for row in rows} >= {"pair", "code"}
 
 
-def test_per_number_breakdown_is_masked_by_default(dataset: tuple[pd.DataFrame, datetime],
-                                                   tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_per_number_breakdown_is_masked_by_default(
+    dataset: tuple[pd.DataFrame, datetime],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from tests.emulator import generate_billing_usage
 
     df, now = dataset
@@ -366,8 +439,10 @@ def test_per_number_breakdown_is_masked_by_default(dataset: tuple[pd.DataFrame, 
     tables = {"ACSCallSummary": df, "ACSBillingUsage": generate_billing_usage(df)}
     with LogAnalyticsEmulator(tables, workspaces={WS}, now=now, token=TOKEN) as emu:
         for show, masked in (("false", True), ("true", False)):
-            code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-number", "--since",
-                                         "24h", "-p", f"show_numbers={show}"])
+            code, text, _ = cli(
+                capsys,
+                ["kql", "show", "pstn-failures-by-number", "--since", "24h", "-p", f"show_numbers={show}"],
+            )
             assert code == 0
             rows = _run_kql(emu, text)
             numbers = [str(r["NumberA"]) + str(r["NumberB"]) for r in rows]
@@ -378,20 +453,48 @@ def test_per_number_breakdown_is_masked_by_default(dataset: tuple[pd.DataFrame, 
 def test_retries_are_bounded_in_total_time(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
     """With Retry-After: 2 and 10 retries allowed, a 5 s budget stops after a few attempts."""
     live.emu.inject("unavailable", times=50, retry_after=2)
-    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, "--endpoint", live.emu.url,
-                                "--auth", "cli", "--retries", "10", "--timeout", "5"])
+    code, _, err = cli(
+        capsys,
+        [
+            "triage",
+            "--workspace-id",
+            WS,
+            "--endpoint",
+            live.emu.url,
+            "--auth",
+            "cli",
+            "--retries",
+            "10",
+            "--timeout",
+            "5",
+        ],
+    )
     assert code == ExitCode.QUERY and err.count("\n") == 1
     assert 2 <= len(live.emu.requests) <= 4
 
 
-ODD_PAIRS = [("4ab", "x"), ("", ""), ("abc", "56040a"), ("699", "1"), ("486", "560484"),
-             ("497", "560487"), ("0", "5000"), ("480", "10076"), ("502", "560502"),
-             ("200", "0"), ("2", "0"), ("00", "0")]
+ODD_PAIRS = [
+    ("4ab", "x"),
+    ("", ""),
+    ("abc", "56040a"),
+    ("699", "1"),
+    ("486", "560484"),
+    ("497", "560487"),
+    ("0", "5000"),
+    ("480", "10076"),
+    ("502", "560502"),
+    ("200", "0"),
+    ("2", "0"),
+    ("00", "0"),
+]
 
 
-def test_kql_and_python_agree_on_every_rule(dataset: tuple[pd.DataFrame, datetime],
-                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_kql_and_python_agree_on_every_rule(
+    dataset: tuple[pd.DataFrame, datetime],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The failure rule, the catalog lookup levels, the SIP class and the origin rule,
     executed as KQL in the emulator, give what the Python catalog gives."""
     from acs_triage.catalog.loader import load_catalog
@@ -405,10 +508,20 @@ def test_kql_and_python_agree_on_every_rule(dataset: tuple[pd.DataFrame, datetim
     install_fake_az(tmp_path, token=TOKEN)
     monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
     catalog = load_catalog()
-    with LogAnalyticsEmulator({"ACSCallSummary": data}, workspaces={WS}, now=now,
-                              token=TOKEN) as emu:
-        code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--annotated",
-                                     "--since", "2d", "-p", "include_normal=true"])
+    with LogAnalyticsEmulator({"ACSCallSummary": data}, workspaces={WS}, now=now, token=TOKEN) as emu:
+        code, text, _ = cli(
+            capsys,
+            [
+                "kql",
+                "show",
+                "pstn-failures-by-pair",
+                "--annotated",
+                "--since",
+                "2d",
+                "-p",
+                "include_normal=true",
+            ],
+        )
         assert code == 0
         rows = _run_kql(emu, text)
         seen = {(r["ParticipantEndReason"], r["ParticipantEndSubCode"]) for r in rows}
@@ -417,11 +530,13 @@ def test_kql_and_python_agree_on_every_rule(dataset: tuple[pd.DataFrame, datetim
             reason, sub = row["ParticipantEndReason"], row["ParticipantEndSubCode"]
             explanation = catalog.explain(reason, sub)
             assert (row["MatchLevel"], row["Title"], row["GeneratedBy"], row["Documented"]) == (
-                explanation.level.value, explanation.title, explanation.generated_by,
-                explanation.documented), (reason, sub)
+                explanation.level.value,
+                explanation.title,
+                explanation.generated_by,
+                explanation.documented,
+            ), (reason, sub)
         # The failure rule: the pairs query without include_normal lists exactly the failures.
         code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--since", "2d"])
-        failing = {(r["ParticipantEndReason"], r["ParticipantEndSubCode"])
-                   for r in _run_kql(emu, text)}
+        failing = {(r["ParticipantEndReason"], r["ParticipantEndSubCode"]) for r in _run_kql(emu, text)}
         assert failing == {pair for pair in seen if is_failure_end(pair[0])}
         assert ("", "") in failing and ("00", "0") in failing and ("200", "0") not in failing

@@ -19,9 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     # --no-isolation: hatchling comes from the test extras, nothing is downloaded.
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out),
-                    str(ROOT)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     (built,) = out.glob("acs_triage-*.whl")
     return built
 
@@ -40,11 +43,14 @@ def test_wheel_contains_the_data_folders(wheel: Path) -> None:
 @pytest.mark.slow
 def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
-                   timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig;print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig;print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     with zipfile.ZipFile(wheel) as archive:  # a wheel install is an unzip plus metadata
         archive.extractall(purelib)
     # Dependencies come from the test environment, appended AFTER the wheel's own files.
@@ -60,13 +66,26 @@ def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
         " 'pairs': len([p for p in load_catalog().pairs if p.scope == 'pstn']),"
         " 'queries': len(load_queries())}))\n"
     )
-    result = subprocess.run([str(python), "-c", script], check=True, capture_output=True,
-                            text=True, cwd=tmp_path, env=env, timeout=120)
+    result = subprocess.run(
+        [str(python), "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     info = json.loads(result.stdout)
     assert info["file"].startswith(purelib), info
     assert info["mappings"].startswith(purelib) and "_data" in info["mappings"], info
     assert info["pairs"] == 20 and info["queries"] >= 7
-    sample = subprocess.run([str(python), "-m", "acs_triage", "triage", "--sample", "-f", "json"],
-                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    sample = subprocess.run(
+        [str(python), "-m", "acs_triage", "triage", "--sample", "-f", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
     assert sample.returncode == 0, sample.stderr
     assert json.loads(sample.stdout)["totals"]["legs"] > 0

@@ -74,47 +74,74 @@ WS_BLOCK = "aaaaaaaa-0000-4000-8000-000000000003"
 WS_REGRESS = "aaaaaaaa-0000-4000-8000-000000000004"
 WS_LOW = "aaaaaaaa-0000-4000-8000-000000000005"
 WS_LIVE = "aaaaaaaa-0000-4000-8000-000000000006"
-RES_HEALTHY = ("/subscriptions/0000/resourceGroups/rg/providers/"
-               "Microsoft.Communication/CommunicationServices/acs-healthy")
-RES_OTHER = ("/subscriptions/0000/resourceGroups/rg/providers/"
-             "Microsoft.Communication/CommunicationServices/acs-other")
+RES_HEALTHY = (
+    "/subscriptions/0000/resourceGroups/rg/providers/"
+    "Microsoft.Communication/CommunicationServices/acs-healthy"
+)
+RES_OTHER = (
+    "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs-other"
+)
 
 #: Counted failure rate about 3/95 = 3.2 % (487 is "canceled": ignored by default).
-HEALTHY_MIX = {("0", "560000"): 0.62, ("0", "540000"): 0.30, ("487", "560487"): 0.05,
-               ("486", "560486"): 0.02, ("408", "560408"): 0.01}
+HEALTHY_MIX = {
+    ("0", "560000"): 0.62,
+    ("0", "540000"): 0.30,
+    ("487", "560487"): 0.05,
+    ("486", "560486"): 0.02,
+    ("408", "560408"): 0.01,
+}
 #: Counted failure rate about 25/95 = 26 %; no blocking pair.
-BAD_MIX = {("0", "560000"): 0.70, ("486", "560486"): 0.15, ("503", "560503"): 0.10,
-           ("487", "560487"): 0.05}
+BAD_MIX = {("0", "560000"): 0.70, ("486", "560486"): 0.15, ("503", "560503"): 0.10, ("487", "560487"): 0.05}
 LOW_FAIL_MIX = {("0", "560000"): 0.98, ("486", "560486"): 0.02}
 RAISED_MIX = {("0", "560000"): 0.93, ("486", "560486"): 0.07}  # 7 %: under the 10 % max
 
 
-def _dataset(current_mix: dict[tuple[str, str], float],
-             baseline_mix: dict[tuple[str, str], float], *, seed: int,
-             current_legs: int = 1500, baseline_legs: int = 4000, now: datetime = NOW,
-             resource_id: str = RES_OTHER) -> pd.DataFrame:
+def _dataset(
+    current_mix: dict[tuple[str, str], float],
+    baseline_mix: dict[tuple[str, str], float],
+    *,
+    seed: int,
+    current_legs: int = 1500,
+    baseline_legs: int = 4000,
+    now: datetime = NOW,
+    resource_id: str = RES_OTHER,
+) -> pd.DataFrame:
     """Baseline legs in [now-30m-2h, now-30m), current legs in [now-30m, now)."""
-    base = generate_call_summary(baseline_legs, seed=seed, now=now - CURRENT, window=BASELINE,
-                                 failure_mix=baseline_mix, resource_id=resource_id)
-    cur = generate_call_summary(current_legs, seed=seed + 1, now=now, window=CURRENT,
-                                failure_mix=current_mix, resource_id=resource_id)
+    base = generate_call_summary(
+        baseline_legs,
+        seed=seed,
+        now=now - CURRENT,
+        window=BASELINE,
+        failure_mix=baseline_mix,
+        resource_id=resource_id,
+    )
+    cur = generate_call_summary(
+        current_legs, seed=seed + 1, now=now, window=CURRENT, failure_mix=current_mix, resource_id=resource_id
+    )
     return pd.concat([base, cur], ignore_index=True)
 
 
-def truth(df: pd.DataFrame, start: datetime, end: datetime,
-          ignore_reasons: tuple[str, ...] = ("487",)) -> dict[str, float]:
+def truth(
+    df: pd.DataFrame, start: datetime, end: datetime, ignore_reasons: tuple[str, ...] = ("487",)
+) -> dict[str, float]:
     """The gate's figures computed independently with pandas."""
     tg = df["TimeGenerated"]
-    sel = df[(df["EndpointType"].str.lower() == "pstn") & (tg >= pd.Timestamp(start))
-             & (tg < pd.Timestamp(end))]
+    sel = df[
+        (df["EndpointType"].str.lower() == "pstn") & (tg >= pd.Timestamp(start)) & (tg < pd.Timestamp(end))
+    ]
     reason = sel["ParticipantEndReason"].astype(str)
     failed = ~((reason == "0") | reason.str.startswith("2"))
     ignored = failed & reason.isin(ignore_reasons)
     considered = len(sel) - int(ignored.sum())
     counted = int(failed.sum()) - int(ignored.sum())
-    return {"legs": len(sel), "failed": int(failed.sum()), "ignored": int(ignored.sum()),
-            "considered": considered, "counted": counted,
-            "rate_pct": 100.0 * counted / considered if considered else float("nan")}
+    return {
+        "legs": len(sel),
+        "failed": int(failed.sum()),
+        "ignored": int(ignored.sum()),
+        "considered": considered,
+        "counted": counted,
+        "rate_pct": 100.0 * counted / considered if considered else float("nan"),
+    }
 
 
 # -- fixtures ------------------------------------------------------------------------------
@@ -123,10 +150,11 @@ def data() -> dict[str, pd.DataFrame]:
     healthy = _dataset(HEALTHY_MIX, HEALTHY_MIX, seed=11, resource_id=RES_HEALTHY)
     block = _dataset(HEALTHY_MIX, HEALTHY_MIX, seed=31)
     # exactly one leg of the current window ends 403/511532 (no SIP trunk configured)
-    cur = block.index[(block["EndpointType"].str.lower() == "pstn")
-                      & (block["TimeGenerated"] >= pd.Timestamp(NOW - CURRENT))]
-    block.loc[cur[len(cur) // 2], ["ParticipantEndReason", "ParticipantEndSubCode"]] = [
-        "403", "511532"]
+    cur = block.index[
+        (block["EndpointType"].str.lower() == "pstn")
+        & (block["TimeGenerated"] >= pd.Timestamp(NOW - CURRENT))
+    ]
+    block.loc[cur[len(cur) // 2], ["ParticipantEndReason", "ParticipantEndSubCode"]] = ["403", "511532"]
     live_now = datetime.now(timezone.utc)
     return {
         WS_HEALTHY: healthy,
@@ -146,8 +174,7 @@ def emu(data: dict[str, pd.DataFrame]):
 
 
 @pytest.fixture
-def azure(emu: LogAnalyticsEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-          ) -> LogAnalyticsEmulator:
+def azure(emu: LogAnalyticsEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LogAnalyticsEmulator:
     """A fake `az` first on PATH, the emulator's CA trusted, no queued faults."""
     bin_dir = tmp_path / "bin"
     install_fake_az(bin_dir, token=TOKEN)
@@ -162,8 +189,20 @@ def azure(emu: LogAnalyticsEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def live(emu: LogAnalyticsEmulator, workspace: str, *extra: str) -> list[str]:
     assert emu.url is not None
-    return ["smoke", "--workspace-id", workspace, "--endpoint", emu.url, "--auth", "cli",
-            "--retries", "0", "--end", END, *extra]
+    return [
+        "smoke",
+        "--workspace-id",
+        workspace,
+        "--endpoint",
+        emu.url,
+        "--auth",
+        "cli",
+        "--retries",
+        "0",
+        "--end",
+        END,
+        *extra,
+    ]
 
 
 def invoke(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
@@ -172,8 +211,7 @@ def invoke(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, st
     return code, captured.out, captured.err
 
 
-def invoke_json(capsys: pytest.CaptureFixture[str], argv: list[str]
-                ) -> tuple[int, dict[str, object], str]:
+def invoke_json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, dict[str, object], str]:
     code, out, err = invoke(capsys, [*argv, "--format", "json"])
     document = json.loads(out)
     assert document["schema"] == SMOKE_SCHEMA
@@ -198,11 +236,14 @@ def read_junit(path: Path) -> tuple[ET.Element, dict[str, ET.Element]]:
 
 
 # -- end to end through the emulator --------------------------------------------------------
-def test_pass_with_baseline(azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame],
-                            capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_pass_with_baseline(
+    azure: LogAnalyticsEmulator,
+    data: dict[str, pd.DataFrame],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
     junit = tmp_path / "out" / "smoke.xml"
-    code, doc, _ = invoke_json(capsys, live(azure, WS_HEALTHY, "--baseline", "2h",
-                                            "--junit", str(junit)))
+    code, doc, _ = invoke_json(capsys, live(azure, WS_HEALTHY, "--baseline", "2h", "--junit", str(junit)))
     assert code == ExitCode.OK
     assert doc["status"] == "pass"
     assert set(statuses(doc).values()) == {"pass"}
@@ -218,45 +259,60 @@ def test_pass_with_baseline(azure: LogAnalyticsEmulator, data: dict[str, pd.Data
     baseline = doc["baseline"]
     assert isinstance(baseline, dict)
     assert baseline["legs"] == base_truth["legs"]
-    assert doc["window"] == {"start": "2026-01-15T11:30:00Z", "end": END,
-                             "settle_seconds": 0.0, "anchor": "--end"}
-    assert doc["baseline_window"] == {"start": "2026-01-15T09:30:00Z",
-                                      "end": "2026-01-15T11:30:00Z"}
+    assert doc["window"] == {
+        "start": "2026-01-15T11:30:00Z",
+        "end": END,
+        "settle_seconds": 0.0,
+        "anchor": "--end",
+    }
+    assert doc["baseline_window"] == {"start": "2026-01-15T09:30:00Z", "end": "2026-01-15T11:30:00Z"}
     # three aggregated queries per window, each restricted to its window
     assert len(azure.requests) == 6
     assert [r.timespan for r in azure.requests] == (
         ["2026-01-15T11:30:00.000Z/2026-01-15T12:00:00.000Z"] * 3
-        + ["2026-01-15T09:30:00.000Z/2026-01-15T11:30:00.000Z"] * 3)
+        + ["2026-01-15T09:30:00.000Z/2026-01-15T11:30:00.000Z"] * 3
+    )
     suite, cases = read_junit(junit)
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"),
-            suite.get("skipped")) == ("5", "0", "0", "0")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
+        "5",
+        "0",
+        "0",
+        "0",
+    )
     assert list(cases) == list(CHECK_NAMES)
 
 
-def test_failure_rate_fails(azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame],
-                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_failure_rate_fails(
+    azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame], capsys: pytest.CaptureFixture[str]
+) -> None:
     code, doc, _ = invoke_json(capsys, live(azure, WS_RATE))
     expected = truth(data[WS_RATE], NOW - CURRENT, NOW)
     assert expected["rate_pct"] > 10
     assert code == ExitCode.GATE_FAILED
-    assert statuses(doc) == {"data-complete": "pass", "min-volume": "pass",
-                             "failure-rate": "fail", "blocking-codes": "pass",
-                             "regression": "skipped"}
+    assert statuses(doc) == {
+        "data-complete": "pass",
+        "min-volume": "pass",
+        "failure-rate": "fail",
+        "blocking-codes": "pass",
+        "regression": "skipped",
+    }
     checks = {c["name"]: c for c in doc["checks"]}  # type: ignore[union-attr]
     assert checks["failure-rate"]["observed"] == pytest.approx(expected["rate_pct"], abs=1e-3)
     assert checks["failure-rate"]["threshold"] == 10.0
     # a higher maximum lets the same data pass
-    code, doc, _ = invoke_json(capsys, live(azure, WS_RATE, "--max-failure-rate",
-                                            f"{expected['rate_pct'] + 1:.1f}"))
+    code, doc, _ = invoke_json(
+        capsys, live(azure, WS_RATE, "--max-failure-rate", f"{expected['rate_pct'] + 1:.1f}")
+    )
     assert code == ExitCode.OK, doc["headline"]
 
 
-def test_canceled_is_ignored_by_default(azure: LogAnalyticsEmulator,
-                                        data: dict[str, pd.DataFrame],
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_canceled_is_ignored_by_default(
+    azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame], capsys: pytest.CaptureFixture[str]
+) -> None:
     everything = truth(data[WS_HEALTHY], NOW - CURRENT, NOW, ignore_reasons=())
-    code, doc, _ = invoke_json(capsys, live(azure, WS_HEALTHY, "--no-default-ignores",
-                                            "--max-failure-rate", "5"))
+    code, doc, _ = invoke_json(
+        capsys, live(azure, WS_HEALTHY, "--no-default-ignores", "--max-failure-rate", "5")
+    )
     current = doc["current"]
     assert isinstance(current, dict)
     assert current["ignored_legs"] == 0
@@ -267,19 +323,25 @@ def test_canceled_is_ignored_by_default(azure: LogAnalyticsEmulator,
     assert code == ExitCode.OK
     # --ignore-category adds to the default
     expected = truth(data[WS_RATE], NOW - CURRENT, NOW, ignore_reasons=("487", "486"))
-    code, doc, _ = invoke_json(capsys, live(azure, WS_RATE, "--ignore-category",
-                                            "callee-unavailable-or-busy"))
+    code, doc, _ = invoke_json(
+        capsys, live(azure, WS_RATE, "--ignore-category", "callee-unavailable-or-busy")
+    )
     current = doc["current"]
     assert isinstance(current, dict)
     assert (current["ignored_legs"], current["considered_legs"]) == (
-        expected["ignored"], expected["considered"])
+        expected["ignored"],
+        expected["considered"],
+    )
     assert current["failure_rate_pct"] == pytest.approx(expected["rate_pct"], abs=1e-3)
     assert doc["config"]["ignore_categories"] == [  # type: ignore[index]
-        "callee-unavailable-or-busy", "canceled"]
+        "callee-unavailable-or-busy",
+        "canceled",
+    ]
 
 
-def test_blocking_pair_fails_on_one_leg(azure: LogAnalyticsEmulator,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_blocking_pair_fails_on_one_leg(
+    azure: LogAnalyticsEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, doc, _ = invoke_json(capsys, live(azure, WS_BLOCK))
     assert code == ExitCode.GATE_FAILED
     assert statuses(doc)["blocking-codes"] == "fail"
@@ -287,38 +349,46 @@ def test_blocking_pair_fails_on_one_leg(azure: LogAnalyticsEmulator,
     hits = doc["blocking_hits"]
     assert isinstance(hits, list)
     assert [(h["end_reason"], h["end_sub_code"], h["legs"], h["rule"]) for h in hits] == [
-        ("403", "511532", 1, "403/511532")]
+        ("403", "511532", 1, "403/511532")
+    ]
     code, doc, _ = invoke_json(capsys, live(azure, WS_BLOCK, "--no-default-blocks"))
     assert code == ExitCode.OK
     assert statuses(doc)["blocking-codes"] == "skipped"
 
 
-def test_custom_block_pair_and_category(azure: LogAnalyticsEmulator,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_custom_block_pair_and_category(
+    azure: LogAnalyticsEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, doc, _ = invoke_json(capsys, live(azure, WS_HEALTHY, "--block", "486/560486"))
     assert code == ExitCode.GATE_FAILED
     assert {h["rule"] for h in doc["blocking_hits"]} == {"486/560486"}  # type: ignore[union-attr]
     code, doc, _ = invoke_json(capsys, live(azure, WS_HEALTHY, "--block", "408/*"))
     assert code == ExitCode.GATE_FAILED
     assert {h["end_sub_code"] for h in doc["blocking_hits"]} == {"560408"}  # type: ignore[union-attr]
-    code, doc, _ = invoke_json(capsys, live(azure, WS_HEALTHY, "--block-category",
-                                            "callee-unavailable-or-busy"))
+    code, doc, _ = invoke_json(
+        capsys, live(azure, WS_HEALTHY, "--block-category", "callee-unavailable-or-busy")
+    )
     assert code == ExitCode.GATE_FAILED
     assert {h["rule"] for h in doc["blocking_hits"]} == {  # type: ignore[union-attr]
-        "category:callee-unavailable-or-busy"}
+        "category:callee-unavailable-or-busy"
+    }
 
 
 def test_regression_fails_only_when_significant_and_large(
-        azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame],
-        capsys: pytest.CaptureFixture[str]) -> None:
+    azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame], capsys: pytest.CaptureFixture[str]
+) -> None:
     cur = truth(data[WS_REGRESS], NOW - CURRENT, NOW)
     base = truth(data[WS_REGRESS], NOW - CURRENT - BASELINE, NOW - CURRENT)
     assert cur["rate_pct"] < 10 and cur["rate_pct"] - base["rate_pct"] > 3
     code, doc, _ = invoke_json(capsys, live(azure, WS_REGRESS, "--baseline", "2h"))
     assert code == ExitCode.GATE_FAILED
-    assert statuses(doc) == {"data-complete": "pass", "min-volume": "pass",
-                             "failure-rate": "pass", "blocking-codes": "pass",
-                             "regression": "fail"}
+    assert statuses(doc) == {
+        "data-complete": "pass",
+        "min-volume": "pass",
+        "failure-rate": "pass",
+        "blocking-codes": "pass",
+        "regression": "fail",
+    }
     reg = next(c for c in doc["checks"] if c["name"] == "regression")  # type: ignore[union-attr]
     assert reg["observed"] == pytest.approx(cur["rate_pct"] - base["rate_pct"], abs=1e-3)
     # z and p-value against an independent computation
@@ -328,8 +398,7 @@ def test_regression_fails_only_when_significant_and_large(
     assert reg["details"]["z"] == pytest.approx(z, abs=1e-5)
     assert reg["details"]["p_value"] == pytest.approx(1 - NormalDist().cdf(z), abs=1e-9)
     # the same increase passes when the minimum increase is larger than it
-    code, doc, _ = invoke_json(capsys, live(azure, WS_REGRESS, "--baseline", "2h",
-                                            "--min-increase", "20"))
+    code, doc, _ = invoke_json(capsys, live(azure, WS_REGRESS, "--baseline", "2h", "--min-increase", "20"))
     assert code == ExitCode.OK
     # without a baseline the check is skipped and the gate passes
     code, doc, _ = invoke_json(capsys, live(azure, WS_REGRESS))
@@ -338,12 +407,13 @@ def test_regression_fails_only_when_significant_and_large(
 
 
 def test_regression_inconclusive_with_low_baseline_volume(
-        azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame],
-        capsys: pytest.CaptureFixture[str]) -> None:
+    azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame], capsys: pytest.CaptureFixture[str]
+) -> None:
     # WS_LOW holds no leg before the current window: the baseline is empty
     expected = truth(data[WS_LOW], NOW - CURRENT, NOW)
-    code, doc, _ = invoke_json(capsys, live(azure, WS_LOW, "--baseline", "2h", "--min-legs",
-                                            str(expected["considered"])))
+    code, doc, _ = invoke_json(
+        capsys, live(azure, WS_LOW, "--baseline", "2h", "--min-legs", str(expected["considered"]))
+    )
     baseline = doc["baseline"]
     assert isinstance(baseline, dict) and baseline["legs"] == 0
     assert statuses(doc)["min-volume"] == "pass"
@@ -353,10 +423,12 @@ def test_regression_inconclusive_with_low_baseline_volume(
     assert code == (ExitCode.GATE_FAILED if rate_fails else ExitCode.INCONCLUSIVE)
 
 
-def test_low_volume_is_inconclusive_never_pass(azure: LogAnalyticsEmulator,
-                                               data: dict[str, pd.DataFrame],
-                                               capsys: pytest.CaptureFixture[str],
-                                               tmp_path: Path) -> None:
+def test_low_volume_is_inconclusive_never_pass(
+    azure: LogAnalyticsEmulator,
+    data: dict[str, pd.DataFrame],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
     expected = truth(data[WS_LOW], NOW - CURRENT, NOW)
     assert 0 < expected["considered"] < 20
     junit = tmp_path / "j.xml"
@@ -375,9 +447,9 @@ def test_low_volume_is_inconclusive_never_pass(azure: LogAnalyticsEmulator,
     assert code == (ExitCode.GATE_FAILED if expected["rate_pct"] > 10.0 else ExitCode.OK)
 
 
-def test_partial_result_is_inconclusive(azure: LogAnalyticsEmulator,
-                                        capsys: pytest.CaptureFixture[str],
-                                        tmp_path: Path) -> None:
+def test_partial_result_is_inconclusive(
+    azure: LogAnalyticsEmulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     azure.inject("partial", message="Query exceeded the allowed limits (emulated)")
     junit = tmp_path / "partial.xml"
     code, doc, err = invoke_json(capsys, live(azure, WS_HEALTHY, "--junit", str(junit)))
@@ -392,9 +464,9 @@ def test_partial_result_is_inconclusive(azure: LogAnalyticsEmulator,
     assert int(suite.get("skipped", "0")) >= 2
 
 
-def test_partial_result_with_blocking_leg_still_fails(azure: LogAnalyticsEmulator,
-                                                      capsys: pytest.CaptureFixture[str]
-                                                      ) -> None:
+def test_partial_result_with_blocking_leg_still_fails(
+    azure: LogAnalyticsEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
     azure.inject("partial")  # the first query (pstn-summary) is partial
     code, doc, _ = invoke_json(capsys, live(azure, WS_BLOCK))
     assert code == ExitCode.GATE_FAILED
@@ -402,38 +474,50 @@ def test_partial_result_with_blocking_leg_still_fails(azure: LogAnalyticsEmulato
     assert statuses(doc)["data-complete"] == "inconclusive"
 
 
-@pytest.mark.parametrize(("fault", "exit_code", "error_type"), [
-    ("unauthorized", ExitCode.AUTH_OR_CONFIG, "AuthError"),
-    ("forbidden", ExitCode.AUTH_OR_CONFIG, "AuthError"),
-    ("not_found", ExitCode.AUTH_OR_CONFIG, "ConfigError"),
-    ("throttled", ExitCode.QUERY, "ThrottledError"),
-    ("server_error", ExitCode.QUERY, "ServiceError"),
-    ("gateway_timeout", ExitCode.QUERY, "ServiceError"),
-    ("bad_request", ExitCode.QUERY, "QueryError"),
-    ("malformed", ExitCode.QUERY, "ServiceError"),
-    ("drop", ExitCode.QUERY, "ServiceError"),
-])
+@pytest.mark.parametrize(
+    ("fault", "exit_code", "error_type"),
+    [
+        ("unauthorized", ExitCode.AUTH_OR_CONFIG, "AuthError"),
+        ("forbidden", ExitCode.AUTH_OR_CONFIG, "AuthError"),
+        ("not_found", ExitCode.AUTH_OR_CONFIG, "ConfigError"),
+        ("throttled", ExitCode.QUERY, "ThrottledError"),
+        ("server_error", ExitCode.QUERY, "ServiceError"),
+        ("gateway_timeout", ExitCode.QUERY, "ServiceError"),
+        ("bad_request", ExitCode.QUERY, "QueryError"),
+        ("malformed", ExitCode.QUERY, "ServiceError"),
+        ("drop", ExitCode.QUERY, "ServiceError"),
+    ],
+)
 def test_fault_maps_to_exit_code_and_report_is_written(
-        azure: LogAnalyticsEmulator, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        fault: str, exit_code: ExitCode, error_type: str) -> None:
+    azure: LogAnalyticsEmulator,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    fault: str,
+    exit_code: ExitCode,
+    error_type: str,
+) -> None:
     azure.inject(fault)
     junit, summary = tmp_path / "j.xml", tmp_path / "s.md"
-    code, out, err = invoke(capsys, live(azure, WS_HEALTHY, "--junit", str(junit),
-                                         "--summary", str(summary)))
+    code, out, err = invoke(capsys, live(azure, WS_HEALTHY, "--junit", str(junit), "--summary", str(summary)))
     assert code == exit_code
     assert "acs-triage: error:" in err
     assert "Traceback" not in err
     assert "data-complete" in out and "ERROR" in out
     suite, cases = read_junit(junit)
-    assert (suite.get("tests"), suite.get("errors"), suite.get("failures"),
-            suite.get("skipped")) == ("5", "1", "0", "4")
+    assert (suite.get("tests"), suite.get("errors"), suite.get("failures"), suite.get("skipped")) == (
+        "5",
+        "1",
+        "0",
+        "4",
+    )
     error = cases["data-complete"].find("error")
     assert error is not None and error.get("type") == error_type
     assert summary.read_text(encoding="utf-8").startswith("# acs-triage smoke: ERROR")
 
 
-def test_fault_in_baseline_query_is_an_error_too(azure: LogAnalyticsEmulator,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_fault_in_baseline_query_is_an_error_too(
+    azure: LogAnalyticsEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
     for _ in range(3):  # the current window's three queries succeed
         azure.inject("delay", seconds=0)
     azure.inject("server_error")
@@ -444,9 +528,13 @@ def test_fault_in_baseline_query_is_an_error_too(azure: LogAnalyticsEmulator,
 
 
 @pytest.mark.parametrize("mode", ["not_logged_in", "aadsts_error", "bad_json"])
-def test_credential_failure_is_auth_error(azure: LogAnalyticsEmulator, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str], mode: str) -> None:
+def test_credential_failure_is_auth_error(
+    azure: LogAnalyticsEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+) -> None:
     bin_dir = tmp_path / "bin-broken-az"
     install_fake_az(bin_dir, token=TOKEN, mode=mode)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
@@ -460,11 +548,24 @@ def test_credential_failure_is_auth_error(azure: LogAnalyticsEmulator, tmp_path:
     assert error is not None and error.get("type") == "AuthError"
 
 
-def test_config_errors_exit_3_with_a_report(azure: LogAnalyticsEmulator, tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_errors_exit_3_with_a_report(
+    azure: LogAnalyticsEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     junit = tmp_path / "j.xml"
-    code, _, err = invoke(capsys, ["smoke", "--workspace-id", WS_HEALTHY, "--auth", "cli",
-                                   "--endpoint", "http://127.0.0.1:9", "--junit", str(junit)])
+    code, _, err = invoke(
+        capsys,
+        [
+            "smoke",
+            "--workspace-id",
+            WS_HEALTHY,
+            "--auth",
+            "cli",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--junit",
+            str(junit),
+        ],
+    )
     assert code == ExitCode.AUTH_OR_CONFIG
     assert "https" in err
     assert read_junit(junit)[0].get("errors") == "1"
@@ -474,11 +575,14 @@ def test_config_errors_exit_3_with_a_report(azure: LogAnalyticsEmulator, tmp_pat
     assert "/subscriptions/" in err
 
 
-def test_resource_centric_query(azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame],
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_resource_centric_query(
+    azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert azure.url is not None
-    code, doc, _ = invoke_json(capsys, ["smoke", "--resource-id", RES_HEALTHY, "--endpoint",
-                                        azure.url, "--auth", "cli", "--end", END])
+    code, doc, _ = invoke_json(
+        capsys,
+        ["smoke", "--resource-id", RES_HEALTHY, "--endpoint", azure.url, "--auth", "cli", "--end", END],
+    )
     assert code == ExitCode.OK
     current = doc["current"]
     assert isinstance(current, dict)
@@ -486,20 +590,20 @@ def test_resource_centric_query(azure: LogAnalyticsEmulator, data: dict[str, pd.
     assert all("/subscriptions/" in r.path for r in azure.requests)
 
 
-def test_default_window_ends_settle_before_now(azure: LogAnalyticsEmulator,
-                                               data: dict[str, pd.DataFrame],
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_window_ends_settle_before_now(
+    azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert azure.url is not None
     before = datetime.now(timezone.utc)
-    code, doc, _ = invoke_json(capsys, ["smoke", "--workspace-id", WS_LIVE, "--endpoint",
-                                        azure.url, "--auth", "cli"])
+    code, doc, _ = invoke_json(
+        capsys, ["smoke", "--workspace-id", WS_LIVE, "--endpoint", azure.url, "--auth", "cli"]
+    )
     after = datetime.now(timezone.utc)
     window = doc["window"]
     assert isinstance(window, dict)
     start = datetime.fromisoformat(window["start"].replace("Z", "+00:00"))
     end = datetime.fromisoformat(window["end"].replace("Z", "+00:00"))
-    assert before.replace(microsecond=0) - timedelta(minutes=5) <= end <= (
-        after - timedelta(minutes=5))
+    assert before.replace(microsecond=0) - timedelta(minutes=5) <= end <= (after - timedelta(minutes=5))
     assert end.microsecond == 0  # whole seconds
     assert end - start == timedelta(minutes=30)
     assert (window["settle_seconds"], window["anchor"]) == (300.0, "now")
@@ -507,17 +611,31 @@ def test_default_window_ends_settle_before_now(azure: LogAnalyticsEmulator,
     assert isinstance(current, dict)
     assert current["legs"] == truth(data[WS_LIVE], start, end)["legs"] > 0
     assert code == ExitCode.OK
-    code, doc, _ = invoke_json(capsys, ["smoke", "--workspace-id", WS_LIVE, "--endpoint",
-                                        azure.url, "--auth", "cli", "--settle", "0",
-                                        "--since", "10m"])
+    code, doc, _ = invoke_json(
+        capsys,
+        [
+            "smoke",
+            "--workspace-id",
+            WS_LIVE,
+            "--endpoint",
+            azure.url,
+            "--auth",
+            "cli",
+            "--settle",
+            "0",
+            "--since",
+            "10m",
+        ],
+    )
     window = doc["window"]
     assert isinstance(window, dict)
     end = datetime.fromisoformat(window["end"].replace("Z", "+00:00"))
     assert abs(end - datetime.now(timezone.utc)) < timedelta(minutes=1)
 
 
-def test_usage_errors_exit_2_without_reports(azure: LogAnalyticsEmulator, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_usage_errors_exit_2_without_reports(
+    azure: LogAnalyticsEmulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     junit = tmp_path / "never.xml"
     cases = [
         ["smoke"],
@@ -549,20 +667,26 @@ OLD_NOW = datetime(2024, 5, 2, 8, 0, 0, 123000, tzinfo=timezone.utc)
 @pytest.fixture(scope="module")
 def old_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
     """An export from 2024 (a dry run on old data must still find a window)."""
-    df = _dataset(BAD_MIX, HEALTHY_MIX, seed=71, current_legs=800, baseline_legs=2000,
-                  now=OLD_NOW)
+    df = _dataset(BAD_MIX, HEALTHY_MIX, seed=71, current_legs=800, baseline_legs=2000, now=OLD_NOW)
     path = tmp_path_factory.mktemp("export") / "acscallsummary.jsonl"
-    columns = ["TimeGenerated", "CorrelationId", "EndpointType", "ParticipantEndReason",
-               "ParticipantEndSubCode", "ParticipantId", "Identifier"]
+    columns = [
+        "TimeGenerated",
+        "CorrelationId",
+        "EndpointType",
+        "ParticipantEndReason",
+        "ParticipantEndSubCode",
+        "ParticipantId",
+        "Identifier",
+    ]
     out = df[columns].copy()
     out["TimeGenerated"] = out["TimeGenerated"].map(lambda t: t.isoformat())
     out.to_json(path, orient="records", lines=True)
     return path, df
 
 
-def test_files_window_is_relative_to_newest_row(old_export: tuple[Path, pd.DataFrame],
-                                                capsys: pytest.CaptureFixture[str],
-                                                tmp_path: Path) -> None:
+def test_files_window_is_relative_to_newest_row(
+    old_export: tuple[Path, pd.DataFrame], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path, df = old_export
     newest = df["TimeGenerated"].max().to_pydatetime()
     end = newest + timedelta(microseconds=1)
@@ -575,7 +699,10 @@ def test_files_window_is_relative_to_newest_row(old_export: tuple[Path, pd.DataF
     current = doc["current"]
     assert isinstance(current, dict)
     assert (current["legs"], current["ignored_legs"], current["considered_legs"]) == (
-        expected["legs"], expected["ignored"], expected["considered"])
+        expected["legs"],
+        expected["ignored"],
+        expected["considered"],
+    )
     base = doc["baseline"]
     assert isinstance(base, dict)
     assert base["legs"] == truth(df, end - CURRENT - BASELINE, end - CURRENT)["legs"]
@@ -586,17 +713,15 @@ def test_files_window_is_relative_to_newest_row(old_export: tuple[Path, pd.DataF
     code, doc, _ = invoke_json(capsys, ["smoke", "--from-file", str(path), "--settle", "10m"])
     window = doc["window"]
     assert isinstance(window, dict)
-    assert datetime.fromisoformat(window["end"].replace("Z", "+00:00")) == (
-        end - timedelta(minutes=10))
+    assert datetime.fromisoformat(window["end"].replace("Z", "+00:00")) == (end - timedelta(minutes=10))
     current = doc["current"]
     assert isinstance(current, dict)
-    assert current["legs"] == truth(df, end - timedelta(minutes=40),
-                                    end - timedelta(minutes=10))["legs"]
+    assert current["legs"] == truth(df, end - timedelta(minutes=40), end - timedelta(minutes=10))["legs"]
 
 
-def test_files_from_stdin(old_export: tuple[Path, pd.DataFrame],
-                          monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_files_from_stdin(
+    old_export: tuple[Path, pd.DataFrame], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path, df = old_export
     stdin = io.TextIOWrapper(io.BytesIO(path.read_bytes()), encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", stdin)
@@ -611,8 +736,7 @@ def test_files_from_stdin(old_export: tuple[Path, pd.DataFrame],
 
 def test_library_gate_on_files(old_export: tuple[Path, pd.DataFrame]) -> None:
     path, df = old_export
-    collected = collect_files([str(path)], since=CURRENT, settle=timedelta(0),
-                              baseline=BASELINE)
+    collected = collect_files([str(path)], since=CURRENT, settle=timedelta(0), baseline=BASELINE)
     result = run_gate(collected, GateConfig(max_failure_rate=100.0))
     end = df["TimeGenerated"].max().to_pydatetime() + timedelta(microseconds=1)
     assert result.window == Window(end - CURRENT, end)
@@ -623,11 +747,11 @@ def test_library_gate_on_files(old_export: tuple[Path, pd.DataFrame]) -> None:
     assert result.exit_code == ExitCode.GATE_FAILED
 
 
-def test_unreadable_file_exits_5_with_report(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_file_exits_5_with_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     junit = tmp_path / "j.xml"
-    code, _, err = invoke(capsys, ["smoke", "--from-file", str(tmp_path / "missing.csv"),
-                                   "--junit", str(junit)])
+    code, _, err = invoke(
+        capsys, ["smoke", "--from-file", str(tmp_path / "missing.csv"), "--junit", str(junit)]
+    )
     assert code == ExitCode.INPUT
     assert "missing.csv" in err
     assert read_junit(junit)[0].get("errors") == "1"
@@ -636,21 +760,26 @@ def test_unreadable_file_exits_5_with_report(tmp_path: Path,
 def test_sample_dry_run(capsys: pytest.CaptureFixture[str]) -> None:
     """The bundled sample ends in an SBC 503 incident: the failure-rate check catches it."""
     code, doc, _ = invoke_json(capsys, ["smoke", "--sample", "--since", "3h"])
-    assert doc["source"] == {"kind": "sample", "description": "bundled sample data",  # type: ignore[comparison-overlap]
-                             "query_requests": 0}
+    assert doc["source"] == {
+        "kind": "sample",
+        "description": "bundled sample data",  # type: ignore[comparison-overlap]
+        "query_requests": 0,
+    }
     current = doc["current"]
     assert isinstance(current, dict) and current["legs"] > 0
     assert statuses(doc)["failure-rate"] == "fail"
     assert code == ExitCode.GATE_FAILED
-    code, doc, _ = invoke_json(capsys, ["smoke", "--sample", "--since", "3h",
-                                        "--max-failure-rate", "60", "--no-default-blocks"])
+    code, doc, _ = invoke_json(
+        capsys, ["smoke", "--sample", "--since", "3h", "--max-failure-rate", "60", "--no-default-blocks"]
+    )
     assert statuses(doc)["failure-rate"] == "pass" and code == ExitCode.OK
 
 
 # -- output formats and CI integrations -----------------------------------------------------
 @pytest.mark.parametrize("fmt", list(OutputFormat))
-def test_every_format_renders(azure: LogAnalyticsEmulator, fmt: OutputFormat,
-                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_format_renders(
+    azure: LogAnalyticsEmulator, fmt: OutputFormat, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = invoke(capsys, live(azure, WS_RATE, "--format", fmt.value))
     assert code == ExitCode.GATE_FAILED
     if fmt is OutputFormat.JSON:
@@ -668,11 +797,12 @@ def test_every_format_renders(azure: LogAnalyticsEmulator, fmt: OutputFormat,
     assert "::error" not in out  # not in GitHub Actions
 
 
-def test_github_actions_annotations_and_step_summary(azure: LogAnalyticsEmulator,
-                                                     tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]
-                                                     ) -> None:
+def test_github_actions_annotations_and_step_summary(
+    azure: LogAnalyticsEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     step_summary = tmp_path / "step-summary.md"
     step_summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
@@ -688,8 +818,9 @@ def test_github_actions_annotations_and_step_summary(azure: LogAnalyticsEmulator
     assert code == ExitCode.OK
     assert json.loads(out)["status"] == "pass"
     # ...unless the data goes to --output, then stdout carries only the annotations
-    code, out, _ = invoke(capsys, live(azure, WS_HEALTHY, "--format", "json", "--output",
-                                       str(tmp_path / "r.json")))
+    code, out, _ = invoke(
+        capsys, live(azure, WS_HEALTHY, "--format", "json", "--output", str(tmp_path / "r.json"))
+    )
     assert out.splitlines() == ["::notice title=acs-triage smoke::PASS: 4 check(s) passed, 1 skipped"]
     code, out, _ = invoke(capsys, live(azure, WS_HEALTHY, "--no-annotations"))
     assert "::" not in out
@@ -748,28 +879,45 @@ def test_wilson_interval_known_values() -> None:
 CURRENT_WINDOW = Window(NOW - CURRENT, NOW)
 
 
-def make_input(legs: int, pairs: dict[tuple[str, str], int], *, partial: bool = False,
-               window: Window = CURRENT_WINDOW) -> TriageInput:
-    aggregates = [PairAggregate(end_reason=r, end_sub_code=s, legs=n, calls=n, first_seen=NOW,
-                                last_seen=NOW, recent_legs=n,
-                                example_correlation_ids=(f"call-{r}-{s}",))
-                  for (r, s), n in pairs.items()]
-    return TriageInput(pairs=aggregates, total_legs=legs, total_calls=legs, timeline=[],
-                       window=window, source_kind="file", source_description="unit",
-                       partial=partial,
-                       warnings=["partial results from unit: injected"] if partial else [])
+def make_input(
+    legs: int, pairs: dict[tuple[str, str], int], *, partial: bool = False, window: Window = CURRENT_WINDOW
+) -> TriageInput:
+    aggregates = [
+        PairAggregate(
+            end_reason=r,
+            end_sub_code=s,
+            legs=n,
+            calls=n,
+            first_seen=NOW,
+            last_seen=NOW,
+            recent_legs=n,
+            example_correlation_ids=(f"call-{r}-{s}",),
+        )
+        for (r, s), n in pairs.items()
+    ]
+    return TriageInput(
+        pairs=aggregates,
+        total_legs=legs,
+        total_calls=legs,
+        timeline=[],
+        window=window,
+        source_kind="file",
+        source_description="unit",
+        partial=partial,
+        warnings=["partial results from unit: injected"] if partial else [],
+    )
 
 
 def gate(current: TriageInput, base: TriageInput | None = None, **config: object):
     cfg = GateConfig(**config)  # type: ignore[arg-type]
     plan = plan_windows(NOW, CURRENT, timedelta(0), cfg.baseline, anchor="--end")
-    return evaluate(build_report(current), None if base is None else build_report(base),
-                    cfg, plan)
+    return evaluate(build_report(current), None if base is None else build_report(base), cfg, plan)
 
 
 def test_rate_threshold_boundary() -> None:
     assert gate(make_input(100, {("486", "560486"): 10})).check("failure-rate").status is (
-        CheckStatus.PASS)  # exactly the maximum passes
+        CheckStatus.PASS
+    )  # exactly the maximum passes
     result = gate(make_input(100, {("486", "560486"): 11}))
     assert result.check("failure-rate").status is CheckStatus.FAIL
     assert result.exit_code == ExitCode.GATE_FAILED
@@ -818,31 +966,33 @@ def test_block_pair_parsing() -> None:
             parse_block_pair(bad)
 
 
-@pytest.mark.parametrize(("current", "baseline", "expected"), [
-    ((90, 1000), (450, 10000), CheckStatus.FAIL),  # 9 % vs 4.5 %: significant and large
-    ((30, 200), (500, 5000), CheckStatus.PASS),  # +5 pp but p = 0.011 >= 0.01
-    ((530, 10000), (450, 10000), CheckStatus.PASS),  # p tiny but only +0.8 pp
-    ((40, 1000), (450, 10000), CheckStatus.PASS),  # decrease
-    ((5, 10), (450, 10000), CheckStatus.INCONCLUSIVE),  # low current volume
-    ((90, 1000), (1, 10), CheckStatus.INCONCLUSIVE),  # low baseline volume
-])
-def test_regression_decisions(current: tuple[int, int], baseline: tuple[int, int],
-                              expected: CheckStatus) -> None:
+@pytest.mark.parametrize(
+    ("current", "baseline", "expected"),
+    [
+        ((90, 1000), (450, 10000), CheckStatus.FAIL),  # 9 % vs 4.5 %: significant and large
+        ((30, 200), (500, 5000), CheckStatus.PASS),  # +5 pp but p = 0.011 >= 0.01
+        ((530, 10000), (450, 10000), CheckStatus.PASS),  # p tiny but only +0.8 pp
+        ((40, 1000), (450, 10000), CheckStatus.PASS),  # decrease
+        ((5, 10), (450, 10000), CheckStatus.INCONCLUSIVE),  # low current volume
+        ((90, 1000), (1, 10), CheckStatus.INCONCLUSIVE),  # low baseline volume
+    ],
+)
+def test_regression_decisions(
+    current: tuple[int, int], baseline: tuple[int, int], expected: CheckStatus
+) -> None:
     cur = make_input(current[1], {("486", "560486"): current[0]})
-    base = make_input(baseline[1], {("486", "560486"): baseline[0]},
-                      window=Window(NOW - CURRENT - BASELINE, NOW - CURRENT))
+    base = make_input(
+        baseline[1], {("486", "560486"): baseline[0]}, window=Window(NOW - CURRENT - BASELINE, NOW - CURRENT)
+    )
     result = gate(cur, base, baseline=BASELINE, max_failure_rate=100.0)
     assert result.check("regression").status is expected, result.check("regression").message
 
 
 def test_error_result_keeps_its_exit_code() -> None:
-    for error, code in ((AuthError("denied"), ExitCode.AUTH_OR_CONFIG),
-                        (QueryError("boom"), ExitCode.QUERY)):
-        result = error_result(error, GateConfig(), source_kind="workspace",
-                              source_description="workspace x")
+    for error, code in ((AuthError("denied"), ExitCode.AUTH_OR_CONFIG), (QueryError("boom"), ExitCode.QUERY)):
+        result = error_result(error, GateConfig(), source_kind="workspace", source_description="workspace x")
         assert result.exit_code == code and result.status is GateStatus.ERROR
-        assert [c.status for c in result.checks] == [CheckStatus.ERROR] + [
-            CheckStatus.SKIPPED] * 4
+        assert [c.status for c in result.checks] == [CheckStatus.ERROR] + [CheckStatus.SKIPPED] * 4
 
 
 def test_duration_options() -> None:
@@ -871,15 +1021,20 @@ def test_junit_structure_and_escaping() -> None:
     assert skipped["min-volume"].get("message", "").startswith("inconclusive:")  # type: ignore[union-attr]
     assert skipped["regression"].get("message", "").startswith("skipped:")  # type: ignore[union-attr]
     for element in (root, suite):
-        assert (element.get("tests"), element.get("failures"), element.get("errors"),
-                element.get("skipped")) == ("5", "1", "0", "3")
+        assert (
+            element.get("tests"),
+            element.get("failures"),
+            element.get("errors"),
+            element.get("skipped"),
+        ) == ("5", "1", "0", "3")
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert props["status"] == "fail" and props["exit_code"] == "1"
 
     # hostile text survives: markup, quotes, newlines; XML-illegal controls are dropped
     check = replace(result.checks[3], message='<b>&"x"</b>\nline2\x00\x1b]]>')
-    weird = replace(result, checks=(*result.checks[:3], check, result.checks[4]),
-                    source_description="ws <&>\x07")
+    weird = replace(
+        result, checks=(*result.checks[:3], check, result.checks[4]), source_description="ws <&>\x07"
+    )
     parsed = ET.fromstring(junit_xml(weird))
     failure = parsed.find("testsuite/testcase[@name='blocking-codes']/failure")
     assert failure is not None
@@ -902,8 +1057,7 @@ def test_annotation_lines_per_status() -> None:
     assert [line.split(" ", 1)[0] for line in lines] == ["::warning", "::warning", "::warning"]
     assert "min-volume" in lines[0] and "failure-rate" in lines[1]
     ok = gate(make_input(100, {}))
-    assert annotation_lines(ok) == [
-        "::notice title=acs-triage smoke::PASS: 4 check(s) passed, 1 skipped"]
+    assert annotation_lines(ok) == ["::notice title=acs-triage smoke::PASS: 4 check(s) passed, 1 skipped"]
 
 
 def test_step_summary_append(tmp_path: Path) -> None:

@@ -49,7 +49,8 @@ def origin_label(generated_by: str) -> str:
 
 def catalog_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(
-        data_root("mappings").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+        data_root("mappings").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    )
     return schema
 
 
@@ -68,17 +69,18 @@ def validate_document(document: object, name: str = CATALOG_FILE) -> None:
     if len(source_ids) != len(set(source_ids)):
         raise CatalogError(f"{name}: two sources share an id")
     seen: set[tuple[str, ...]] = set()
-    for section, key_fields in (("pairs", ("end_reason", "end_sub_code")),
-                                ("codes", ("end_reason", "origin")),
-                                ("sip_classes", ("class",))):
+    for section, key_fields in (
+        ("pairs", ("end_reason", "end_sub_code")),
+        ("codes", ("end_reason", "origin")),
+        ("sip_classes", ("class",)),
+    ):
         for index, entry in enumerate(document.get(section) or []):
             key = (section, *(str(entry[f]) for f in key_fields))
             if key in seen:
                 raise CatalogError(f"{name}: {section}/{index}: duplicate entry {key[1:]}")
             seen.add(key)
             if entry["source"] not in source_ids:
-                raise CatalogError(
-                    f"{name}: {section}/{index}: source {entry['source']!r} is not defined")
+                raise CatalogError(f"{name}: {section}/{index}: source {entry['source']!r} is not defined")
     for index, erratum in enumerate(document.get("errata") or []):
         if erratum["source"] not in source_ids:
             raise CatalogError(f"{name}: errata/{index}: source {erratum['source']!r} is not defined")
@@ -86,11 +88,17 @@ def validate_document(document: object, name: str = CATALOG_FILE) -> None:
 
 def _meaning(entry: dict[str, Any], sources: dict[str, Source]) -> Meaning:
     return Meaning(
-        title=entry["title"], outcome=entry["outcome"], category=entry["category"],
-        who_acts=tuple(entry["who_acts"]), retry=str(entry["retry"]),
-        retry_advice=entry["retry_advice"], causes=tuple(entry["causes"]),
-        actions=tuple(entry["actions"]), source=sources[entry["source"]],
-        result_category=entry.get("result_category"), note=entry.get("note"),
+        title=entry["title"],
+        outcome=entry["outcome"],
+        category=entry["category"],
+        who_acts=tuple(entry["who_acts"]),
+        retry=str(entry["retry"]),
+        retry_advice=entry["retry_advice"],
+        causes=tuple(entry["causes"]),
+        actions=tuple(entry["actions"]),
+        source=sources[entry["source"]],
+        result_category=entry.get("result_category"),
+        note=entry.get("note"),
     )
 
 
@@ -114,25 +122,35 @@ class Catalog:
     @classmethod
     def from_document(cls, document: dict[str, Any], name: str = CATALOG_FILE) -> Catalog:
         validate_document(document, name)
-        sources = {s["id"]: Source(s["id"], s["title"], s["url"], str(s["date"]))
-                   for s in document["sources"]}
+        sources = {
+            s["id"]: Source(s["id"], s["title"], s["url"], str(s["date"])) for s in document["sources"]
+        }
         return cls(
             version=str(document["version"]),
             sources=tuple(sources.values()),
-            pairs=tuple(PairEntry(p["end_reason"], p["end_sub_code"], p["scope"],
-                                  _meaning(p, sources)) for p in document["pairs"]),
-            codes=tuple(CodeEntry(c["end_reason"], c["origin"], _meaning(c, sources))
-                        for c in document.get("codes") or []),
-            classes=tuple(ClassEntry(str(c["class"]), _meaning(c, sources))
-                          for c in document.get("sip_classes") or []),
+            pairs=tuple(
+                PairEntry(p["end_reason"], p["end_sub_code"], p["scope"], _meaning(p, sources))
+                for p in document["pairs"]
+            ),
+            codes=tuple(
+                CodeEntry(c["end_reason"], c["origin"], _meaning(c, sources))
+                for c in document.get("codes") or []
+            ),
+            classes=tuple(
+                ClassEntry(str(c["class"]), _meaning(c, sources)) for c in document.get("sip_classes") or []
+            ),
             errata=tuple(
-                Erratum(sources[e["source"]],
-                        (e["as_published"]["end_reason"], e["as_published"]["end_sub_code"]),
-                        (e["corrected"]["end_reason"], e["corrected"]["end_sub_code"]),
-                        e["note"])
-                for e in document.get("errata") or []),
-            origin_rules=tuple(OriginRule(r["prefix"], r["generated_by"], r["description"])
-                               for r in document["origin_rules"]),
+                Erratum(
+                    sources[e["source"]],
+                    (e["as_published"]["end_reason"], e["as_published"]["end_sub_code"]),
+                    (e["corrected"]["end_reason"], e["corrected"]["end_sub_code"]),
+                    e["note"],
+                )
+                for e in document.get("errata") or []
+            ),
+            origin_rules=tuple(
+                OriginRule(r["prefix"], r["generated_by"], r["description"]) for r in document["origin_rules"]
+            ),
             origin_default=document["origin_default"],
         )
 
@@ -161,12 +179,12 @@ class Catalog:
             return "unknown", "No sub-code, so the tool cannot tell who generated the failure."
         for rule in self.origin_rules:
             if len(sub) == 6 and sub.startswith(rule.prefix):
-                return rule.generated_by, (
-                    f"{rule.description} Sub-code {sub}: the SBC sent SIP {sub[3:]}.")
+                return rule.generated_by, (f"{rule.description} Sub-code {sub}: the SBC sent SIP {sub[3:]}.")
         return self.origin_default, (
             f"Sub-code {sub} does not start with a SBC prefix "
             f"({', '.join(r.prefix for r in self.origin_rules)}), so a Microsoft service "
-            "generated it.")
+            "generated it."
+        )
 
     def explain(self, end_reason: object, end_sub_code: object) -> Explanation:
         """Explain a pair as found in a log. Never raises."""
@@ -179,16 +197,23 @@ class Catalog:
             if erratum.as_published == (reason, sub):
                 corrected = self.pair(*erratum.corrected)
                 if corrected is not None:
-                    return Explanation(reason, sub, MatchLevel.ERRATUM, corrected.meaning,
-                                       generated_by, note, erratum=erratum)
+                    return Explanation(
+                        reason,
+                        sub,
+                        MatchLevel.ERRATUM,
+                        corrected.meaning,
+                        generated_by,
+                        note,
+                        erratum=erratum,
+                    )
         code = self.code(reason)
         if code is not None:
-            return Explanation(reason, sub, MatchLevel.CODE, code.meaning, generated_by, note,
-                               code_origin=code.origin)
+            return Explanation(
+                reason, sub, MatchLevel.CODE, code.meaning, generated_by, note, code_origin=code.origin
+            )
         klass = self.sip_class(reason)
         if klass is not None:
-            return Explanation(reason, sub, MatchLevel.SIP_CLASS, klass.meaning,
-                               generated_by, note)
+            return Explanation(reason, sub, MatchLevel.SIP_CLASS, klass.meaning, generated_by, note)
         return Explanation(reason, sub, MatchLevel.UNKNOWN, None, generated_by, note)
 
     def pairs_with_sub_code(self, end_sub_code: object) -> list[PairEntry]:
@@ -216,8 +241,7 @@ class Catalog:
         value = normalize_code(first)
         if len(value) <= 3:
             pairs = [p for p in self.pairs if value in (p.end_reason, p.end_sub_code)]
-            return [self.explain(p.end_reason, p.end_sub_code) for p in pairs] + \
-                [self.explain(value, "")]
+            return [self.explain(p.end_reason, p.end_sub_code) for p in pairs] + [self.explain(value, "")]
         pairs = self.pairs_with_sub_code(value)
         if pairs:
             return [self.explain(p.end_reason, p.end_sub_code) for p in pairs]
@@ -229,8 +253,14 @@ class Catalog:
         key = (entry.end_reason, entry.end_sub_code)
         return [e for e in self.errata if e.corrected == key]
 
-    def filter_pairs(self, *, code: str | None = None, category: str | None = None,
-                     who_acts: str | None = None, scope: str | None = None) -> list[PairEntry]:
+    def filter_pairs(
+        self,
+        *,
+        code: str | None = None,
+        category: str | None = None,
+        who_acts: str | None = None,
+        scope: str | None = None,
+    ) -> list[PairEntry]:
         result: Iterable[PairEntry] = self.pairs
         if code is not None:
             wanted = normalize_code(code)

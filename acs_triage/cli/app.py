@@ -37,8 +37,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-kql_app = typer.Typer(help="List the KQL library and print ready-to-paste queries.",
-                      no_args_is_help=True, rich_markup_mode=None)
+kql_app = typer.Typer(
+    help="List the KQL library and print ready-to-paste queries.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(kql_app, name="kql")
 app.command()(explain)
 app.command()(codes)
@@ -58,13 +59,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
-    verbose: Annotated[int, typer.Option(
-        "--verbose", "-v", count=True,
-        help="Diagnostics on stderr: -v progress, -vv also Azure SDK HTTP logs "
-             "(secrets redacted).")] = 0,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Diagnostics on stderr: -v progress, -vv also Azure SDK HTTP logs (secrets redacted).",
+        ),
+    ] = 0,
 ) -> None:
     """Explain Azure Communication Services PSTN call failures and what to do about them."""
     configure_logging(verbose)
@@ -77,8 +83,10 @@ def configure_logging(verbose: int) -> None:
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("acs-triage: %(levelname)s %(name)s: %(message)s"))
-    for name, level in (("acs_triage", logging.INFO if verbose >= 1 else logging.WARNING),
-                        ("azure", logging.INFO if verbose >= 2 else logging.ERROR)):
+    for name, level in (
+        ("acs_triage", logging.INFO if verbose >= 1 else logging.WARNING),
+        ("azure", logging.INFO if verbose >= 2 else logging.ERROR),
+    ):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(level)
@@ -89,8 +97,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code (no traceback for user-facing errors)."""
     command = typer.main.get_command(app)
     try:
-        result = command.main(args=list(argv) if argv is not None else None,
-                              prog_name="acs-triage", standalone_mode=False)
+        result = command.main(
+            args=list(argv) if argv is not None else None, prog_name="acs-triage", standalone_mode=False
+        )
     except ClickException as exc:
         message = " ".join(exc.format_message().split())
         typer.echo(f"acs-triage: error: {message} (see --help)", err=True)
@@ -106,8 +115,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug: still one line, and a code no gate outcome uses
         detail = " ".join(str(exc).split())[:300]
-        typer.echo(f"acs-triage: internal error: {type(exc).__name__}: {detail} (please report "
-                   "it; -vv shows more)", err=True)
+        typer.echo(
+            f"acs-triage: internal error: {type(exc).__name__}: {detail} (please report it; -vv shows more)",
+            err=True,
+        )
         logging.getLogger("acs_triage").debug("internal error", exc_info=True)
         return ExitCode.INTERNAL
     if isinstance(result, int):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,30 +14,46 @@ from acs_triage.formats.views import codes_view, explanation_view
 
 
 def explain(
-    code: Annotated[str, typer.Argument(
-        help="ParticipantEndReason (e.g. 403). Alone, an end reason lists every documented "
-             "pair with it; a sub-code alone (e.g. 560403) lists every pair using it.")],
-    sub_code: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        help="ParticipantEndSubCode (e.g. 560403).")] = None,
+    code: Annotated[
+        str,
+        typer.Argument(
+            help="ParticipantEndReason (e.g. 403). Alone, an end reason lists every documented "
+            "pair with it; a sub-code alone (e.g. 560403) lists every pair using it."
+        ),
+    ],
+    sub_code: Annotated[
+        str | None,
+        typer.Argument(help="ParticipantEndSubCode (e.g. 560403)."),
+    ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> None:
     """What an end reason / sub-code pair means, who must act and what to do."""
     items = load_catalog().explain_all(code, sub_code)
     if not items:
-        raise UsageError(f"no documented pair uses sub-code {code.strip()!r}; "
-                         "give the end reason too: acs-triage explain CODE SUBCODE")
+        raise UsageError(
+            f"no documented pair uses sub-code {code.strip()!r}; "
+            "give the end reason too: acs-triage explain CODE SUBCODE"
+        )
     emit(explanation_view(items, f"{code} {sub_code or ''}".strip()), fmt, output)
 
 
 def codes(
-    code: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--code", help="Only pairs whose end reason or sub-code is this.")] = None,
-    category: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--category", help="Only this category (e.g. caller-configuration).")] = None,
-    who_acts: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--who-acts", help="Only pairs this party must act on (sbc, acs-configuration, "
-                           "callee, microsoft, ...).")] = None,
+    code: Annotated[
+        str | None,
+        typer.Option("--code", help="Only pairs whose end reason or sub-code is this."),
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help="Only this category (e.g. caller-configuration)."),
+    ] = None,
+    who_acts: Annotated[
+        str | None,
+        typer.Option(
+            "--who-acts",
+            help="Only pairs this party must act on (sbc, acs-configuration, callee, microsoft, ...).",
+        ),
+    ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,13 +23,16 @@ def kql_list(fmt: FormatOpt = OutputFormat.TABLE, output: OutputOpt = None) -> N
 
 def kql_show(
     name: Annotated[str, typer.Argument(help="Query name (see 'acs-triage kql list').")],
-    param: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--param", "-p", help="Parameter as name=value (repeatable).")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Parameter as name=value (repeatable)."),
+    ] = None,
     since: SinceOpt = None,
     start: StartOpt = None,
     end: EndOpt = None,
-    annotated: Annotated[bool, typer.Option(
-        "--annotated", help="Join the end-code catalog in the query itself.")] = False,
+    annotated: Annotated[
+        bool, typer.Option("--annotated", help="Join the end-code catalog in the query itself.")
+    ] = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> None:

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,46 +28,84 @@ from acs_triage.sources.exports import InputFormat
 if TYPE_CHECKING:
     from acs_triage.sources.workspace import LogsRunner, RunnerOptions
 
-FormatOpt = Annotated[OutputFormat, typer.Option(
-    "--format", "-f", help="Output format.", case_sensitive=False)]
-OutputOpt = Annotated[Optional[Path], typer.Option(  # noqa: UP045 - typer needs Optional
-    "--output", "-o", help="Write the output to FILE instead of stdout.", dir_okay=False)]
-SinceOpt = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--since", help="Window ending now (or at --end): 30m, 24h, 7d.")]
-StartOpt = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--start", help="Window start, ISO-8601 (UTC unless an offset is given).")]
-EndOpt = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--end", help="Window end, ISO-8601; default now.")]
-WorkspaceOpt = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--workspace-id", envvar="ACS_TRIAGE_WORKSPACE_ID",
-    help="Log Analytics workspace id (GUID).")]
-ResourceOpt = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--resource-id", envvar="ACS_TRIAGE_RESOURCE_ID",
-    help="ACS resource id (/subscriptions/...): resource-centric query.")]
-AdditionalOpt = Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-    "--additional-workspace", help="Another workspace to include (repeatable).")]
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the output to FILE instead of stdout.", dir_okay=False),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="Window ending now (or at --end): 30m, 24h, 7d."),
+]
+StartOpt = Annotated[
+    str | None,
+    typer.Option("--start", help="Window start, ISO-8601 (UTC unless an offset is given)."),
+]
+EndOpt = Annotated[
+    str | None,
+    typer.Option("--end", help="Window end, ISO-8601; default now."),
+]
+WorkspaceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--workspace-id", envvar="ACS_TRIAGE_WORKSPACE_ID", help="Log Analytics workspace id (GUID)."
+    ),
+]
+ResourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--resource-id",
+        envvar="ACS_TRIAGE_RESOURCE_ID",
+        help="ACS resource id (/subscriptions/...): resource-centric query.",
+    ),
+]
+AdditionalOpt = Annotated[
+    list[str] | None,
+    typer.Option("--additional-workspace", help="Another workspace to include (repeatable)."),
+]
 CloudOpt = Annotated[Cloud, typer.Option("--cloud", help="Azure cloud.", case_sensitive=False)]
-EndpointOpt = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--endpoint", envvar="ACS_TRIAGE_ENDPOINT",
-    help="Logs query endpoint URL (https), overriding --cloud's.")]
-AudienceOpt = Annotated[Optional[str], typer.Option(  # noqa: UP045
-    "--audience", help="Token audience; default: the cloud's Log Analytics audience.")]
-AuthOpt = Annotated[AuthMethod, typer.Option(
-    "--auth", envvar="ACS_TRIAGE_AUTH", case_sensitive=False,
-    help="Credential: default (DefaultAzureCredential, honours AZURE_TOKEN_CREDENTIALS), "
-         "cli, env, managed-identity, workload-identity.")]
-TimeoutOpt = Annotated[float, typer.Option(
-    "--timeout", min=5, max=3600, help="Seconds one query may take, retries included.")]
-RetriesOpt = Annotated[int, typer.Option(
-    "--retries", min=0, max=10, help="Retries for throttling and transient service errors.")]
-FromFileOpt = Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-    "--from-file", help="Exported ACSCallSummary file (repeatable; '-' reads stdin).")]
-InputFormatOpt = Annotated[InputFormat, typer.Option(
-    "--input-format", case_sensitive=False, help="Format of --from-file; auto detects it.")]
-SampleOpt = Annotated[bool, typer.Option(
-    "--sample", help="Triage the bundled sample data (no Azure account needed).")]
-ShowPiiOpt = Annotated[bool, typer.Option(
-    "--show-pii", help="Show phone numbers unmasked.")]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        envvar="ACS_TRIAGE_ENDPOINT",
+        help="Logs query endpoint URL (https), overriding --cloud's.",
+    ),
+]
+AudienceOpt = Annotated[
+    str | None,
+    typer.Option("--audience", help="Token audience; default: the cloud's Log Analytics audience."),
+]
+AuthOpt = Annotated[
+    AuthMethod,
+    typer.Option(
+        "--auth",
+        envvar="ACS_TRIAGE_AUTH",
+        case_sensitive=False,
+        help="Credential: default (DefaultAzureCredential, honours AZURE_TOKEN_CREDENTIALS), "
+        "cli, env, managed-identity, workload-identity.",
+    ),
+]
+TimeoutOpt = Annotated[
+    float, typer.Option("--timeout", min=5, max=3600, help="Seconds one query may take, retries included.")
+]
+RetriesOpt = Annotated[
+    int, typer.Option("--retries", min=0, max=10, help="Retries for throttling and transient service errors.")
+]
+FromFileOpt = Annotated[
+    list[str] | None,
+    typer.Option("--from-file", help="Exported ACSCallSummary file (repeatable; '-' reads stdin)."),
+]
+InputFormatOpt = Annotated[
+    InputFormat,
+    typer.Option("--input-format", case_sensitive=False, help="Format of --from-file; auto detects it."),
+]
+SampleOpt = Annotated[
+    bool, typer.Option("--sample", help="Triage the bundled sample data (no Azure account needed).")
+]
+ShowPiiOpt = Annotated[bool, typer.Option("--show-pii", help="Show phone numbers unmasked.")]
 
 
 def emit(view: View, fmt: OutputFormat, output: Path | None) -> None:
@@ -94,8 +132,14 @@ def warn(message: str) -> None:
     typer.echo(f"acs-triage: warning: {message}", err=True)
 
 
-def resolve_window(since: str | None, start: str | None, end: str | None, *,
-                   default: timedelta | None, now: datetime | None = None) -> Window:
+def resolve_window(
+    since: str | None,
+    start: str | None,
+    end: str | None,
+    *,
+    default: timedelta | None,
+    now: datetime | None = None,
+) -> Window:
     """``--since`` or ``--start/--end`` to an absolute window (None ends allowed)."""
     now = now or datetime.now(timezone.utc).replace(microsecond=0)
     try:
@@ -133,8 +177,14 @@ def _from_environment(ctx: typer.Context | None, name: str) -> bool:
     return source is not None and source.name == "ENVIRONMENT"
 
 
-def choose_source(*, sample: bool, from_file: Sequence[str] | None, workspace_id: str | None,
-                  resource_id: str | None, ctx: typer.Context | None = None) -> SourceChoice:
+def choose_source(
+    *,
+    sample: bool,
+    from_file: Sequence[str] | None,
+    workspace_id: str | None,
+    resource_id: str | None,
+    ctx: typer.Context | None = None,
+) -> SourceChoice:
     """Which data to read: ``sample``, ``file`` or ``workspace``; exactly one.
 
     A source named on the command line wins over the ``ACS_TRIAGE_WORKSPACE_ID`` /
@@ -176,24 +226,36 @@ def runner_options(timeout: float, retries: int) -> RunnerOptions:
     """Retry and time budget for one query; the service may use all but 10 s of it."""
     from acs_triage.sources.workspace import RunnerOptions
 
-    return RunnerOptions(retries=retries, total_timeout=timeout,
-                         server_timeout=int(min(max(timeout - 10, 5), 600)))
+    return RunnerOptions(
+        retries=retries, total_timeout=timeout, server_timeout=int(min(max(timeout - 10, 5), 600))
+    )
 
 
 @contextmanager
-def open_runner(*, workspace_id: str | None, resource_id: str | None,
-                additional: Sequence[str] | None, cloud: Cloud, endpoint: str | None,
-                audience: str | None, auth: AuthMethod, timeout: float,
-                retries: int) -> Iterator[LogsRunner]:
+def open_runner(
+    *,
+    workspace_id: str | None,
+    resource_id: str | None,
+    additional: Sequence[str] | None,
+    cloud: Cloud,
+    endpoint: str | None,
+    audience: str | None,
+    auth: AuthMethod,
+    timeout: float,
+    retries: int,
+) -> Iterator[LogsRunner]:
     """A :class:`LogsRunner` for the connection options, with a spinner while it is used."""
     from acs_triage.cli.progress import spinner
     from acs_triage.sources.connection import Connection, make_credential
     from acs_triage.sources.workspace import LogsRunner, Target
 
-    target = Target(workspace_id=workspace_id, resource_id=resource_id,
-                    additional_workspaces=tuple(additional or ()))
+    target = Target(
+        workspace_id=workspace_id, resource_id=resource_id, additional_workspaces=tuple(additional or ())
+    )
     connection = Connection.for_cloud(cloud, endpoint, audience)
     options = runner_options(timeout, retries)
-    with LogsRunner(target, connection, make_credential(auth, connection), options) as runner, \
-            spinner(f"querying {target.describe()}"):
+    with (
+        LogsRunner(target, connection, make_credential(auth, connection), options) as runner,
+        spinner(f"querying {target.describe()}"),
+    ):
         yield runner

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -89,65 +89,116 @@ def smoke(
     from_file: FromFileOpt = None,
     input_format: InputFormatOpt = InputFormat.AUTO,
     sample: SampleOpt = False,
-    since: Annotated[str, typer.Option(
-        "--since", help="Length of the window checked, e.g. 30m, 2h.")] = "30m",
-    settle: Annotated[Optional[str], typer.Option(  # noqa: UP045 - typer needs Optional
-        "--settle", help="Ingestion margin: the window ends this long before now. "
-                         "Default 5m for workspaces/resources, 0 for files and the sample "
-                         "(whose window ends at their newest row).")] = None,
-    end: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--end", help="End the window exactly here (ISO-8601) instead of now minus "
-                      "--settle (or the newest row); --settle is then not applied.")] = None,
-    baseline: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--baseline", help="Compare with this long a window right before the current "
-                           "one, e.g. 7d (regression check; off by default).")] = None,
-    max_failure_rate: Annotated[float, typer.Option(
-        "--max-failure-rate", min=0.0, max=100.0,
-        help="Fail above this percentage of failed legs (ignored categories excluded).")
+    since: Annotated[
+        str, typer.Option("--since", help="Length of the window checked, e.g. 30m, 2h.")
+    ] = "30m",
+    settle: Annotated[
+        str | None,
+        typer.Option(
+            "--settle",
+            help="Ingestion margin: the window ends this long before now. "
+            "Default 5m for workspaces/resources, 0 for files and the sample "
+            "(whose window ends at their newest row).",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end",
+            help="End the window exactly here (ISO-8601) instead of now minus "
+            "--settle (or the newest row); --settle is then not applied.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            help="Compare with this long a window right before the current "
+            "one, e.g. 7d (regression check; off by default).",
+        ),
+    ] = None,
+    max_failure_rate: Annotated[
+        float,
+        typer.Option(
+            "--max-failure-rate",
+            min=0.0,
+            max=100.0,
+            help="Fail above this percentage of failed legs (ignored categories excluded).",
+        ),
     ] = 10.0,
-    ignore_category: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--ignore-category", help="Leave this category out of the failure rate "
-                                  "(repeatable; 'canceled' is ignored by default).")] = None,
-    no_default_ignores: Annotated[bool, typer.Option(
-        "--no-default-ignores", help="Do not ignore 'canceled': count every failed leg.")
+    ignore_category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore-category",
+            help="Leave this category out of the failure rate "
+            "(repeatable; 'canceled' is ignored by default).",
+        ),
+    ] = None,
+    no_default_ignores: Annotated[
+        bool, typer.Option("--no-default-ignores", help="Do not ignore 'canceled': count every failed leg.")
     ] = False,
-    block: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--block", help="END_REASON/SUB_CODE that fails the gate on one leg (repeatable; "
-                        "403/* for any sub-code). Added to the defaults 403/511532, "
-                        "403/510403, 404/511404.")] = None,
-    block_category: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--block-category", help="Category that fails the gate on one leg (repeatable), "
-                                 "e.g. caller-configuration.")] = None,
-    no_default_blocks: Annotated[bool, typer.Option(
-        "--no-default-blocks", help="Clear the default blocking pairs.")] = False,
-    min_legs: Annotated[int, typer.Option(
-        "--min-legs", min=1, help="Fewer considered legs makes the rate checks inconclusive.")
+    block: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--block",
+            help="END_REASON/SUB_CODE that fails the gate on one leg (repeatable; "
+            "403/* for any sub-code). Added to the defaults 403/511532, "
+            "403/510403, 404/511404.",
+        ),
+    ] = None,
+    block_category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--block-category",
+            help="Category that fails the gate on one leg (repeatable), e.g. caller-configuration.",
+        ),
+    ] = None,
+    no_default_blocks: Annotated[
+        bool, typer.Option("--no-default-blocks", help="Clear the default blocking pairs.")
+    ] = False,
+    min_legs: Annotated[
+        int,
+        typer.Option("--min-legs", min=1, help="Fewer considered legs makes the rate checks inconclusive."),
     ] = 20,
-    alpha: Annotated[float, typer.Option(
-        "--alpha", min=0.0, max=1.0,
-        help="Significance level of the regression z-test.")] = 0.01,
-    min_increase: Annotated[float, typer.Option(
-        "--min-increase", min=0.0, max=100.0,
-        help="Smallest failure-rate increase, in percentage points, that fails the "
-             "regression check.")] = 2.0,
+    alpha: Annotated[
+        float, typer.Option("--alpha", min=0.0, max=1.0, help="Significance level of the regression z-test.")
+    ] = 0.01,
+    min_increase: Annotated[
+        float,
+        typer.Option(
+            "--min-increase",
+            min=0.0,
+            max=100.0,
+            help="Smallest failure-rate increase, in percentage points, that fails the regression check.",
+        ),
+    ] = 2.0,
     cloud: CloudOpt = Cloud.PUBLIC,
     endpoint: EndpointOpt = None,
     audience: AudienceOpt = None,
     auth: AuthOpt = AuthMethod.DEFAULT,
     timeout: TimeoutOpt = 120.0,
     retries: RetriesOpt = 3,
-    junit: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--junit", dir_okay=False, help="Write a JUnit XML file, one testcase per check.")
+    junit: Annotated[
+        Path | None,
+        typer.Option("--junit", dir_okay=False, help="Write a JUnit XML file, one testcase per check."),
     ] = None,
-    summary: Annotated[Optional[Path], typer.Option(  # noqa: UP045
-        "--summary", dir_okay=False,
-        help="Write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set).")
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary",
+            dir_okay=False,
+            help="Write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set).",
+        ),
     ] = None,
-    github_annotations: Annotated[bool, typer.Option(
-        "--annotations/--no-annotations",
-        help="In GitHub Actions (GITHUB_ACTIONS=true), print ::error/::warning/::notice "
-             "workflow commands to stdout, when stdout holds the table format or "
-             "--output is used.")] = True,
+    github_annotations: Annotated[
+        bool,
+        typer.Option(
+            "--annotations/--no-annotations",
+            help="In GitHub Actions (GITHUB_ACTIONS=true), print ::error/::warning/::notice "
+            "workflow commands to stdout, when stdout holds the table format or "
+            "--output is used.",
+        ),
+    ] = True,
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> int:
@@ -160,10 +211,13 @@ def smoke(
         if pair not in pairs:
             pairs.append(pair)
     config = GateConfig(
-        max_failure_rate=max_failure_rate, ignore_categories=frozenset(ignores),
+        max_failure_rate=max_failure_rate,
+        ignore_categories=frozenset(ignores),
         block_pairs=tuple(pairs),
         block_categories=frozenset(c.strip() for c in block_category or [] if c.strip()),
-        min_legs=min_legs, alpha=alpha, min_increase=min_increase,
+        min_legs=min_legs,
+        alpha=alpha,
+        min_increase=min_increase,
         baseline=parse_span(baseline, "--baseline") if baseline else None,
     )
     catalog = load_catalog()
@@ -171,19 +225,25 @@ def smoke(
     since_span = parse_span(since, "--since")
     end_at = _end(end)
 
-    source = choose_source(sample=sample, from_file=from_file, workspace_id=workspace_id,
-                           resource_id=resource_id, ctx=ctx)
+    source = choose_source(
+        sample=sample, from_file=from_file, workspace_id=workspace_id, resource_id=resource_id, ctx=ctx
+    )
     workspace_id, resource_id = source.workspace_id, source.resource_id
     live = source.kind == "workspace"
-    settle_span = (parse_span(settle, "--settle", allow_zero=True) if settle is not None
-                   else (WORKSPACE_SETTLE if live else timedelta(0)))
+    settle_span = (
+        parse_span(settle, "--settle", allow_zero=True)
+        if settle is not None
+        else (WORKSPACE_SETTLE if live else timedelta(0))
+    )
     if end_at is not None and settle is not None:
         warn("--settle is not applied when --end is given")
 
     plan: WindowPlan | None = None
     if live:
-        kind, description = "workspace", (f"workspace {workspace_id}" if workspace_id
-                                          else f"resource {resource_id}")
+        kind, description = (
+            "workspace",
+            (f"workspace {workspace_id}" if workspace_id else f"resource {resource_id}"),
+        )
     elif sample:
         kind, description = "sample", "bundled sample data"
     else:
@@ -191,31 +251,51 @@ def smoke(
     try:
         if live:
             plan = workspace_plan(since_span, settle_span, config.baseline, end=end_at)
-            with open_runner(workspace_id=workspace_id, resource_id=resource_id,
-                             additional=additional_workspace, cloud=cloud, endpoint=endpoint,
-                             audience=audience, auth=auth, timeout=timeout,
-                             retries=retries) as runner:
+            with open_runner(
+                workspace_id=workspace_id,
+                resource_id=resource_id,
+                additional=additional_workspace,
+                cloud=cloud,
+                endpoint=endpoint,
+                audience=audience,
+                auth=auth,
+                timeout=timeout,
+                retries=retries,
+            ) as runner:
                 description = runner.target.describe()
                 collected = collect_workspace(runner, plan)
         else:
             paths = file_paths(sample, from_file)
             collected = collect_files(
-                paths, InputFormat.AUTO if sample else input_format, since=since_span,
-                settle=settle_span, baseline=config.baseline, end=end_at, source_kind=kind,
-                description=description)
+                paths,
+                InputFormat.AUTO if sample else input_format,
+                since=since_span,
+                settle=settle_span,
+                baseline=config.baseline,
+                end=end_at,
+                source_kind=kind,
+                description=description,
+            )
         result = run_gate(collected, config, catalog)
     except UsageError:
         raise
     except AcsTriageError as exc:
         typer.echo(f"acs-triage: error: {exc}", err=True)
-        result = error_result(exc, config, source_kind=kind, source_description=description,
-                              plan=plan)
-    return _report(result, fmt=fmt, output=output, junit=junit, summary=summary,
-                   github_annotations=github_annotations)
+        result = error_result(exc, config, source_kind=kind, source_description=description, plan=plan)
+    return _report(
+        result, fmt=fmt, output=output, junit=junit, summary=summary, github_annotations=github_annotations
+    )
 
 
-def _report(result: SmokeResult, *, fmt: OutputFormat, output: Path | None,
-            junit: Path | None, summary: Path | None, github_annotations: bool) -> int:
+def _report(
+    result: SmokeResult,
+    *,
+    fmt: OutputFormat,
+    output: Path | None,
+    junit: Path | None,
+    summary: Path | None,
+    github_annotations: bool,
+) -> int:
     """Write every requested output and return the gate's exit code."""
     view = smoke_view(result)
     emit(view, fmt, output)
@@ -227,8 +307,11 @@ def _report(result: SmokeResult, *, fmt: OutputFormat, output: Path | None,
         _write_summary(summary, markdown)
         typer.echo(f"wrote {summary}", err=True)
     append_step_summary(markdown)
-    if (github_annotations and running_in_github_actions()
-            and (fmt is OutputFormat.TABLE or output is not None)):
+    if (
+        github_annotations
+        and running_in_github_actions()
+        and (fmt is OutputFormat.TABLE or output is not None)
+    ):
         for line in annotation_lines(result):
             sys.stdout.write(line + "\n")
         sys.stdout.flush()

@@ -81,8 +81,11 @@ def _table(view: View) -> str:
             out.append("-" * len(section.title))
         if section.headers:
             rows = [[_terminal_safe(_cell(c)) for c in row] for row in section.rows]
-            out.append(tabulate(rows, headers=list(section.headers), tablefmt="simple",
-                                disable_numparse=True) if rows else "(none)")
+            out.append(
+                tabulate(rows, headers=list(section.headers), tablefmt="simple", disable_numparse=True)
+                if rows
+                else "(none)"
+            )
         out.extend(_terminal_safe(line) for line in section.lines)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
@@ -100,8 +103,16 @@ def _markdown(view: View) -> str:
             out.append("")
         if section.headers:
             rows = [[_md_escape(_cell(c)) for c in row] for row in section.rows]
-            out.append(tabulate(rows, headers=[_md_escape(h) for h in section.headers],
-                                tablefmt="github", disable_numparse=True) if rows else "_None._")
+            out.append(
+                tabulate(
+                    rows,
+                    headers=[_md_escape(h) for h in section.headers],
+                    tablefmt="github",
+                    disable_numparse=True,
+                )
+                if rows
+                else "_None._"
+            )
             out.append("")
         for line in section.lines:
             out.append(_terminal_safe(line))

@@ -33,8 +33,14 @@ _FIELDS = ("Title", "Category", "WhoActs", "Retry", "Actions", "DocSource")
 
 
 def _values(meaning: Meaning) -> list[str]:
-    return [meaning.title, meaning.category, ", ".join(meaning.who_acts), meaning.retry,
-            " | ".join(meaning.actions), meaning.source.url]
+    return [
+        meaning.title,
+        meaning.category,
+        ", ".join(meaning.who_acts),
+        meaning.retry,
+        " | ".join(meaning.actions),
+        meaning.source.url,
+    ]
 
 
 def _datatable(name: str, keys: list[str], prefix: str, rows: list[list[str]]) -> str:
@@ -46,8 +52,7 @@ def _datatable(name: str, keys: list[str], prefix: str, rows: list[list[str]]) -
 
 def catalog_lets(catalog: Catalog) -> str:
     """The ``let`` statements holding the catalog as three datatables."""
-    pair_rows = [[p.end_reason, p.end_sub_code, "pair", *_values(p.meaning)]
-                 for p in catalog.pairs]
+    pair_rows = [[p.end_reason, p.end_sub_code, "pair", *_values(p.meaning)] for p in catalog.pairs]
     for erratum in catalog.errata:
         corrected = catalog.pair(*erratum.corrected)
         if corrected is not None and catalog.pair(*erratum.as_published) is None:
@@ -58,8 +63,9 @@ def catalog_lets(catalog: Catalog) -> str:
         assert entry is not None
         code_rows.append([reason, *_values(entry.meaning)])
     class_rows = [[c.sip_class, *_values(c.meaning)] for c in catalog.classes]
-    pairs = _datatable("AcsTriagePairs", ["ParticipantEndReason", "ParticipantEndSubCode",
-                                          "P_Level"], "P_", pair_rows)
+    pairs = _datatable(
+        "AcsTriagePairs", ["ParticipantEndReason", "ParticipantEndSubCode", "P_Level"], "P_", pair_rows
+    )
     codes = _datatable("AcsTriageCodes", ["ParticipantEndReason"], "C_", code_rows)
     classes = _datatable("AcsTriageClasses", ["SipClass"], "S_", class_rows)
     header = f"// End-code catalog v{catalog.version}, generated from mappings/catalog.yaml\n"
@@ -67,10 +73,12 @@ def catalog_lets(catalog: Catalog) -> str:
 
 
 def _pick(field: str) -> str:
-    last = (f"isnotempty(S_{field}), S_{field}, {kql_literal(UNKNOWN_TITLE)}"
-            if field == "Title" else f"S_{field}")
-    return (f"{field} = case(isnotempty(P_{field}), P_{field}, isnotempty(C_{field}), "
-            f"C_{field}, {last})")
+    last = (
+        f"isnotempty(S_{field}), S_{field}, {kql_literal(UNKNOWN_TITLE)}"
+        if field == "Title"
+        else f"S_{field}"
+    )
+    return f"{field} = case(isnotempty(P_{field}), P_{field}, isnotempty(C_{field}), C_{field}, {last})"
 
 
 def annotation_pipe(catalog: Catalog) -> str:
@@ -78,35 +86,41 @@ def annotation_pipe(catalog: Catalog) -> str:
     rules = catalog.origin_rules
     origin = ", ".join(
         f"strlen(ParticipantEndSubCode) == 6 and ParticipantEndSubCode startswith "
-        f"{kql_literal(r.prefix)}, {kql_literal(r.generated_by)}" for r in rules)
+        f"{kql_literal(r.prefix)}, {kql_literal(r.generated_by)}"
+        for r in rules
+    )
     drop = ["P_Level", "SipClass"] + [f"{p}_{f}" for p in "PCS" for f in _FIELDS]
-    return "\n".join([
-        "| lookup kind=leftouter AcsTriagePairs on ParticipantEndReason, ParticipantEndSubCode",
-        "| lookup kind=leftouter AcsTriageCodes on ParticipantEndReason",
-        "| extend SipClass = iff(ParticipantEndReason matches regex \"^[0-9]{3}$\", "
-        "substring(ParticipantEndReason, 0, 1), \"\")",
-        "| lookup kind=leftouter AcsTriageClasses on SipClass",
-        "| extend Documented = isnotempty(P_Title),",
-        "         MatchLevel = case(isnotempty(P_Title), P_Level, isnotempty(C_Title), \"code\",",
-        "                           isnotempty(S_Title), \"sip-class\", \"unknown\"),",
-        "         " + ",\n         ".join(_pick(f) for f in _FIELDS) + ",",
-        "         GeneratedBy = case(not(ParticipantEndSubCode matches regex \"^[0-9]+$\"), "
-        "\"unknown\",",
-        f"                            {origin},",
-        f"                            {kql_literal(catalog.origin_default)})",
-        "| project-away " + ", ".join(drop),
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "| lookup kind=leftouter AcsTriagePairs on ParticipantEndReason, ParticipantEndSubCode",
+                "| lookup kind=leftouter AcsTriageCodes on ParticipantEndReason",
+                '| extend SipClass = iff(ParticipantEndReason matches regex "^[0-9]{3}$", '
+                'substring(ParticipantEndReason, 0, 1), "")',
+                "| lookup kind=leftouter AcsTriageClasses on SipClass",
+                "| extend Documented = isnotempty(P_Title),",
+                '         MatchLevel = case(isnotempty(P_Title), P_Level, isnotempty(C_Title), "code",',
+                '                           isnotempty(S_Title), "sip-class", "unknown"),',
+                "         " + ",\n         ".join(_pick(f) for f in _FIELDS) + ",",
+                '         GeneratedBy = case(not(ParticipantEndSubCode matches regex "^[0-9]+$"), "unknown",',
+                f"                            {origin},",
+                f"                            {kql_literal(catalog.origin_default)})",
+                "| project-away " + ", ".join(drop),
+            ]
+        )
+        + "\n"
+    )
 
 
 def annotate_query(query: QueryDef, rendered: str, catalog: Catalog | None = None) -> str:
     """``rendered`` (a rendering of ``query``) with the catalog joined to its rows."""
     if not query.annotatable:
-        raise UsageError(f"query {query.name!r} has no ParticipantEndReason and "
-                         "ParticipantEndSubCode columns to annotate")
+        raise UsageError(
+            f"query {query.name!r} has no ParticipantEndReason and ParticipantEndSubCode columns to annotate"
+        )
     catalog = catalog or load_catalog()
     lines = rendered.rstrip("\n").split("\n")
     comments = [line for line in lines if line.startswith("//")]
     first_code = len(comments) if lines[: len(comments)] == comments else 0
     head, body = lines[:first_code], lines[first_code:]
-    return "\n".join([*head, catalog_lets(catalog).rstrip("\n"), *body]) + "\n" + \
-        annotation_pipe(catalog)
+    return "\n".join([*head, catalog_lets(catalog).rstrip("\n"), *body]) + "\n" + annotation_pipe(catalog)

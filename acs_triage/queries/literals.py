@@ -54,8 +54,13 @@ def _string(value: str) -> str:
 
 def _timespan(value: timedelta) -> str:
     micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
-    for unit, size in (("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000),
-                       ("s", 1_000_000), ("ms", 1_000)):
+    for unit, size in (
+        ("d", 86_400_000_000),
+        ("h", 3_600_000_000),
+        ("m", 60_000_000),
+        ("s", 1_000_000),
+        ("ms", 1_000),
+    ):
         if micros % size == 0:
             return f"time({micros // size}{unit})"
     return f"time({micros * 10}tick)"
@@ -100,17 +105,23 @@ def kql_literal(value: object, kql_type: KqlType | None = None) -> str:
         for item in items:
             if isinstance(item, bool) or not isinstance(item, (str, int)):
                 raise ParameterValueError("lists may hold only strings and integers")
-        return "dynamic([" + ", ".join(
-            _string(i) if isinstance(i, str) else str(int(i)) for i in items
-        ) + "])"
+        return (
+            "dynamic([" + ", ".join(_string(i) if isinstance(i, str) else str(int(i)) for i in items) + "])"
+        )
     raise ParameterValueError(f"cannot render a {type(value).__name__} as a KQL literal")
 
 
 #: Longest accepted duration (``--since``, ``--baseline``, timespan parameters).
 MAX_DURATION = timedelta(days=3650)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$", re.IGNORECASE)
-_UNIT = {"ms": timedelta(milliseconds=1), "s": timedelta(seconds=1), "m": timedelta(minutes=1),
-         "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}
+_UNIT = {
+    "ms": timedelta(milliseconds=1),
+    "s": timedelta(seconds=1),
+    "m": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+}
 
 
 def parse_duration(text: str) -> timedelta:
@@ -135,7 +146,8 @@ def parse_duration(text: str) -> timedelta:
 _ISO = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?:\.(?P<fraction>\d{1,9}))?)?"
-    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?$")
+    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def parse_datetime(text: str) -> datetime:

@@ -47,8 +47,7 @@ def coerce_parameters(query: QueryDef, raw: Mapping[str, object]) -> dict[str, o
         expected = _PYTHON_TYPES[param.type]
         bad_bool = isinstance(value, bool) and param.type is not KqlType.BOOL
         if value is not None and (bad_bool or not isinstance(value, expected)):
-            raise UsageError(f"parameter {name!r} expects a {param.type.value}, "
-                             f"got {type(value).__name__}")
+            raise UsageError(f"parameter {name!r} expects a {param.type.value}, got {type(value).__name__}")
         if value is None and param.type in (KqlType.STRING, KqlType.STRING_LIST):
             raise UsageError(f"parameter {name!r} ({param.type.value}) cannot be null")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -65,8 +64,7 @@ def _constant(text: str) -> Callable[[re.Match[str]], str]:
     return lambda _match: text
 
 
-def render(query: QueryDef, values: Mapping[str, object] | None = None, *,
-           with_header: bool = True) -> str:
+def render(query: QueryDef, values: Mapping[str, object] | None = None, *, with_header: bool = True) -> str:
     """The query body with ``values`` substituted as typed literals."""
     coerced = coerce_parameters(query, values or {})
     body = query.body

@@ -89,9 +89,8 @@ def _split_header(text: str, file_name: str) -> tuple[str, str]:
         raise CatalogError(f"{file_name}: a query file must start with a '{_HEADER_FENCE}' header")
     for index in range(1, len(lines)):
         if lines[index].strip() == _HEADER_FENCE:
-            header = "\n".join(line[3:] if line.startswith("// ") else line[2:]
-                               for line in lines[1:index])
-            body = "\n".join(lines[index + 1:]).strip("\n") + "\n"
+            header = "\n".join(line[3:] if line.startswith("// ") else line[2:] for line in lines[1:index])
+            body = "\n".join(lines[index + 1 :]).strip("\n") + "\n"
             return header, body
     raise CatalogError(f"{file_name}: the metadata header is not closed by '{_HEADER_FENCE}'")
 
@@ -99,7 +98,8 @@ def _split_header(text: str, file_name: str) -> tuple[str, str]:
 @cache
 def _query_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(
-        data_root("kql").joinpath("query.schema.json").read_text(encoding="utf-8"))
+        data_root("kql").joinpath("query.schema.json").read_text(encoding="utf-8")
+    )
     return schema
 
 
@@ -110,8 +110,9 @@ def parse_query(text: str, file_name: str) -> QueryDef:
         meta = yaml.safe_load(header_text)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{file_name}: metadata header is not valid YAML: {exc}") from None
-    errors = sorted(jsonschema.Draft202012Validator(_query_schema()).iter_errors(meta),
-                    key=lambda e: list(e.path))
+    errors = sorted(
+        jsonschema.Draft202012Validator(_query_schema()).iter_errors(meta), key=lambda e: list(e.path)
+    )
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.path) or "(top)"
@@ -124,26 +125,40 @@ def parse_query(text: str, file_name: str) -> QueryDef:
     for name, spec in (meta.get("parameters") or {}).items():
         if counts.get(name) != 1:
             raise CatalogError(
-                f"{file_name}: parameter {name!r} needs exactly one line 'let _{name} = <default>;'")
-        params.append(Parameter(name=name, type=KqlType(spec["type"]),
-                                description=spec["description"], default_text=defaults[name],
-                                minimum=spec.get("minimum"), maximum=spec.get("maximum")))
+                f"{file_name}: parameter {name!r} needs exactly one line 'let _{name} = <default>;'"
+            )
+        params.append(
+            Parameter(
+                name=name,
+                type=KqlType(spec["type"]),
+                description=spec["description"],
+                default_text=defaults[name],
+                minimum=spec.get("minimum"),
+                maximum=spec.get("maximum"),
+            )
+        )
     undeclared = sorted(set(counts) - {p.name for p in params})
     if undeclared:
-        raise CatalogError(f"{file_name}: 'let _{undeclared[0]}' looks like a parameter "
-                           "but is not declared in the header")
+        raise CatalogError(
+            f"{file_name}: 'let _{undeclared[0]}' looks like a parameter but is not declared in the header"
+        )
     if meta["name"] + ".kql" != file_name:
         raise CatalogError(f"{file_name}: file name must be the query name + '.kql'")
-    output = tuple(OutputColumn(c["name"], c["type"], c.get("description", ""))
-                   for c in meta["output"])
+    output = tuple(OutputColumn(c["name"], c["type"], c.get("description", "")) for c in meta["output"])
     names = {c.name for c in output}
     return QueryDef(
-        id=meta["id"], name=meta["name"], version=meta["version"], title=meta["title"],
-        description=" ".join(meta["description"].split()), tables=tuple(meta["tables"]),
-        parameters=tuple(params), output=output, uses=tuple(meta.get("uses", [])),
-        annotatable={"ParticipantEndReason", "ParticipantEndSubCode"} <= names
-        and "MatchLevel" not in names,
-        file_name=file_name, text=text,
+        id=meta["id"],
+        name=meta["name"],
+        version=meta["version"],
+        title=meta["title"],
+        description=" ".join(meta["description"].split()),
+        tables=tuple(meta["tables"]),
+        parameters=tuple(params),
+        output=output,
+        uses=tuple(meta.get("uses", [])),
+        annotatable={"ParticipantEndReason", "ParticipantEndSubCode"} <= names and "MatchLevel" not in names,
+        file_name=file_name,
+        text=text,
     )
 
 

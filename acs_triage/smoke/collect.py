@@ -48,10 +48,17 @@ def collect_workspace(runner: LogsRunner, plan: WindowPlan) -> Collected:
     return Collected(plan, current, base)
 
 
-def collect_files(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO, *,
-                  since: timedelta, settle: timedelta, baseline: timedelta | None,
-                  end: datetime | None = None, source_kind: str = "file",
-                  description: str | None = None) -> Collected:
+def collect_files(
+    paths: Sequence[str],
+    fmt: InputFormat = InputFormat.AUTO,
+    *,
+    since: timedelta,
+    settle: timedelta,
+    baseline: timedelta | None,
+    end: datetime | None = None,
+    source_kind: str = "file",
+    description: str | None = None,
+) -> Collected:
     """Aggregate exported files over windows relative to their newest row (or ``end``)."""
     from acs_triage.sources.files import iter_files
 
@@ -83,6 +90,5 @@ def collect_files(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO, *,
     return Collected(
         plan,
         current.result(source_kind=source_kind, source_description=name),
-        None if base is None else base.result(source_kind=source_kind,
-                                              source_description=name),
+        None if base is None else base.result(source_kind=source_kind, source_description=name),
     )

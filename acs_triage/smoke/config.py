@@ -64,8 +64,10 @@ def parse_block_pair(text: str) -> BlockPair:
     reason, sub = normalize_code(reason), sub.strip()
     sub = sub if sub == "*" else normalize_code(sub)
     if not sep or not reason or not sub or "/" in sub:
-        raise UsageError(f"--block expects END_REASON/SUB_CODE such as 403/511532 "
-                         f"(or 403/* for any sub-code), got {text!r}")
+        raise UsageError(
+            f"--block expects END_REASON/SUB_CODE such as 403/511532 "
+            f"(or 403/* for any sub-code), got {text!r}"
+        )
     return BlockPair(reason, sub)
 
 
@@ -84,27 +86,30 @@ class GateConfig:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.max_failure_rate <= 100.0:
-            raise UsageError(f"--max-failure-rate must be within 0..100 (percent), "
-                             f"got {self.max_failure_rate:g}")
+            raise UsageError(
+                f"--max-failure-rate must be within 0..100 (percent), got {self.max_failure_rate:g}"
+            )
         if self.min_legs < 1:
             raise UsageError(f"--min-legs must be at least 1, got {self.min_legs}")
         if not 0.0 < self.alpha < 1.0:
             raise UsageError(f"--alpha must be within (0, 1), got {self.alpha:g}")
         if not 0.0 <= self.min_increase <= 100.0:
-            raise UsageError(f"--min-increase must be within 0..100 (percentage points), "
-                             f"got {self.min_increase:g}")
+            raise UsageError(
+                f"--min-increase must be within 0..100 (percentage points), got {self.min_increase:g}"
+            )
         if self.baseline is not None and self.baseline <= timedelta(0):
             raise UsageError("--baseline must be a positive duration")
 
     def validate_categories(self, known: Iterable[str]) -> None:
         """Reject category names the catalog does not use (typos would silently do nothing)."""
         valid = set(known)
-        for option, names in (("--ignore-category", self.ignore_categories),
-                              ("--block-category", self.block_categories)):
+        for option, names in (
+            ("--ignore-category", self.ignore_categories),
+            ("--block-category", self.block_categories),
+        ):
             unknown = sorted(set(names) - valid)
             if unknown:
-                raise UsageError(f"unknown {option} {', '.join(unknown)}; "
-                                 f"valid: {', '.join(sorted(valid))}")
+                raise UsageError(f"unknown {option} {', '.join(unknown)}; valid: {', '.join(sorted(valid))}")
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -26,8 +26,7 @@ __all__ = [
     "workflow_command",
 ]
 
-_LEVEL = {CheckStatus.FAIL: "error", CheckStatus.ERROR: "error",
-          CheckStatus.INCONCLUSIVE: "warning"}
+_LEVEL = {CheckStatus.FAIL: "error", CheckStatus.ERROR: "error", CheckStatus.INCONCLUSIVE: "warning"}
 
 
 def escape_data(value: str) -> str:
@@ -49,11 +48,12 @@ def workflow_command(command: str, message: str, **properties: str) -> str:
 def annotation_lines(result: SmokeResult) -> list[str]:
     """One annotation per failed/errored (error) or inconclusive (warning) check, then a
     one-line verdict (a notice when the gate passed)."""
-    lines = [workflow_command(_LEVEL[c.status], c.message,
-                              title=f"acs-triage smoke: {c.name} {c.status.value}")
-             for c in result.checks if c.status in _LEVEL]
-    level = {GateStatus.PASS: "notice", GateStatus.INCONCLUSIVE: "warning"}.get(
-        result.status, "error")
+    lines = [
+        workflow_command(_LEVEL[c.status], c.message, title=f"acs-triage smoke: {c.name} {c.status.value}")
+        for c in result.checks
+        if c.status in _LEVEL
+    ]
+    level = {GateStatus.PASS: "notice", GateStatus.INCONCLUSIVE: "warning"}.get(result.status, "error")
     lines.append(workflow_command(level, result.headline(), title="acs-triage smoke"))
     return lines
 
@@ -74,6 +74,5 @@ def append_step_summary(markdown: str, environ: Mapping[str, str] | None = None)
         with path.open("a", encoding="utf-8") as handle:
             handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
     except OSError as exc:
-        raise InputError(f"cannot append to $GITHUB_STEP_SUMMARY ({path}): "
-                         f"{exc.strerror or exc}") from None
+        raise InputError(f"cannot append to $GITHUB_STEP_SUMMARY ({path}): {exc.strerror or exc}") from None
     return path

@@ -53,10 +53,15 @@ def junit_xml(result: SmokeResult) -> str:
         "time": "0",
     }
     root = ET.Element("testsuites", {"name": SUITE_NAME, **totals})
-    suite = ET.SubElement(root, "testsuite", {
-        "name": SUITE_NAME, **totals,
-        "timestamp": (iso(result.generated_at) or "").removesuffix("Z"),
-    })
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        {
+            "name": SUITE_NAME,
+            **totals,
+            "timestamp": (iso(result.generated_at) or "").removesuffix("Z"),
+        },
+    )
     properties = ET.SubElement(suite, "properties")
     for name, value in (
         ("status", result.status.value),
@@ -68,13 +73,13 @@ def junit_xml(result: SmokeResult) -> str:
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
     for check in checks:
-        case = ET.SubElement(suite, "testcase", {
-            "name": check.name, "classname": CLASS_NAME, "time": "0"})
+        case = ET.SubElement(suite, "testcase", {"name": check.name, "classname": CLASS_NAME, "time": "0"})
         message = _clean(check.message)
         if check.status is CheckStatus.FAIL:
             node = ET.SubElement(case, "failure", {"message": message, "type": "GateFailure"})
-            node.text = _clean(f"observed {check.observed_text}, threshold "
-                               f"{check.threshold_text}: {check.message}")
+            node.text = _clean(
+                f"observed {check.observed_text}, threshold {check.threshold_text}: {check.message}"
+            )
         elif check.status is CheckStatus.ERROR:
             kind = str(check.details.get("error_type") or "Error")
             node = ET.SubElement(case, "error", {"message": message, "type": _clean(kind)})
@@ -82,11 +87,14 @@ def junit_xml(result: SmokeResult) -> str:
         elif check.status in (CheckStatus.INCONCLUSIVE, CheckStatus.SKIPPED):
             ET.SubElement(case, "skipped", {"message": f"{check.status.value}: {message}"})
         out = ET.SubElement(case, "system-out")
-        out.text = _clean(f"status: {check.status.value}\nobserved: {check.observed_text}\n"
-                          f"threshold: {check.threshold_text}\nmessage: {check.message}\n")
+        out.text = _clean(
+            f"status: {check.status.value}\nobserved: {check.observed_text}\n"
+            f"threshold: {check.threshold_text}\nmessage: {check.message}\n"
+        )
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=False).join(
-        ('<?xml version="1.0" encoding="UTF-8"?>\n', "\n"))
+        ('<?xml version="1.0" encoding="UTF-8"?>\n', "\n")
+    )
 
 
 def write_junit(result: SmokeResult, path: Path) -> None:

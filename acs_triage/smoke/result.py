@@ -156,13 +156,19 @@ class TopFailure:
     ignored: bool
 
     def to_dict(self) -> dict[str, object]:
-        return {"end_reason": self.end_reason, "end_sub_code": self.end_sub_code,
-                "legs": self.legs, "category": self.category, "title": self.title,
-                "ignored": self.ignored}
+        return {
+            "end_reason": self.end_reason,
+            "end_sub_code": self.end_sub_code,
+            "legs": self.legs,
+            "category": self.category,
+            "title": self.title,
+            "ignored": self.ignored,
+        }
 
 
-def overall(checks: tuple[CheckResult, ...], error_exit: ExitCode | None = None
-            ) -> tuple[GateStatus, ExitCode]:
+def overall(
+    checks: tuple[CheckResult, ...], error_exit: ExitCode | None = None
+) -> tuple[GateStatus, ExitCode]:
     """Any fail -> 1; else an error -> its own code (3/4/5); else any inconclusive -> 6; else 0."""
     statuses = {c.status for c in checks}
     if CheckStatus.FAIL in statuses:
@@ -232,12 +238,20 @@ class SmokeResult:
             "status": self.status.value,
             "exit_code": int(self.exit_code),
             "headline": self.headline(),
-            "source": {"kind": self.source_kind, "description": self.source_description,
-                       "query_requests": self.query_requests},
-            "window": {"start": iso(self.window.start), "end": iso(self.window.end),
-                       "settle_seconds": self.settle_seconds, "anchor": self.anchor},
-            "baseline_window": None if self.baseline_window is None else {
-                "start": iso(self.baseline_window.start), "end": iso(self.baseline_window.end)},
+            "source": {
+                "kind": self.source_kind,
+                "description": self.source_description,
+                "query_requests": self.query_requests,
+            },
+            "window": {
+                "start": iso(self.window.start),
+                "end": iso(self.window.end),
+                "settle_seconds": self.settle_seconds,
+                "anchor": self.anchor,
+            },
+            "baseline_window": None
+            if self.baseline_window is None
+            else {"start": iso(self.baseline_window.start), "end": iso(self.baseline_window.end)},
             "config": self.config.to_dict(),
             "checks": [c.to_dict() for c in self.checks],
             "current": None if self.current is None else self.current.to_dict(),

@@ -36,16 +36,19 @@ class ZTest:
         return self.current_rate - self.baseline_rate
 
 
-def two_proportion_z_test(current_failures: int, current_total: int,
-                          baseline_failures: int, baseline_total: int) -> ZTest:
+def two_proportion_z_test(
+    current_failures: int, current_total: int, baseline_failures: int, baseline_total: int
+) -> ZTest:
     """One-sided pooled two-proportion z-test that the current rate exceeds the baseline's.
 
     ``z = (p1 - p0) / sqrt(p (1 - p) (1/n1 + 1/n0))`` with the pooled rate
     ``p = (x1 + x0) / (n1 + n0)``; the p-value is ``P(Z > z)``. Both totals must be
     positive and each failure count within ``0..total``.
     """
-    for failures, total, label in ((current_failures, current_total, "current"),
-                                   (baseline_failures, baseline_total, "baseline")):
+    for failures, total, label in (
+        (current_failures, current_total, "current"),
+        (baseline_failures, baseline_total, "baseline"),
+    ):
         if total <= 0:
             raise ValueError(f"{label} total must be positive, got {total}")
         if not 0 <= failures <= total:
@@ -61,8 +64,7 @@ def two_proportion_z_test(current_failures: int, current_total: int,
     return ZTest(p1, p0, z, normal_sf(z))
 
 
-def wilson_interval(successes: int, total: int, confidence: float = 0.95
-                    ) -> tuple[float, float]:
+def wilson_interval(successes: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
     """Two-sided Wilson score interval for ``successes / total`` (``(0, 1)`` when total is 0)."""
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be within (0, 1), got {confidence}")

@@ -44,8 +44,14 @@ class WindowPlan:
     anchor: str  #: "now", "--end", "newest row" or "no data"
 
 
-def plan_windows(anchor_time: datetime | None, since: timedelta, settle: timedelta,
-                 baseline: timedelta | None, *, anchor: str) -> WindowPlan:
+def plan_windows(
+    anchor_time: datetime | None,
+    since: timedelta,
+    settle: timedelta,
+    baseline: timedelta | None,
+    *,
+    anchor: str,
+) -> WindowPlan:
     """The current and baseline windows ending ``settle`` before ``anchor_time``."""
     if since <= timedelta(0):
         raise UsageError("--since must be a positive duration")
@@ -58,8 +64,14 @@ def plan_windows(anchor_time: datetime | None, since: timedelta, settle: timedel
     return WindowPlan(Window(start, end), base, settle, anchor)
 
 
-def workspace_plan(since: timedelta, settle: timedelta, baseline: timedelta | None, *,
-                   end: datetime | None = None, now: datetime | None = None) -> WindowPlan:
+def workspace_plan(
+    since: timedelta,
+    settle: timedelta,
+    baseline: timedelta | None,
+    *,
+    end: datetime | None = None,
+    now: datetime | None = None,
+) -> WindowPlan:
     """Windows for a live source: ending ``settle`` before now, or exactly at ``end``."""
     if end is not None:
         return plan_windows(end, since, timedelta(0), baseline, anchor="--end")

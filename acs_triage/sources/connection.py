@@ -40,12 +40,15 @@ class CloudSettings:
 
 
 CLOUDS: dict[Cloud, CloudSettings] = {
-    Cloud.PUBLIC: CloudSettings("https://api.loganalytics.azure.com",
-                                "https://api.loganalytics.io", "login.microsoftonline.com"),
-    Cloud.USGOV: CloudSettings("https://api.loganalytics.us",
-                               "https://api.loganalytics.us", "login.microsoftonline.us"),
-    Cloud.CHINA: CloudSettings("https://api.loganalytics.azure.cn",
-                               "https://api.loganalytics.azure.cn", "login.chinacloudapi.cn"),
+    Cloud.PUBLIC: CloudSettings(
+        "https://api.loganalytics.azure.com", "https://api.loganalytics.io", "login.microsoftonline.com"
+    ),
+    Cloud.USGOV: CloudSettings(
+        "https://api.loganalytics.us", "https://api.loganalytics.us", "login.microsoftonline.us"
+    ),
+    Cloud.CHINA: CloudSettings(
+        "https://api.loganalytics.azure.cn", "https://api.loganalytics.azure.cn", "login.chinacloudapi.cn"
+    ),
 }
 
 
@@ -58,18 +61,23 @@ class Connection:
     authority: str
 
     @classmethod
-    def for_cloud(cls, cloud: Cloud = Cloud.PUBLIC, endpoint: str | None = None,
-                  audience: str | None = None) -> Connection:
+    def for_cloud(
+        cls, cloud: Cloud = Cloud.PUBLIC, endpoint: str | None = None, audience: str | None = None
+    ) -> Connection:
         settings = CLOUDS[cloud]
         if endpoint is not None:
             parsed = urlparse(endpoint)
             if parsed.scheme != "https" or not parsed.netloc:
-                raise ConfigError(f"--endpoint must be an https:// URL, got {endpoint!r}",
-                                  hint="bearer tokens are only ever sent over TLS")
+                raise ConfigError(
+                    f"--endpoint must be an https:// URL, got {endpoint!r}",
+                    hint="bearer tokens are only ever sent over TLS",
+                )
             endpoint = endpoint.rstrip("/")
-        return cls(endpoint=endpoint or settings.endpoint,
-                   audience=(audience or settings.audience).rstrip("/"),
-                   authority=settings.authority)
+        return cls(
+            endpoint=endpoint or settings.endpoint,
+            audience=(audience or settings.audience).rstrip("/"),
+            authority=settings.authority,
+        )
 
 
 def make_credential(method: AuthMethod, connection: Connection) -> TokenCredential:
@@ -89,7 +97,8 @@ def make_credential(method: AuthMethod, connection: Connection) -> TokenCredenti
         try:
             return identity.WorkloadIdentityCredential(authority=authority)
         except ValueError as exc:
-            raise ConfigError(f"workload identity is not configured: {exc}",
-                              hint="set AZURE_TENANT_ID, AZURE_CLIENT_ID and "
-                                   "AZURE_FEDERATED_TOKEN_FILE") from None
+            raise ConfigError(
+                f"workload identity is not configured: {exc}",
+                hint="set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE",
+            ) from None
     raise AssertionError(method)  # pragma: no cover

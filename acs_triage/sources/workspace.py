@@ -53,12 +53,12 @@ class Target:
 
     def __post_init__(self) -> None:
         if bool(self.workspace_id) == bool(self.resource_id):
-            raise ConfigError("give exactly one of --workspace-id or --resource-id",
-                              hint="or the ACS_TRIAGE_WORKSPACE_ID / ACS_TRIAGE_RESOURCE_ID "
-                                   "environment variables")
+            raise ConfigError(
+                "give exactly one of --workspace-id or --resource-id",
+                hint="or the ACS_TRIAGE_WORKSPACE_ID / ACS_TRIAGE_RESOURCE_ID environment variables",
+            )
         if self.resource_id and not self.resource_id.lower().startswith("/subscriptions/"):
-            raise ConfigError(f"--resource-id must start with /subscriptions/, "
-                              f"got {self.resource_id!r}")
+            raise ConfigError(f"--resource-id must start with /subscriptions/, got {self.resource_id!r}")
 
     def describe(self) -> str:
         if self.workspace_id:
@@ -92,8 +92,7 @@ def _retry_policy(options: RunnerOptions) -> Any:
         query fails as throttled and says how long the service asked to wait.
         """
 
-        def _is_method_retryable(self, settings: Any, request: Any,
-                                 response: Any = None) -> bool:
+        def _is_method_retryable(self, settings: Any, request: Any, response: Any = None) -> bool:
             return True
 
         def is_retry(self, settings: Any, response: Any) -> bool:
@@ -103,9 +102,12 @@ def _retry_policy(options: RunnerOptions) -> Any:
             return bool(super().is_retry(settings, response))
 
     return QueryRetryPolicy(
-        retry_total=options.retries, retry_connect=options.retries,
-        retry_read=options.retries, retry_status=options.retries,
-        retry_backoff_factor=0.8, retry_backoff_max=10,
+        retry_total=options.retries,
+        retry_connect=options.retries,
+        retry_read=options.retries,
+        retry_status=options.retries,
+        retry_backoff_factor=0.8,
+        retry_backoff_max=10,
         retry_on_status_codes=[408, 429, 500, 502, 503, 504],
         timeout=int(options.total_timeout),
     )
@@ -119,8 +121,14 @@ def _first_line(text: object, limit: int = 300) -> str:
 class LogsRunner:
     """Runs library queries against one :class:`Target` through ``LogsQueryClient``."""
 
-    def __init__(self, target: Target, connection: Connection, credential: TokenCredential,
-                 options: RunnerOptions | None = None, **client_kwargs: Any) -> None:
+    def __init__(
+        self,
+        target: Target,
+        connection: Connection,
+        credential: TokenCredential,
+        options: RunnerOptions | None = None,
+        **client_kwargs: Any,
+    ) -> None:
         from azure.monitor.query import LogsQueryClient
 
         self.target = target
@@ -128,7 +136,9 @@ class LogsRunner:
         self.options = options or RunnerOptions()
         self.requests = 0
         self._client = LogsQueryClient(
-            credential, endpoint=connection.endpoint, audience=connection.audience,
+            credential,
+            endpoint=connection.endpoint,
+            audience=connection.audience,
             retry_policy=_retry_policy(self.options),
             connection_timeout=min(10, self.options.total_timeout),
             read_timeout=min(self.options.total_timeout, self.options.server_timeout + 15),
@@ -144,8 +154,9 @@ class LogsRunner:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run(self, query: QueryDef, params: Mapping[str, object],
-            window: tuple[datetime, datetime] | None) -> QueryResult:
+    def run(
+        self, query: QueryDef, params: Mapping[str, object], window: tuple[datetime, datetime] | None
+    ) -> QueryResult:
         """Run ``query``; return rows as dicts keyed by the query's declared columns."""
         text = render(query, params, with_header=False)
         statuses: list[int] = []
@@ -154,30 +165,40 @@ class LogsRunner:
             statuses.append(response.http_response.status_code)
 
         self.requests += 1
-        _LOG.info("query %s (%s), window %s", query.name, self.target.describe(),
-                  "none" if window is None else f"{window[0].isoformat()}/{window[1].isoformat()}")
-        kwargs: dict[str, Any] = {"timespan": window, "server_timeout": self.options.server_timeout,
-                                  "raw_response_hook": hook}
+        _LOG.info(
+            "query %s (%s), window %s",
+            query.name,
+            self.target.describe(),
+            "none" if window is None else f"{window[0].isoformat()}/{window[1].isoformat()}",
+        )
+        kwargs: dict[str, Any] = {
+            "timespan": window,
+            "server_timeout": self.options.server_timeout,
+            "raw_response_hook": hook,
+        }
         started = time.monotonic()
         try:
             if self.target.workspace_id:
                 result = self._client.query_workspace(
-                    self.target.workspace_id, text,
+                    self.target.workspace_id,
+                    text,
                     additional_workspaces=list(self.target.additional_workspaces) or None,
-                    **kwargs)
+                    **kwargs,
+                )
             else:
                 assert self.target.resource_id is not None
                 result = self._client.query_resource(self.target.resource_id, text, **kwargs)
         except json.JSONDecodeError as exc:
             if statuses and statuses[-1] == 204:
                 return QueryResult(rows=[])  # documented: a workspace with no data answers 204
-            raise ServiceError(f"query {query.name}: the service sent a malformed response "
-                               f"(HTTP {statuses[-1] if statuses else '?'}, {exc.msg})") from None
+            raise ServiceError(
+                f"query {query.name}: the service sent a malformed response "
+                f"(HTTP {statuses[-1] if statuses else '?'}, {exc.msg})"
+            ) from None
         except AcsTriageError:
             raise
         except Exception as exc:  # every SDK failure becomes one clear line
-            raise translate_error(exc, query.name, self.target,
-                                  time.monotonic() - started) from None
+            raise translate_error(exc, query.name, self.target, time.monotonic() - started) from None
         return self._rows(query, result)
 
     def _rows(self, query: QueryDef, result: Any) -> QueryResult:
@@ -195,14 +216,12 @@ class LogsRunner:
         columns = list(table.columns)
         missing = [c for c in query.column_names if c not in columns]
         if missing:
-            raise ServiceError(f"query {query.name}: the response lacks column(s) "
-                               f"{', '.join(missing)}")
+            raise ServiceError(f"query {query.name}: the response lacks column(s) {', '.join(missing)}")
         rows = [dict(zip(columns, list(row), strict=False)) for row in table.rows]
         return QueryResult(rows=rows, partial=partial, partial_message=message)
 
 
-def translate_error(exc: Exception, query_name: str, target: Target,
-                    elapsed: float) -> AcsTriageError:
+def translate_error(exc: Exception, query_name: str, target: Target, elapsed: float) -> AcsTriageError:
     """Map an azure-core / azure-identity exception to a one-line AcsTriageError."""
     from azure.core.exceptions import (
         ClientAuthenticationError,
@@ -215,10 +234,11 @@ def translate_error(exc: Exception, query_name: str, target: Target,
     # the credential's own exception is its __context__.
     cause: BaseException | None = exc
     while cause is not None:
-        if isinstance(cause, ClientAuthenticationError) and \
-                getattr(cause, "status_code", None) is None:
-            return AuthError(f"no usable Azure credential: {_first_line(cause.message, 200)}",
-                             hint="run 'az login', or choose another --auth method")
+        if isinstance(cause, ClientAuthenticationError) and getattr(cause, "status_code", None) is None:
+            return AuthError(
+                f"no usable Azure credential: {_first_line(cause.message, 200)}",
+                hint="run 'az login', or choose another --auth method",
+            )
         cause = cause.__context__ or cause.__cause__
         if cause is exc:
             break
@@ -229,38 +249,49 @@ def translate_error(exc: Exception, query_name: str, target: Target,
         detail = _first_line(getattr(model, "message", None) or exc.message or exc, 200)
         label = f"HTTP {status}{' ' + code if code else ''}"
         if status is not None and status < 300:
-            return ServiceError(f"query {query_name}: the service sent a malformed response "
-                                f"({label}): {detail}")
+            return ServiceError(
+                f"query {query_name}: the service sent a malformed response ({label}): {detail}"
+            )
         if status == 401:
             return AuthError(f"the service rejected the credential ({label}): {detail}")
         if status == 403:
-            return AuthError(f"access denied to {target.describe()} ({label}): {detail}",
-                             hint="the identity needs read access, e.g. Log Analytics Reader")
+            return AuthError(
+                f"access denied to {target.describe()} ({label}): {detail}",
+                hint="the identity needs read access, e.g. Log Analytics Reader",
+            )
         if status == 404:
             return ConfigError(f"{target.describe()} was not found ({label}): {detail}")
         if status == 429:
-            return ThrottledError(f"query {query_name} throttled ({label}) after retries: "
-                                  f"{detail}", hint="wait a minute and run again")
+            return ThrottledError(
+                f"query {query_name} throttled ({label}) after retries: {detail}",
+                hint="wait a minute and run again",
+            )
         if status in (400, 422):
             return QueryError(f"query {query_name} was rejected ({label}): {detail}")
         if status is not None and status >= 500:
             kind = "timed out" if status == 504 else "failed"
-            return ServiceError(f"query {query_name} {kind} on the service side ({label}): "
-                                f"{detail}")
+            return ServiceError(f"query {query_name} {kind} on the service side ({label}): {detail}")
         return ServiceError(f"query {query_name} failed ({label}): {detail}")
     if isinstance(exc, ServiceRequestError):
         return ServiceError(f"cannot reach the Log Analytics endpoint: {_first_line(exc, 200)}")
     if isinstance(exc, ServiceResponseError):
-        return ServiceError(f"query {query_name}: no complete answer after {elapsed:.0f}s "
-                            f"({_first_line(exc, 160)})")
+        return ServiceError(
+            f"query {query_name}: no complete answer after {elapsed:.0f}s ({_first_line(exc, 160)})"
+        )
     return ServiceError(f"query {query_name} failed: {type(exc).__name__}: {_first_line(exc, 200)}")
 
 
 # -- triage through the workspace ------------------------------------------------------
 def auto_bin(window: timedelta) -> timedelta:
     """About 24-48 bins over the window, on a round size."""
-    for size in (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
-                 timedelta(hours=1), timedelta(hours=6), timedelta(days=1)):
+    for size in (
+        timedelta(minutes=1),
+        timedelta(minutes=5),
+        timedelta(minutes=15),
+        timedelta(hours=1),
+        timedelta(hours=6),
+        timedelta(days=1),
+    ):
         if window / size <= 48:
             return size
     return timedelta(days=7)
@@ -301,19 +332,25 @@ def _strings(value: object) -> tuple[str, ...]:
 
 
 def pair_rows_to_aggregates(rows: Sequence[Mapping[str, Any]]) -> list[PairAggregate]:
-    return [PairAggregate(
-        end_reason=normalize_code(r["ParticipantEndReason"]),
-        end_sub_code=normalize_code(r["ParticipantEndSubCode"]),
-        legs=_int(r["Legs"]), calls=_int(r["Calls"]),
-        first_seen=_dt(r["FirstSeen"]), last_seen=_dt(r["LastSeen"]),
-        recent_legs=_int(r["RecentLegs"]),
-        example_correlation_ids=_strings(r["ExampleCorrelationIds"]),
-        example_identifiers=_strings(r["ExampleIdentifiers"]),
-    ) for r in rows]
+    return [
+        PairAggregate(
+            end_reason=normalize_code(r["ParticipantEndReason"]),
+            end_sub_code=normalize_code(r["ParticipantEndSubCode"]),
+            legs=_int(r["Legs"]),
+            calls=_int(r["Calls"]),
+            first_seen=_dt(r["FirstSeen"]),
+            last_seen=_dt(r["LastSeen"]),
+            recent_legs=_int(r["RecentLegs"]),
+            example_correlation_ids=_strings(r["ExampleCorrelationIds"]),
+            example_identifiers=_strings(r["ExampleIdentifiers"]),
+        )
+        for r in rows
+    ]
 
 
-def fetch_triage_input(runner: LogsRunner, start: datetime, end: datetime,
-                       bin_size: timedelta | None = None) -> TriageInput:
+def fetch_triage_input(
+    runner: LogsRunner, start: datetime, end: datetime, bin_size: timedelta | None = None
+) -> TriageInput:
     """Three aggregated queries: totals, pairs, timeline. Response size is bounded."""
     window = {"start": start, "end": end}
     span = (start, end)
@@ -321,19 +358,37 @@ def fetch_triage_input(runner: LogsRunner, start: datetime, end: datetime,
     summary = runner.run(get_query("pstn-summary"), window, span)
     pairs = runner.run(get_query("pstn-failures-by-pair"), window, span)
     timeline = runner.run(get_query("pstn-timeline"), {**window, "bin_size": bin_size}, span)
-    warnings = [f"partial results from {name}: {r.partial_message}"
-                for name, r in (("pstn-summary", summary), ("pstn-failures-by-pair", pairs),
-                                ("pstn-timeline", timeline)) if r.partial]
+    warnings = [
+        f"partial results from {name}: {r.partial_message}"
+        for name, r in (
+            ("pstn-summary", summary),
+            ("pstn-failures-by-pair", pairs),
+            ("pstn-timeline", timeline),
+        )
+        if r.partial
+    ]
     totals = summary.rows[0] if summary.rows else {}
     legs, recent = _int(totals.get("Legs")), _int(totals.get("RecentLegs"))
-    bins = [TimelineBin(start=_dt(r["TimeGenerated"]) or start, legs=_int(r["Legs"]),
-                        calls=_int(r["Calls"]), failed_legs=_int(r["FailedLegs"]))
-            for r in timeline.rows]
+    bins = [
+        TimelineBin(
+            start=_dt(r["TimeGenerated"]) or start,
+            legs=_int(r["Legs"]),
+            calls=_int(r["Calls"]),
+            failed_legs=_int(r["FailedLegs"]),
+        )
+        for r in timeline.rows
+    ]
     return TriageInput(
         pairs=pair_rows_to_aggregates(pairs.rows),
-        total_legs=legs, total_calls=_int(totals.get("Calls")),
-        timeline=bins, window=Window(start, end), source_kind="workspace",
+        total_legs=legs,
+        total_calls=_int(totals.get("Calls")),
+        timeline=bins,
+        window=Window(start, end),
+        source_kind="workspace",
         source_description=runner.target.describe(),
-        partial=bool(warnings), warnings=warnings, calls_approximate=True,
-        query_requests=runner.requests, half_volumes=(legs - recent, recent),
+        partial=bool(warnings),
+        warnings=warnings,
+        calls_approximate=True,
+        query_requests=runner.requests,
+        half_volumes=(legs - recent, recent),
     )

@@ -62,8 +62,7 @@ class DistinctCounter:
 
     def _add_hll(self, value: str) -> None:
         assert self._registers is not None
-        digest = int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(),
-                                "big")
+        digest = int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big")
         index = digest >> (64 - _HLL_P)
         rest = (digest << _HLL_P) & ((1 << 64) - 1)
         rank = (64 - _HLL_P + 1) if rest == 0 else (65 - rest.bit_length())
@@ -77,7 +76,7 @@ class DistinctCounter:
         assert self._registers is not None
         m = len(self._registers)
         alpha = 0.7213 / (1 + 1.079 / m)
-        estimate = alpha * m * m / sum(2.0 ** -r for r in self._registers)
+        estimate = alpha * m * m / sum(2.0**-r for r in self._registers)
         zeros = self._registers.count(0)
         if estimate <= 2.5 * m and zeros:
             estimate = m * math.log(m / zeros)
@@ -191,8 +190,7 @@ class LegAggregator:
             self._minutes[minute] += 1
         if len(state.examples) < EXAMPLES and item.correlation_id not in state.examples:
             state.examples.append(item.correlation_id)
-        if (item.identifier and len(state.identifiers) < EXAMPLES
-                and item.identifier not in state.identifiers):
+        if item.identifier and len(state.identifiers) < EXAMPLES and item.identifier not in state.identifiers:
             state.identifiers.append(item.identifier)
 
     def _after_last(self) -> datetime | None:
@@ -226,24 +224,36 @@ class LegAggregator:
         pairs = []
         for (reason, sub), state in self._pairs.items():
             recent = recent_of(state.recent, state.minute_counts)
-            pairs.append(PairAggregate(
-                end_reason=reason, end_sub_code=sub, legs=state.legs,
-                calls=state.calls.count(), first_seen=state.first_seen,
-                last_seen=state.last_seen, recent_legs=recent,
-                example_correlation_ids=tuple(state.examples),
-                example_identifiers=tuple(state.identifiers),
-            ))
+            pairs.append(
+                PairAggregate(
+                    end_reason=reason,
+                    end_sub_code=sub,
+                    legs=state.legs,
+                    calls=state.calls.count(),
+                    first_seen=state.first_seen,
+                    last_seen=state.last_seen,
+                    recent_legs=recent,
+                    example_correlation_ids=tuple(state.examples),
+                    example_identifiers=tuple(state.identifiers),
+                )
+            )
         pairs.sort(key=lambda p: (-p.legs, p.end_reason, p.end_sub_code))
-        timeline = [TimelineBin(start=moment, legs=b.legs, calls=b.calls.count(),
-                                failed_legs=b.failed)
-                    for moment, b in sorted(self._bins.items())]
+        timeline = [
+            TimelineBin(start=moment, legs=b.legs, calls=b.calls.count(), failed_legs=b.failed)
+            for moment, b in sorted(self._bins.items())
+        ]
         total_recent = recent_of(self._recent, self._minutes)
-        approximate = self._calls.approximate or any(
-            s.calls.approximate for s in self._pairs.values())
+        approximate = self._calls.approximate or any(s.calls.approximate for s in self._pairs.values())
         return TriageInput(
-            pairs=pairs, total_legs=self._legs, total_calls=self._calls.count(),
-            timeline=timeline, window=Window(start, end), source_kind=source_kind,
-            source_description=source_description, accounting=self.accounting,
-            rejections=self.rejections, calls_approximate=approximate,
+            pairs=pairs,
+            total_legs=self._legs,
+            total_calls=self._calls.count(),
+            timeline=timeline,
+            window=Window(start, end),
+            source_kind=source_kind,
+            source_description=source_description,
+            accounting=self.accounting,
+            rejections=self.rejections,
+            calls_approximate=approximate,
             half_volumes=(self._legs - total_recent, total_recent),
         )

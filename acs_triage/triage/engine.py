@@ -42,26 +42,32 @@ def trend(recent: int, earlier: int, recent_volume: int = 0, earlier_volume: int
     return "steady"
 
 
-
-
-def explain_pair(pair: PairAggregate, failed_legs: int, catalog: Catalog, *,
-                 show_pii: bool, volumes: tuple[int, int] = (0, 0)) -> Finding:
+def explain_pair(
+    pair: PairAggregate,
+    failed_legs: int,
+    catalog: Catalog,
+    *,
+    show_pii: bool,
+    volumes: tuple[int, int] = (0, 0),
+) -> Finding:
     """One finding: the aggregate plus what the catalog says about its pair."""
     explanation = catalog.explain(pair.end_reason, pair.end_sub_code)
     meaning = explanation.meaning
     note = meaning.note if meaning else None
     if explanation.erratum is not None:
         fixed = "/".join(explanation.erratum.corrected)
-        note = (f"Documented under {fixed}: {explanation.erratum.note}"
-                + (f" {note}" if note else ""))
+        note = f"Documented under {fixed}: {explanation.erratum.note}" + (f" {note}" if note else "")
     if not explanation.documented:
         level = explanation.level.value
-        basis = {"code": f"the meaning of end reason {pair.end_reason or '(blank)'} alone"
-                 + (" (RFC 3261)" if explanation.code_origin == "rfc3261" else " (ACS)"),
-                 "sip-class": f"its SIP response class {pair.end_reason[:1]}xx",
-                 "unknown": "nothing: the end reason is blank or not a SIP code"}[level]
-        note = (f"This pair is not documented by Microsoft; explained from {basis}."
-                + (f" {note}" if note else ""))
+        basis = {
+            "code": f"the meaning of end reason {pair.end_reason or '(blank)'} alone"
+            + (" (RFC 3261)" if explanation.code_origin == "rfc3261" else " (ACS)"),
+            "sip-class": f"its SIP response class {pair.end_reason[:1]}xx",
+            "unknown": "nothing: the end reason is blank or not a SIP code",
+        }[level]
+        note = f"This pair is not documented by Microsoft; explained from {basis}." + (
+            f" {note}" if note else ""
+        )
     earlier = max(pair.legs - pair.recent_legs, 0)
     identifiers = tuple(i if show_pii else mask_identifier(i) for i in pair.example_identifiers)
     return Finding(
@@ -81,8 +87,9 @@ def explain_pair(pair: PairAggregate, failed_legs: int, catalog: Catalog, *,
         retry=meaning.retry if meaning else "unknown",
         retry_advice=meaning.retry_advice if meaning else "",
         causes=meaning.causes if meaning else (),
-        actions=meaning.actions if meaning else (
-            "Look at the legs of an example call (acs-triage call <id>) and the SBC logs.",),
+        actions=meaning.actions
+        if meaning
+        else ("Look at the legs of an example call (acs-triage call <id>) and the SBC logs.",),
         source_url=meaning.source.url if meaning else None,
         source_title=meaning.source.title if meaning else None,
         source_date=meaning.source.date if meaning else None,
@@ -92,23 +99,26 @@ def explain_pair(pair: PairAggregate, failed_legs: int, catalog: Catalog, *,
         last_seen=pair.last_seen,
         recent_legs=pair.recent_legs,
         earlier_legs=earlier,
-        trend=trend(pair.recent_legs, earlier, recent_volume=volumes[1],
-                    earlier_volume=volumes[0]),
+        trend=trend(pair.recent_legs, earlier, recent_volume=volumes[1], earlier_volume=volumes[0]),
         example_correlation_ids=pair.example_correlation_ids,
         example_identifiers=identifiers,
     )
 
 
-def build_report(data: TriageInput, catalog: Catalog | None = None, *, show_pii: bool = False,
-                 generated_at: datetime | None = None) -> TriageReport:
+def build_report(
+    data: TriageInput,
+    catalog: Catalog | None = None,
+    *,
+    show_pii: bool = False,
+    generated_at: datetime | None = None,
+) -> TriageReport:
     """Explain every failed pair of ``data`` and assemble the report."""
     catalog = catalog or load_catalog()
     failed_pairs = [p for p in data.pairs if is_failure_end(p.end_reason)]
     failed_legs = sum(p.legs for p in failed_pairs)
     volumes = data.half_volumes or (0, 0)
     findings = sorted(
-        (explain_pair(p, failed_legs, catalog, show_pii=show_pii, volumes=volumes)
-         for p in failed_pairs),
+        (explain_pair(p, failed_legs, catalog, show_pii=show_pii, volumes=volumes) for p in failed_pairs),
         key=lambda f: (-f.legs, -f.calls, f.end_reason, f.end_sub_code),
     )
     warnings = list(data.warnings)
@@ -122,11 +132,14 @@ def build_report(data: TriageInput, catalog: Catalog | None = None, *, show_pii:
         source_description=data.source_description,
         query_requests=data.query_requests,
         window=data.window,
-        totals=Totals(legs=data.total_legs, calls=data.total_calls, failed_legs=failed_legs,
-                      calls_approximate=data.calls_approximate),
+        totals=Totals(
+            legs=data.total_legs,
+            calls=data.total_calls,
+            failed_legs=failed_legs,
+            calls_approximate=data.calls_approximate,
+        ),
         findings=tuple(findings),
-        timeline=tuple(TimelinePoint(b.start, b.legs, b.calls, b.failed_legs)
-                       for b in data.timeline),
+        timeline=tuple(TimelinePoint(b.start, b.legs, b.calls, b.failed_legs) for b in data.timeline),
         partial=data.partial,
         warnings=tuple(warnings),
         pii_masked=not show_pii,

@@ -36,10 +36,15 @@ class CallReport:
     rejections: tuple[Rejection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": CALL_SCHEMA, "correlation_id": self.correlation_id,
-                "partial": self.partial, "warnings": list(self.warnings),
-                "pii_masked": self.pii_masked, "legs": list(self.legs),
-                "rejections": _rejections(self.rejections)}
+        return {
+            "schema": CALL_SCHEMA,
+            "correlation_id": self.correlation_id,
+            "partial": self.partial,
+            "warnings": list(self.warnings),
+            "pii_masked": self.pii_masked,
+            "legs": list(self.legs),
+            "rejections": _rejections(self.rejections),
+        }
 
 
 def _text(value: object) -> str:
@@ -50,8 +55,9 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def annotate_rows(rows: Iterable[Mapping[str, object]], *, catalog: Catalog | None = None,
-                  show_pii: bool = False) -> tuple[dict[str, Any], ...]:
+def annotate_rows(
+    rows: Iterable[Mapping[str, object]], *, catalog: Catalog | None = None, show_pii: bool = False
+) -> tuple[dict[str, Any], ...]:
     """Each row with the catalog's explanation of its pair; identifiers masked by default."""
     catalog = catalog or load_catalog()
     legs = []
@@ -61,37 +67,50 @@ def annotate_rows(rows: Iterable[Mapping[str, object]], *, catalog: Catalog | No
         explanation = catalog.explain(reason, sub)
         meaning = explanation.meaning
         identifier = _text(row.get("Identifier"))
-        legs.append({
-            "time_generated": _text(row.get("TimeGenerated")),
-            "correlation_id": _text(row.get("CorrelationId")),
-            "participant_id": _text(row.get("ParticipantId")),
-            "identifier": identifier if show_pii else mask_identifier(identifier),
-            "endpoint_type": _text(row.get("EndpointType")),
-            "pstn_call_type": _text(row.get("PstnParticipantCallType")),
-            "end_reason": reason,
-            "end_sub_code": sub,
-            "failed": is_failure_end(reason),
-            "title": explanation.title,
-            "documented": explanation.documented,
-            "match_level": explanation.level.value,
-            "generated_by": explanation.generated_by,
-            "category": meaning.category if meaning else "unknown",
-            "who_acts": list(meaning.who_acts) if meaning else [],
-            "retry": meaning.retry if meaning else "unknown",
-            "actions": list(meaning.actions) if meaning else [],
-            "source": meaning.source.url if meaning else None,
-        })
+        legs.append(
+            {
+                "time_generated": _text(row.get("TimeGenerated")),
+                "correlation_id": _text(row.get("CorrelationId")),
+                "participant_id": _text(row.get("ParticipantId")),
+                "identifier": identifier if show_pii else mask_identifier(identifier),
+                "endpoint_type": _text(row.get("EndpointType")),
+                "pstn_call_type": _text(row.get("PstnParticipantCallType")),
+                "end_reason": reason,
+                "end_sub_code": sub,
+                "failed": is_failure_end(reason),
+                "title": explanation.title,
+                "documented": explanation.documented,
+                "match_level": explanation.level.value,
+                "generated_by": explanation.generated_by,
+                "category": meaning.category if meaning else "unknown",
+                "who_acts": list(meaning.who_acts) if meaning else [],
+                "retry": meaning.retry if meaning else "unknown",
+                "actions": list(meaning.actions) if meaning else [],
+                "source": meaning.source.url if meaning else None,
+            }
+        )
     return tuple(legs)
 
 
-def annotate_legs(correlation_id: str, rows: Iterable[Mapping[str, object]], *,
-                  catalog: Catalog | None = None, show_pii: bool = False, partial: bool = False,
-                  warnings: Sequence[str] = (), rejections: Sequence[Rejection] = ()
-                  ) -> CallReport:
+def annotate_legs(
+    correlation_id: str,
+    rows: Iterable[Mapping[str, object]],
+    *,
+    catalog: Catalog | None = None,
+    show_pii: bool = False,
+    partial: bool = False,
+    warnings: Sequence[str] = (),
+    rejections: Sequence[Rejection] = (),
+) -> CallReport:
     """One call's legs (rows shaped like ``kql/call-legs.kql`` output), annotated."""
-    return CallReport(correlation_id, annotate_rows(rows, catalog=catalog, show_pii=show_pii),
-                      partial, tuple(warnings), not show_pii,
-                      mask_rejections(rejections, show_pii=show_pii))
+    return CallReport(
+        correlation_id,
+        annotate_rows(rows, catalog=catalog, show_pii=show_pii),
+        partial,
+        tuple(warnings),
+        not show_pii,
+        mask_rejections(rejections, show_pii=show_pii),
+    )
 
 
 @dataclass(frozen=True)
@@ -108,16 +127,28 @@ class FailedLegsReport:
     rejections: tuple[Rejection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": LEGS_SCHEMA, "filters": self.filters, "max_rows": self.max_rows,
-                "capped": self.capped, "partial": self.partial,
-                "warnings": list(self.warnings), "pii_masked": self.pii_masked,
-                "legs": list(self.legs), "rejections": _rejections(self.rejections)}
+        return {
+            "schema": LEGS_SCHEMA,
+            "filters": self.filters,
+            "max_rows": self.max_rows,
+            "capped": self.capped,
+            "partial": self.partial,
+            "warnings": list(self.warnings),
+            "pii_masked": self.pii_masked,
+            "legs": list(self.legs),
+            "rejections": _rejections(self.rejections),
+        }
 
 
 def leg_row(leg: Leg) -> dict[str, object]:
     """A raw :class:`Leg` in the column shape of ``kql/call-legs.kql``."""
-    return {"TimeGenerated": leg.time_generated, "CorrelationId": leg.correlation_id,
-            "ParticipantId": leg.participant_id,
-            "Identifier": leg.identifier, "EndpointType": leg.endpoint_type,
-            "PstnParticipantCallType": leg.pstn_call_type,
-            "ParticipantEndReason": leg.end_reason, "ParticipantEndSubCode": leg.end_sub_code}
+    return {
+        "TimeGenerated": leg.time_generated,
+        "CorrelationId": leg.correlation_id,
+        "ParticipantId": leg.participant_id,
+        "Identifier": leg.identifier,
+        "EndpointType": leg.endpoint_type,
+        "PstnParticipantCallType": leg.pstn_call_type,
+        "ParticipantEndReason": leg.end_reason,
+        "ParticipantEndSubCode": leg.end_sub_code,
+    }

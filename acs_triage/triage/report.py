@@ -177,9 +177,7 @@ class TriageReport:
             "pii_masked": self.pii_masked,
             "totals": self.totals.to_dict(),
             "accounting": accounting,
-            "rejections": [
-                {"source": r.source, "line": r.line, "reason": r.reason} for r in self.rejections
-            ],
+            "rejections": [{"source": r.source, "line": r.line, "reason": r.reason} for r in self.rejections],
             "findings": [f.to_dict() for f in self.findings],
             "timeline": [p.to_dict() for p in self.timeline],
         }
