@@ -1,9 +1,10 @@
 """Record types that flow from sources into the triage engine.
 
-A *source* (a Log Analytics workspace, exported files, the bundled sample) produces
-either aggregated rows (:class:`PairAggregate`, :class:`TimelineBin`) straight from
-the workspace, or raw :class:`Leg` rows that :mod:`acs_triage.triage.aggregate`
-reduces to the same aggregates. The engine only ever sees aggregates.
+A *source* (:mod:`acs_triage.sources`: a Log Analytics workspace, exported files,
+the bundled sample) hands the engine a :class:`TriageInput`: aggregated rows
+(:class:`PairAggregate`, :class:`TimelineBin`) that the workspace computes in KQL
+and that :mod:`acs_triage.sources.aggregate` computes from raw :class:`Leg` rows.
+Detail commands (``call``, ``legs``) get raw legs as a :class:`LegBatch`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
+
+from acs_triage.windows import Window
 
 
 class Leg(NamedTuple):
@@ -52,7 +55,7 @@ class Rejection:
 class PairAggregate:
     """All PSTN legs that ended with one (end reason, sub-code) pair.
 
-    This is exactly the row shape of ``kql/pstn_failures_by_pair.kql``.
+    This is exactly the row shape of ``kql/pstn-failures-by-pair.kql``.
     """
 
     end_reason: str
@@ -68,20 +71,12 @@ class PairAggregate:
 
 @dataclass(frozen=True, slots=True)
 class TimelineBin:
-    """PSTN volume and failures in one time bin (``kql/pstn_timeline.kql``)."""
+    """PSTN volume and failures in one time bin (``kql/pstn-timeline.kql``)."""
 
     start: datetime
     legs: int
     calls: int
     failed_legs: int
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The time window a report covers. ``None`` ends mean "whatever the data holds"."""
-
-    start: datetime | None
-    end: datetime | None
 
 
 @dataclass(slots=True)
@@ -119,3 +114,14 @@ class TriageInput:
     query_requests: int = 0
     #: PSTN legs in the first and second half of the window (for volume-scaled trends)
     half_volumes: tuple[int, int] | None = None
+
+
+@dataclass(slots=True)
+class LegBatch:
+    """Raw legs a source found for a detail question (one call, failed legs)."""
+
+    legs: list[Leg]
+    rejections: list[Rejection] = field(default_factory=list)
+    partial: bool = False
+    warnings: list[str] = field(default_factory=list)
+    capped: bool = False  #: more legs matched than were asked for; the oldest were left out

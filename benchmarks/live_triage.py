@@ -54,7 +54,7 @@ def run(sizes: list[int]) -> str:
         for size in sizes:
             df = generate_call_summary(size, seed=11, now=now)
             with LogAnalyticsEmulator({"ACSCallSummary": df}, workspaces={WS}, now=now, token=TOKEN) as emu:
-                os.environ["REQUESTS_CA_BUNDLE"] = emu.ca_path
+                os.environ["REQUESTS_CA_BUNDLE"] = str(emu.ca_path)
                 connection = Connection.for_cloud(endpoint=emu.url)
                 options = RunnerOptions(total_timeout=600, server_timeout=590)
                 # (1) acs-triage: aggregated in the workspace

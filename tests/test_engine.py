@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from acs_triage.records import Leg, Rejection, Window
-from acs_triage.triage.aggregate import DistinctCounter, LegAggregator
+from acs_triage.records import Leg, Rejection
+from acs_triage.sources.aggregate import DistinctCounter, LegAggregator
 from acs_triage.triage.engine import build_report, trend
+from acs_triage.windows import Window
 
 T0 = datetime(2026, 11, 1, 10, 0, tzinfo=timezone.utc)
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from acs_triage.generate import generated_files
+from tests.scripts import load_script
+
+generated_files = load_script("generate").generated_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -14,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("path", sorted(generated_files(ROOT)), ids=lambda p: p.name)
 def test_generated_file_is_fresh(path: Path) -> None:
     expected = generated_files(ROOT)[path]
-    assert path.is_file(), f"{path} is missing: run python -m acs_triage.generate"
+    assert path.is_file(), f"{path} is missing: run python scripts/generate.py"
     assert path.read_text(encoding="utf-8") == expected, (
-        f"{path.relative_to(ROOT)} is stale: run python -m acs_triage.generate"
+        f"{path.relative_to(ROOT)} is stale: run python scripts/generate.py"
     )
 
 

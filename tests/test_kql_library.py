@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 
 from acs_triage.catalog.loader import load_catalog
 from acs_triage.errors import CatalogError, UsageError
-from acs_triage.generate import ANNOTATED_NAME
 from acs_triage.queries.annotate import annotate_query
 from acs_triage.queries.literals import KqlType, kql_literal
 from acs_triage.queries.render import render
 from acs_triage.queries.store import load_queries, parse_query
 from tests.kusto import KustoChecker
+from tests.scripts import load_script
 
 QUERIES = load_queries()
 HOSTILE = [
@@ -82,7 +82,7 @@ def test_result_columns_match_metadata(results: dict[str, object], name: str) ->
 
 @pytest.mark.parametrize("name", sorted(n for n, q in QUERIES.items() if q.annotatable))
 def test_annotated_form_adds_the_annotation_columns(results: dict[str, object], name: str) -> None:
-    generated = QUERIES[ANNOTATED_NAME]
+    generated = QUERIES[load_script("generate").ANNOTATED_NAME]
     annotation = [(c.name, c.type) for c in generated.output][-9:]
     got = results[f"annotated:{name}"].result_schema  # type: ignore[attr-defined]
     assert got == [(c.name, c.type) for c in QUERIES[name].output] + annotation

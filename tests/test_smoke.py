@@ -27,18 +27,18 @@ from acs_triage.cli.app import run
 from acs_triage.errors import AuthError, ExitCode, QueryError, UsageError
 from acs_triage.formats import OutputFormat, render
 from acs_triage.formats.smoke_view import CHECK_HEADERS, smoke_view
-from acs_triage.records import PairAggregate, TriageInput, Window
+from acs_triage.records import PairAggregate, TriageInput
 from acs_triage.smoke import (
     CHECK_NAMES,
     SMOKE_SCHEMA,
     CheckStatus,
     GateConfig,
     GateStatus,
-    collect_files,
+    collect_windows,
     error_result,
     evaluate,
     parse_block_pair,
-    plan_windows,
+    plan_for,
     run_gate,
 )
 from acs_triage.smoke.github import (
@@ -50,8 +50,9 @@ from acs_triage.smoke.github import (
 )
 from acs_triage.smoke.junit import junit_xml
 from acs_triage.smoke.stats import normal_sf, two_proportion_z_test, wilson_interval
-from acs_triage.smoke.windows import parse_span
+from acs_triage.sources.files import FileSource
 from acs_triage.triage.engine import build_report
+from acs_triage.windows import Window, parse_span, plan_windows
 
 try:  # `python -m pytest` from the repo root puts the root on sys.path
     from tests.emulator import LogAnalyticsEmulator, generate_call_summary, install_fake_az
@@ -736,7 +737,8 @@ def test_files_from_stdin(
 
 def test_library_gate_on_files(old_export: tuple[Path, pd.DataFrame]) -> None:
     path, df = old_export
-    collected = collect_files([str(path)], since=CURRENT, settle=timedelta(0), baseline=BASELINE)
+    source = FileSource([str(path)])
+    collected = collect_windows(source, plan_for(source, CURRENT, timedelta(0), BASELINE))
     result = run_gate(collected, GateConfig(max_failure_rate=100.0))
     end = df["TimeGenerated"].max().to_pydatetime() + timedelta(microseconds=1)
     assert result.window == Window(end - CURRENT, end)

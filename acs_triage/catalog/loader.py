@@ -18,6 +18,7 @@ import jsonschema
 import yaml
 
 from acs_triage.catalog.model import (
+    UNKNOWN_MEANING,
     ClassEntry,
     CodeEntry,
     Erratum,
@@ -214,7 +215,7 @@ class Catalog:
         klass = self.sip_class(reason)
         if klass is not None:
             return Explanation(reason, sub, MatchLevel.SIP_CLASS, klass.meaning, generated_by, note)
-        return Explanation(reason, sub, MatchLevel.UNKNOWN, None, generated_by, note)
+        return Explanation(reason, sub, MatchLevel.UNKNOWN, UNKNOWN_MEANING, generated_by, note)
 
     def pairs_with_sub_code(self, end_sub_code: object) -> list[PairEntry]:
         """Every documented pair using this sub-code (sub-code 0 belongs to several codes)."""
@@ -248,6 +249,24 @@ class Catalog:
         if self.origin(value)[0].startswith("sbc-"):
             return [self.explain(value[3:], value)]
         return []
+
+    def pair_to_dict(self, entry: PairEntry) -> dict[str, Any]:
+        """A documented pair as ``acs-triage codes`` writes it in JSON."""
+        return {
+            "end_reason": entry.end_reason,
+            "end_sub_code": entry.end_sub_code,
+            "scope": entry.scope,
+            "generated_by": self.origin(entry.end_sub_code)[0],
+            **entry.meaning.to_dict(),
+            "errata": [
+                {
+                    "as_published": {"end_reason": e.as_published[0], "end_sub_code": e.as_published[1]},
+                    "note": e.note,
+                    "source": e.source.url,
+                }
+                for e in self.errata_for(entry)
+            ],
+        }
 
     def errata_for(self, entry: PairEntry) -> list[Erratum]:
         key = (entry.end_reason, entry.end_sub_code)

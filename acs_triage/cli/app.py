@@ -1,6 +1,6 @@
 """The typer app: registers the commands and maps errors to exit codes.
 
-Commands (in ``catalog_cmds``, ``kql_cmds``, ``triage_cmds``, ``smoke``) parse
+Commands (in ``catalog_cmds``, ``kql_cmds``, ``triage_cmds``, ``smoke_cmd``) parse
 options, call the library and format. Data goes to stdout (or ``--output``);
 diagnostics, warnings and the spinner go to stderr. Every
 :class:`~acs_triage.errors.AcsTriageError` and usage error ends as one line on
@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated
 
 import typer
@@ -22,12 +23,14 @@ try:  # typer >= 0.26 vendors click
 except ImportError:  # pragma: no cover - older typer with click installed
     from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found]
 
-from acs_triage import __version__
 from acs_triage.cli.catalog_cmds import codes, explain
 from acs_triage.cli.kql_cmds import kql_list, kql_show
-from acs_triage.cli.smoke import smoke
+from acs_triage.cli.smoke_cmd import smoke
 from acs_triage.cli.triage_cmds import call, legs, triage
 from acs_triage.errors import AcsTriageError, ExitCode
+from acs_triage.sources.base import Source
+from acs_triage.sources.spec import SourceSpec, open_source
+from acs_triage.version import __version__
 
 app = typer.Typer(
     name="acs-triage",
@@ -93,12 +96,23 @@ def configure_logging(verbose: int) -> None:
         logger.propagate = False
 
 
-def run(argv: Sequence[str] | None = None) -> int:
+@dataclass(frozen=True)
+class Services:
+    """What the commands use from outside the command line; tests and embedders swap
+    them (e.g. an in-memory source) at the seam, not by patching the library."""
+
+    open_source: Callable[[SourceSpec], Source] = open_source
+
+
+def run(argv: Sequence[str] | None = None, *, services: Services | None = None) -> int:
     """Run the CLI and return its exit code (no traceback for user-facing errors)."""
     command = typer.main.get_command(app)
     try:
         result = command.main(
-            args=list(argv) if argv is not None else None, prog_name="acs-triage", standalone_mode=False
+            args=list(argv) if argv is not None else None,
+            prog_name="acs-triage",
+            standalone_mode=False,
+            obj=services or Services(),
         )
     except ClickException as exc:
         message = " ".join(exc.format_message().split())

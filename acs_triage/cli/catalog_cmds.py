@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from acs_triage.catalog.loader import load_catalog
-from acs_triage.cli.options import FormatOpt, OutputOpt, emit
+from acs_triage.cli.options import FormatOpt, OutputOpt
+from acs_triage.cli.output import emit
 from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.formats.views import codes_view, explanation_view

@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
-from acs_triage.cli.options import EndOpt, FormatOpt, OutputOpt, SinceOpt, StartOpt, emit
+from acs_triage.cli.groups import uses
+from acs_triage.cli.options import FormatOpt, OutputOpt, window_options
+from acs_triage.cli.output import emit
 from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.formats.views import queries_view, query_text_view
@@ -14,6 +16,9 @@ from acs_triage.queries.annotate import annotate_query
 from acs_triage.queries.render import coerce_parameters
 from acs_triage.queries.render import render as render_query
 from acs_triage.queries.store import get_query, load_queries
+from acs_triage.windows import WindowRequest
+
+NO_WINDOW = WindowRequest()  # placeholder default: the window group supplies the value
 
 
 def kql_list(fmt: FormatOpt = OutputFormat.TABLE, output: OutputOpt = None) -> None:
@@ -21,15 +26,13 @@ def kql_list(fmt: FormatOpt = OutputFormat.TABLE, output: OutputOpt = None) -> N
     emit(queries_view(list(load_queries().values())), fmt, output)
 
 
+@uses(window=window_options)
 def kql_show(
     name: Annotated[str, typer.Argument(help="Query name (see 'acs-triage kql list').")],
     param: Annotated[
-        list[str] | None,
-        typer.Option("--param", "-p", help="Parameter as name=value (repeatable)."),
+        list[str] | None, typer.Option("--param", "-p", help="Parameter as name=value (repeatable).")
     ] = None,
-    since: SinceOpt = None,
-    start: StartOpt = None,
-    end: EndOpt = None,
+    window: WindowRequest = NO_WINDOW,
     annotated: Annotated[
         bool, typer.Option("--annotated", help="Join the end-code catalog in the query itself.")
     ] = False,
@@ -44,14 +47,8 @@ def kql_show(
         if not sep or not key.strip():
             raise UsageError(f"--param expects name=value, got {item!r}")
         raw[key.strip()] = value
-    if since is not None:
-        raw["lookback"] = since
-        if start is not None:
-            raise UsageError("use either --since or --start/--end, not both")
-    if start is not None:
-        raw["start"] = start
-    if end is not None:
-        raw["end"] = end
+    given: dict[str, object] = {"lookback": window.since, "start": window.start, "end": window.end}
+    raw.update({key: value for key, value in given.items() if value is not None})
     values = coerce_parameters(query, raw)
     text = render_query(query, values)
     if annotated:

@@ -1,32 +1,33 @@
-"""Options and helpers shared by every command (one ``--format``, one window, one connection).
+"""Options shared by every command: one ``--format``, one window, one source.
 
 Commands live in small modules (``catalog_cmds``, ``kql_cmds``, ``triage_cmds``,
-``smoke``) and only parse options, call the library and format; this module holds
-what they share, so an option means the same thing everywhere.
+``smoke_cmd``) and only parse options, call the library and format; this module
+holds what they share, so an option means the same thing everywhere. The source
+options (12 of them) and the window options are *groups* (:mod:`.groups`): each
+command receives one :class:`SourceRequest` and one
+:class:`~acs_triage.windows.WindowRequest`.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from acs_triage.errors import InputError, UsageError
-from acs_triage.formats import OutputFormat, View, render
-from acs_triage.queries.literals import ParameterValueError, parse_datetime, parse_duration
-from acs_triage.records import Window
+from acs_triage.formats import OutputFormat
+from acs_triage.sources.base import Source
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
+from acs_triage.sources.spec import ConnectionOptions, SourceSpec, open_source
+from acs_triage.windows import WindowRequest
 
-if TYPE_CHECKING:
-    from acs_triage.sources.workspace import LogsRunner, RunnerOptions
+__all__ = ["SourceRequest", "source_options", "window_options"]
+
+#: ``--timeout`` when a command does not set its own default.
+DEFAULT_TIMEOUT = 300.0
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
@@ -89,7 +90,13 @@ AuthOpt = Annotated[
     ),
 ]
 TimeoutOpt = Annotated[
-    float, typer.Option("--timeout", min=5, max=3600, help="Seconds one query may take, retries included.")
+    float | None,
+    typer.Option(
+        "--timeout",
+        min=5,
+        max=3600,
+        help="Seconds one query may take, retries included (default 300; smoke: 120).",
+    ),
 ]
 RetriesOpt = Annotated[
     int, typer.Option("--retries", min=0, max=10, help="Retries for throttling and transient service errors.")
@@ -108,84 +115,38 @@ SampleOpt = Annotated[
 ShowPiiOpt = Annotated[bool, typer.Option("--show-pii", help="Show phone numbers unmasked.")]
 
 
-def emit(view: View, fmt: OutputFormat, output: Path | None) -> None:
-    """Write the rendered view to stdout, or to ``--output``."""
-    text = render(view, fmt)
-    if output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            # The reader (e.g. `| head`) went away: drop the rest, keep the exit code.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        return
-    try:
-        output.write_text(text, encoding="utf-8", errors="backslashreplace")
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
-    typer.echo(f"wrote {output}", err=True)
-
-
-def warn(message: str) -> None:
-    """A warning on stderr (never on stdout, which carries data)."""
-    typer.echo(f"acs-triage: warning: {message}", err=True)
-
-
-def resolve_window(
-    since: str | None,
-    start: str | None,
-    end: str | None,
-    *,
-    default: timedelta | None,
-    now: datetime | None = None,
-) -> Window:
-    """``--since`` or ``--start/--end`` to an absolute window (None ends allowed)."""
-    now = now or datetime.now(timezone.utc).replace(microsecond=0)
-    try:
-        if since is not None and start is not None:
-            raise UsageError("use either --since or --start/--end, not both")
-        end_at = parse_datetime(end) if end else None
-        if since is not None:
-            return Window((end_at or now) - parse_duration(since), end_at or now)
-        if start is not None:
-            start_at = parse_datetime(start)
-            end_at = end_at or now
-            if start_at >= end_at:
-                raise UsageError("--start must be before --end")
-            return Window(start_at, end_at)
-        if default is None:
-            return Window(None, end_at)
-        return Window((end_at or now) - default, end_at or now)
-    except ParameterValueError as exc:
-        raise UsageError(str(exc)) from None
-    except OverflowError:
-        raise UsageError("the window reaches outside the supported dates (years 1-9999)") from None
-
-
 @dataclass(frozen=True)
-class SourceChoice:
-    kind: str  # "sample" | "file" | "workspace"
-    workspace_id: str | None
-    resource_id: str | None
+class SourceRequest:
+    """The source a command was asked to read, and how to open it."""
+
+    spec: SourceSpec
+    opener: Callable[[SourceSpec], Source] = open_source
+
+    def open(self) -> Source:
+        return self.opener(self.spec)
 
 
-def _from_environment(ctx: typer.Context | None, name: str) -> bool:
-    if ctx is None:
-        return False
+def _from_environment(ctx: typer.Context, name: str) -> bool:
     source = ctx.get_parameter_source(name)
     return source is not None and source.name == "ENVIRONMENT"
 
 
-def choose_source(
-    *,
-    sample: bool,
-    from_file: Sequence[str] | None,
-    workspace_id: str | None,
-    resource_id: str | None,
-    ctx: typer.Context | None = None,
-) -> SourceChoice:
-    """Which data to read: ``sample``, ``file`` or ``workspace``; exactly one.
+def source_options(
+    ctx: typer.Context,
+    workspace_id: WorkspaceOpt = None,
+    resource_id: ResourceOpt = None,
+    additional_workspace: AdditionalOpt = None,
+    from_file: FromFileOpt = None,
+    input_format: InputFormatOpt = InputFormat.AUTO,
+    sample: SampleOpt = False,
+    cloud: CloudOpt = Cloud.PUBLIC,
+    endpoint: EndpointOpt = None,
+    audience: AudienceOpt = None,
+    auth: AuthOpt = AuthMethod.DEFAULT,
+    timeout: TimeoutOpt = None,
+    retries: RetriesOpt = 3,
+) -> SourceRequest:
+    """Which data to read: exactly one of a workspace, a resource, files or the sample.
 
     A source named on the command line wins over the ``ACS_TRIAGE_WORKSPACE_ID`` /
     ``ACS_TRIAGE_RESOURCE_ID`` environment variables (typical in CI), so ``--sample``
@@ -201,61 +162,34 @@ def choose_source(
             workspace_id = None
         else:
             resource_id = None
-    live = bool(workspace_id or resource_id)
-    chosen = sum([bool(sample), bool(from_file), live])
-    if chosen == 0:
-        raise UsageError("say which data: --workspace-id, --resource-id, --from-file or --sample")
-    if chosen > 1:
-        raise UsageError("use one source: --workspace-id/--resource-id, --from-file or --sample")
-    if workspace_id and resource_id:
-        raise UsageError("give either --workspace-id or --resource-id, not both")
-    kind = "sample" if sample else "file" if from_file else "workspace"
-    return SourceChoice(kind, workspace_id, resource_id)
-
-
-def file_paths(sample: bool, from_file: Sequence[str] | None) -> list[str]:
-    """The files to read: the bundled sample, or ``--from-file`` values."""
-    if sample:
-        from acs_triage.sources.sample import sample_path
-
-        return [str(sample_path())]
-    return list(from_file or [])
-
-
-def runner_options(timeout: float, retries: int) -> RunnerOptions:
-    """Retry and time budget for one query; the service may use all but 10 s of it."""
-    from acs_triage.sources.workspace import RunnerOptions
-
-    return RunnerOptions(
-        retries=retries, total_timeout=timeout, server_timeout=int(min(max(timeout - 10, 5), 600))
+    spec = SourceSpec(
+        workspace_id=workspace_id,
+        resource_id=resource_id,
+        additional_workspaces=tuple(additional_workspace or ()),
+        files=tuple(from_file or ()),
+        input_format=InputFormat.AUTO if sample else input_format,
+        sample=sample,
+        connection=ConnectionOptions(
+            cloud=cloud,
+            endpoint=endpoint,
+            audience=audience,
+            auth=auth,
+            timeout=timeout if timeout is not None else _command_timeout(ctx),
+            retries=retries,
+        ),
     )
+    opener = getattr(ctx.obj, "open_source", None) or open_source
+    return SourceRequest(spec, opener)
 
 
-@contextmanager
-def open_runner(
-    *,
-    workspace_id: str | None,
-    resource_id: str | None,
-    additional: Sequence[str] | None,
-    cloud: Cloud,
-    endpoint: str | None,
-    audience: str | None,
-    auth: AuthMethod,
-    timeout: float,
-    retries: int,
-) -> Iterator[LogsRunner]:
-    """A :class:`LogsRunner` for the connection options, with a spinner while it is used."""
-    from acs_triage.cli.progress import spinner
-    from acs_triage.sources.connection import Connection, make_credential
-    from acs_triage.sources.workspace import LogsRunner, Target
+#: Commands whose ``--timeout`` default differs from :data:`DEFAULT_TIMEOUT`.
+COMMAND_TIMEOUTS = {"smoke": 120.0}
 
-    target = Target(
-        workspace_id=workspace_id, resource_id=resource_id, additional_workspaces=tuple(additional or ())
-    )
-    connection = Connection.for_cloud(cloud, endpoint, audience)
-    options = runner_options(timeout, retries)
-    with (
-        LogsRunner(target, connection, make_credential(auth, connection), options) as runner,
-        spinner(f"querying {target.describe()}"),
-    ):
-        yield runner
+
+def _command_timeout(ctx: typer.Context) -> float:
+    return COMMAND_TIMEOUTS.get(ctx.info_name or "", DEFAULT_TIMEOUT)
+
+
+def window_options(since: SinceOpt = None, start: StartOpt = None, end: EndOpt = None) -> WindowRequest:
+    """``--since`` or ``--start``/``--end``, parsed (the default length is the command's)."""
+    return WindowRequest.parse(since, start, end)

@@ -11,9 +11,10 @@ from typing import TextIO
 
 
 @contextmanager
-def spinner(message: str, stream: TextIO | None = None) -> Iterator[None]:
+def spinner(message: str, stream: TextIO | None = None, *, live: bool = True) -> Iterator[None]:
+    """Spin while the block runs (only for ``live`` sources, whose queries take a while)."""
     out = stream or sys.stderr
-    if not out.isatty():
+    if not live or not out.isatty():
         yield
         return
     stop = threading.Event()

@@ -7,9 +7,9 @@ The markdown rendering is also what ``--summary`` and ``$GITHUB_STEP_SUMMARY`` g
 from __future__ import annotations
 
 from acs_triage.formats.base import Section, View
-from acs_triage.records import Window
 from acs_triage.smoke.result import SMOKE_SCHEMA, SmokeResult
-from acs_triage.triage.report import iso
+from acs_triage.times import iso
+from acs_triage.windows import Window
 
 __all__ = ["SMOKE_SCHEMA", "smoke_view"]
 

@@ -3,17 +3,19 @@
 :func:`kql_literal` renders a Python value of a declared KQL type as a typed
 literal (``"text"``, ``long(5)``, ``datetime(...)``, ``time(...)``,
 ``dynamic([...])``). :func:`parse_value` turns command-line text into that Python
-value, or raises :class:`ParameterValueError` with a message that says what was
-expected. No other code builds KQL from user input.
+value (durations and datetimes through :mod:`acs_triage.times`), or raises
+:class:`ParameterValueError` with a message that says what was expected. No other
+code builds KQL from user input.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+
+from acs_triage.times import TimeValueError, parse_datetime, parse_duration
 
 
 class KqlType(str, Enum):
@@ -111,70 +113,6 @@ def kql_literal(value: object, kql_type: KqlType | None = None) -> str:
     raise ParameterValueError(f"cannot render a {type(value).__name__} as a KQL literal")
 
 
-#: Longest accepted duration (``--since``, ``--baseline``, timespan parameters).
-MAX_DURATION = timedelta(days=3650)
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)\s*$", re.IGNORECASE)
-_UNIT = {
-    "ms": timedelta(milliseconds=1),
-    "s": timedelta(seconds=1),
-    "m": timedelta(minutes=1),
-    "h": timedelta(hours=1),
-    "d": timedelta(days=1),
-    "w": timedelta(weeks=1),
-}
-
-
-def parse_duration(text: str) -> timedelta:
-    """Parse ``30m``, ``24h``, ``7d``, ``1.5h``, ``90s``, ``500ms``, ``2w``."""
-    match = _DURATION.match(text)
-    if not match:
-        raise ParameterValueError(
-            f"{text!r} is not a duration; use a number and a unit: 30m, 24h, 7d, 90s, 500ms"
-        )
-    number, unit = match.groups()
-    try:
-        result = _UNIT[unit.lower()] * float(number)
-    except OverflowError:
-        result = timedelta.max
-    if result <= timedelta(0):
-        raise ParameterValueError(f"{text!r}: a duration must be positive")
-    if result > MAX_DURATION:
-        raise ParameterValueError(f"{text!r}: a duration must be at most {MAX_DURATION.days} days")
-    return result
-
-
-_ISO = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})"
-    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?:\.(?P<fraction>\d{1,9}))?)?"
-    r"(?P<zone>[Zz]|[+-]\d{2}:?\d{2})?$"
-)
-
-
-def parse_datetime(text: str) -> datetime:
-    """Parse an ISO-8601 date or datetime (``Z``, offsets, up to 9 fraction digits);
-    naive values are UTC. The same on every supported Python (3.10's
-    ``fromisoformat`` alone rejects ``Z`` and 7 fraction digits)."""
-    match = _ISO.match(text.strip())
-    problem = f"{text!r} is not an ISO-8601 datetime such as 2026-11-28T02:00:00Z"
-    if match is None:
-        raise ParameterValueError(problem)
-    zone = match.group("zone") or ""
-    if zone in ("Z", "z"):
-        zone = "+00:00"
-    elif zone and ":" not in zone:
-        zone = zone[:3] + ":" + zone[3:]
-    normal = match.group("date") + "T" + (match.group("time") or "00:00")
-    if match.group("fraction"):
-        normal += "." + match.group("fraction")[:6].ljust(6, "0")
-    try:
-        parsed = datetime.fromisoformat(normal + zone)
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
-    except (ValueError, OverflowError):
-        raise ParameterValueError(problem) from None
-
-
 def parse_value(kql_type: KqlType, text: str) -> object:
     """Turn command-line text into a Python value of ``kql_type``."""
     if kql_type is KqlType.STRING:
@@ -202,10 +140,13 @@ def parse_value(kql_type: KqlType, text: str) -> object:
         if lowered in ("false", "no", "0"):
             return False
         raise ParameterValueError(f"{text!r} is not true or false")
-    if kql_type is KqlType.DATETIME:
-        return parse_datetime(text)
-    if kql_type is KqlType.TIMESPAN:
-        return parse_duration(text)
+    try:
+        if kql_type is KqlType.DATETIME:
+            return parse_datetime(text)
+        if kql_type is KqlType.TIMESPAN:
+            return parse_duration(text)
+    except TimeValueError as exc:
+        raise ParameterValueError(str(exc)) from None
     if kql_type is KqlType.STRING_LIST:
         return [part.strip() for part in text.split(",") if part.strip()]
     raise ParameterValueError(f"unsupported parameter type {kql_type}")  # pragma: no cover

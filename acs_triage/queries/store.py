@@ -82,6 +82,29 @@ class QueryDef:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.output)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The query's metadata as ``acs-triage kql list`` writes it in JSON."""
+        return {
+            "name": self.name,
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
+            "tables": list(self.tables),
+            "uses": list(self.uses),
+            "annotatable": self.annotatable,
+            "parameters": [
+                {
+                    "name": p.name,
+                    "type": p.type.value,
+                    "default": p.default_text,
+                    "description": p.description,
+                }
+                for p in self.parameters
+            ],
+            "output": [{"name": c.name, "type": c.type, "description": c.description} for c in self.output],
+        }
+
 
 def _split_header(text: str, file_name: str) -> tuple[str, str]:
     lines = text.splitlines()

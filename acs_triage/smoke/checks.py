@@ -28,7 +28,6 @@ from datetime import datetime, timezone
 
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.errors import AcsTriageError
-from acs_triage.records import Window
 from acs_triage.smoke.collect import Collected
 from acs_triage.smoke.config import GateConfig
 from acs_triage.smoke.result import (
@@ -40,9 +39,9 @@ from acs_triage.smoke.result import (
     WindowStats,
 )
 from acs_triage.smoke.stats import two_proportion_z_test, wilson_interval
-from acs_triage.smoke.windows import WindowPlan
 from acs_triage.triage.engine import build_report
 from acs_triage.triage.report import Finding, TriageReport
+from acs_triage.windows import Window, WindowPlan
 
 __all__ = [
     "CHECK_NAMES",

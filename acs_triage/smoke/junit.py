@@ -28,7 +28,7 @@ from pathlib import Path
 
 from acs_triage.errors import InputError
 from acs_triage.smoke.result import CheckStatus, SmokeResult
-from acs_triage.triage.report import iso
+from acs_triage.times import iso
 
 __all__ = ["SUITE_NAME", "junit_xml", "write_junit"]
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from acs_triage import __version__
 from acs_triage.errors import ExitCode
-from acs_triage.records import Window
 from acs_triage.smoke.config import GateConfig
-from acs_triage.triage.report import iso
+from acs_triage.times import iso
+from acs_triage.version import __version__
+from acs_triage.windows import Window
 
 __all__ = [
     "SMOKE_SCHEMA",

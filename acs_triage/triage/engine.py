@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from acs_triage import __version__
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.codes import is_failure_end
 from acs_triage.masking import mask_identifier, mask_rejections
 from acs_triage.records import PairAggregate, TriageInput
 from acs_triage.triage.report import Finding, TimelinePoint, Totals, TriageReport
+from acs_triage.version import __version__
 
+#: What to do about a pair nothing in the catalog explains.
+UNKNOWN_ACTIONS = ("Look at the legs of an example call (acs-triage call <id>) and the SBC logs.",)
 #: A pair whose later half holds this many times more (or fewer) legs changes trend.
 TREND_FACTOR = 1.5
 #: ... and only when the difference is at least this many legs (noise guard).
@@ -53,7 +55,7 @@ def explain_pair(
     """One finding: the aggregate plus what the catalog says about its pair."""
     explanation = catalog.explain(pair.end_reason, pair.end_sub_code)
     meaning = explanation.meaning
-    note = meaning.note if meaning else None
+    note = meaning.note
     if explanation.erratum is not None:
         fixed = "/".join(explanation.erratum.corrected)
         note = f"Documented under {fixed}: {explanation.erratum.note}" + (f" {note}" if note else "")
@@ -76,24 +78,22 @@ def explain_pair(
         legs=pair.legs,
         calls=pair.calls,
         share=pair.legs / failed_legs if failed_legs else 0.0,
-        outcome=meaning.outcome if meaning else "failure",
-        category=meaning.category if meaning else "unknown",
+        outcome=meaning.outcome,
+        category=meaning.category,
         title=explanation.title,
         generated_by=explanation.generated_by,
         generated_by_note=explanation.generated_by_note,
         documented=explanation.documented,
         match_level=explanation.level.value,
-        who_acts=meaning.who_acts if meaning else (),
-        retry=meaning.retry if meaning else "unknown",
-        retry_advice=meaning.retry_advice if meaning else "",
-        causes=meaning.causes if meaning else (),
-        actions=meaning.actions
-        if meaning
-        else ("Look at the legs of an example call (acs-triage call <id>) and the SBC logs.",),
-        source_url=meaning.source.url if meaning else None,
-        source_title=meaning.source.title if meaning else None,
-        source_date=meaning.source.date if meaning else None,
-        result_category=meaning.result_category if meaning else None,
+        who_acts=meaning.who_acts,
+        retry=meaning.retry,
+        retry_advice=meaning.retry_advice,
+        causes=meaning.causes,
+        actions=meaning.actions if meaning.known else UNKNOWN_ACTIONS,
+        source_url=meaning.source.url or None,
+        source_title=meaning.source.title or None,
+        source_date=meaning.source.date or None,
+        result_category=meaning.result_category,
         note=note,
         first_seen=pair.first_seen,
         last_seen=pair.last_seen,

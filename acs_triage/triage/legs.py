@@ -1,35 +1,106 @@
 """Leg-level views: every leg of one call, and failed PSTN legs (capped), annotated.
 
-Both take rows shaped like the output of ``kql/call-legs.kql`` /
-``kql/pstn-failed-legs.kql`` (or raw legs from files via :func:`leg_row`) and put
-each leg's explanation next to it.
+A source answers ``call`` and ``legs`` with raw legs (a :class:`~acs_triage.records.LegBatch`);
+this module puts each leg's explanation beside it (:class:`AnnotatedLeg`) and builds
+the reports the formatters render.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from acs_triage.catalog.loader import Catalog, load_catalog
-from acs_triage.codes import is_failure_end, normalize_code
+from acs_triage.catalog.model import Explanation
+from acs_triage.codes import is_failure_end
 from acs_triage.masking import mask_identifier, mask_rejections
-from acs_triage.records import Leg, Rejection
-from acs_triage.triage.report import iso
+from acs_triage.records import Leg, LegBatch, Rejection
+from acs_triage.times import iso
+
+__all__ = [
+    "CALL_SCHEMA",
+    "LEGS_SCHEMA",
+    "AnnotatedLeg",
+    "CallReport",
+    "FailedLegsReport",
+    "annotate",
+    "call_report",
+    "failed_legs_report",
+]
 
 CALL_SCHEMA = "acs-triage/call/v1"
 LEGS_SCHEMA = "acs-triage/legs/v1"
 
 
-def _rejections(rejections: tuple[Rejection, ...]) -> list[dict[str, Any]]:
+def _rejections(rejections: Sequence[Rejection]) -> list[dict[str, Any]]:
     return [{"source": r.source, "line": r.line, "reason": r.reason} for r in rejections]
 
 
 @dataclass(frozen=True)
+class AnnotatedLeg:
+    """One leg and what the catalog says about its end code."""
+
+    leg: Leg
+    explanation: Explanation
+    identifier: str  #: the leg's identifier, masked unless PII is shown
+
+    @property
+    def failed(self) -> bool:
+        return is_failure_end(self.leg.end_reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        leg, meaning = self.leg, self.explanation.meaning
+        return {
+            "time_generated": iso(leg.time_generated),
+            "correlation_id": leg.correlation_id,
+            "participant_id": leg.participant_id,
+            "identifier": self.identifier,
+            "endpoint_type": leg.endpoint_type,
+            "pstn_call_type": leg.pstn_call_type,
+            "end_reason": leg.end_reason,
+            "end_sub_code": leg.end_sub_code,
+            "failed": self.failed,
+            "title": self.explanation.title,
+            "documented": self.explanation.documented,
+            "match_level": self.explanation.level.value,
+            "generated_by": self.explanation.generated_by,
+            "category": meaning.category,
+            "who_acts": list(meaning.who_acts),
+            "retry": meaning.retry,
+            "actions": list(meaning.actions),
+            "source": meaning.source.url or None,
+        }
+
+
+def annotate(
+    legs: Iterable[Leg], *, catalog: Catalog | None = None, show_pii: bool = False
+) -> tuple[AnnotatedLeg, ...]:
+    """Each leg with the catalog's explanation of its pair; identifiers masked by default."""
+    catalog = catalog or load_catalog()
+    return tuple(
+        AnnotatedLeg(
+            leg,
+            catalog.explain(leg.end_reason, leg.end_sub_code),
+            leg.identifier if show_pii else mask_identifier(leg.identifier),
+        )
+        for leg in legs
+    )
+
+
+def _warnings(batch: LegBatch) -> tuple[str, ...]:
+    rejected = (
+        [f"{len(batch.rejections)} input row(s) rejected; see 'rejections'"] if batch.rejections else []
+    )
+    return (*batch.warnings, *rejected)
+
+
+@dataclass(frozen=True)
 class CallReport:
+    """Every leg of one call, annotated."""
+
     correlation_id: str
-    legs: tuple[dict[str, Any], ...]
+    legs: tuple[AnnotatedLeg, ...]
     partial: bool
     warnings: tuple[str, ...]
     pii_masked: bool
@@ -42,74 +113,22 @@ class CallReport:
             "partial": self.partial,
             "warnings": list(self.warnings),
             "pii_masked": self.pii_masked,
-            "legs": list(self.legs),
+            "legs": [leg.to_dict() for leg in self.legs],
             "rejections": _rejections(self.rejections),
         }
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return iso(value) or ""
-    return str(value)
-
-
-def annotate_rows(
-    rows: Iterable[Mapping[str, object]], *, catalog: Catalog | None = None, show_pii: bool = False
-) -> tuple[dict[str, Any], ...]:
-    """Each row with the catalog's explanation of its pair; identifiers masked by default."""
-    catalog = catalog or load_catalog()
-    legs = []
-    for row in rows:
-        reason = normalize_code(row.get("ParticipantEndReason"))
-        sub = normalize_code(row.get("ParticipantEndSubCode"))
-        explanation = catalog.explain(reason, sub)
-        meaning = explanation.meaning
-        identifier = _text(row.get("Identifier"))
-        legs.append(
-            {
-                "time_generated": _text(row.get("TimeGenerated")),
-                "correlation_id": _text(row.get("CorrelationId")),
-                "participant_id": _text(row.get("ParticipantId")),
-                "identifier": identifier if show_pii else mask_identifier(identifier),
-                "endpoint_type": _text(row.get("EndpointType")),
-                "pstn_call_type": _text(row.get("PstnParticipantCallType")),
-                "end_reason": reason,
-                "end_sub_code": sub,
-                "failed": is_failure_end(reason),
-                "title": explanation.title,
-                "documented": explanation.documented,
-                "match_level": explanation.level.value,
-                "generated_by": explanation.generated_by,
-                "category": meaning.category if meaning else "unknown",
-                "who_acts": list(meaning.who_acts) if meaning else [],
-                "retry": meaning.retry if meaning else "unknown",
-                "actions": list(meaning.actions) if meaning else [],
-                "source": meaning.source.url if meaning else None,
-            }
-        )
-    return tuple(legs)
-
-
-def annotate_legs(
-    correlation_id: str,
-    rows: Iterable[Mapping[str, object]],
-    *,
-    catalog: Catalog | None = None,
-    show_pii: bool = False,
-    partial: bool = False,
-    warnings: Sequence[str] = (),
-    rejections: Sequence[Rejection] = (),
+def call_report(
+    correlation_id: str, batch: LegBatch, *, catalog: Catalog | None = None, show_pii: bool = False
 ) -> CallReport:
-    """One call's legs (rows shaped like ``kql/call-legs.kql`` output), annotated."""
+    """The legs a source found for one call, annotated."""
     return CallReport(
         correlation_id,
-        annotate_rows(rows, catalog=catalog, show_pii=show_pii),
-        partial,
-        tuple(warnings),
+        annotate(batch.legs, catalog=catalog, show_pii=show_pii),
+        batch.partial,
+        _warnings(batch),
         not show_pii,
-        mask_rejections(rejections, show_pii=show_pii),
+        mask_rejections(batch.rejections, show_pii=show_pii),
     )
 
 
@@ -118,7 +137,7 @@ class FailedLegsReport:
     """Failed PSTN legs, newest first, at most ``max_rows`` of them."""
 
     filters: dict[str, str]
-    legs: tuple[dict[str, Any], ...]
+    legs: tuple[AnnotatedLeg, ...]
     max_rows: int
     capped: bool  # more legs matched than max_rows; the oldest were left out
     partial: bool
@@ -135,20 +154,28 @@ class FailedLegsReport:
             "partial": self.partial,
             "warnings": list(self.warnings),
             "pii_masked": self.pii_masked,
-            "legs": list(self.legs),
+            "legs": [leg.to_dict() for leg in self.legs],
             "rejections": _rejections(self.rejections),
         }
 
 
-def leg_row(leg: Leg) -> dict[str, object]:
-    """A raw :class:`Leg` in the column shape of ``kql/call-legs.kql``."""
-    return {
-        "TimeGenerated": leg.time_generated,
-        "CorrelationId": leg.correlation_id,
-        "ParticipantId": leg.participant_id,
-        "Identifier": leg.identifier,
-        "EndpointType": leg.endpoint_type,
-        "PstnParticipantCallType": leg.pstn_call_type,
-        "ParticipantEndReason": leg.end_reason,
-        "ParticipantEndSubCode": leg.end_sub_code,
-    }
+def failed_legs_report(
+    batch: LegBatch,
+    filters: dict[str, str],
+    max_rows: int,
+    *,
+    catalog: Catalog | None = None,
+    show_pii: bool = False,
+) -> FailedLegsReport:
+    """The failed legs a source found, annotated; says when the cap cut some off."""
+    capped = [f"output capped at --max-rows {max_rows}; older legs are not shown"] if batch.capped else []
+    return FailedLegsReport(
+        filters,
+        annotate(batch.legs, catalog=catalog, show_pii=show_pii),
+        max_rows,
+        batch.capped,
+        batch.partial,
+        (*_warnings(batch), *capped),
+        not show_pii,
+        mask_rejections(batch.rejections, show_pii=show_pii),
+    )

@@ -10,17 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from acs_triage.records import Rejection, RowAccounting, Window
+from acs_triage.records import Rejection, RowAccounting
+from acs_triage.times import iso
+from acs_triage.windows import Window
 
 REPORT_SCHEMA = "acs-triage/triage-report/v1"
-
-
-def iso(value: datetime | None) -> str | None:
-    """UTC ISO-8601 with a Z, or None."""
-    if value is None:
-        return None
-    text = value.isoformat().replace("+00:00", "Z")
-    return text if value.tzinfo is not None else text + "Z"
 
 
 @dataclass(frozen=True)

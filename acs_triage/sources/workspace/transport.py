@@ -1,12 +1,11 @@
-"""The live source: library queries run in a Log Analytics workspace.
+"""HTTP transport to the Log Analytics query API: the real ``LogsQueryClient``.
 
-:class:`LogsRunner` wraps the real ``azure.monitor.query.LogsQueryClient``. It runs
-a library query with typed parameters, restricts the service-side window with the
-SDK's ``timespan``, retries throttling and transient failures a bounded number of
-times within a total time budget, and turns every failure into an
-:class:`~acs_triage.errors.AcsTriageError` with a one-line message.
-:func:`fetch_triage_input` costs a fixed number of requests (three), whatever the
-number of legs: the workspace aggregates.
+:class:`LogsRunner` runs a library query with typed parameters, restricts the
+service-side window with the SDK's ``timespan``, retries throttling and transient
+failures a bounded number of times within a total time budget, and turns every
+failure into an :class:`~acs_triage.errors.AcsTriageError` with a one-line message
+(:func:`translate_error`). It returns rows as dicts; turning them into triage
+records is :mod:`acs_triage.sources.workspace.rows`' job.
 """
 
 from __future__ import annotations
@@ -14,12 +13,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from acs_triage.codes import normalize_code
 from acs_triage.errors import (
     AcsTriageError,
     AuthError,
@@ -29,13 +27,14 @@ from acs_triage.errors import (
     ThrottledError,
 )
 from acs_triage.queries.render import render
-from acs_triage.queries.store import QueryDef, get_query
-from acs_triage.records import PairAggregate, TimelineBin, TriageInput, Window
+from acs_triage.queries.store import QueryDef
 from acs_triage.sources.connection import Connection
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.core.pipeline import PipelineResponse
+
+__all__ = ["API_MAX_ROWS", "LogsRunner", "QueryResult", "RunnerOptions", "Target", "translate_error"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -76,10 +75,17 @@ class QueryResult:
 
 @dataclass
 class RunnerOptions:
+    """Retry and time budget of one query."""
+
     retries: int = 3  #: retries after the first attempt (throttling, 5xx, timeouts)
     total_timeout: float = 300.0  #: seconds for one query including retries
     server_timeout: int = 180  #: seconds the service may spend (Prefer: wait)
     max_retry_after: float = 60.0  #: a longer Retry-After is not waited for
+
+    @classmethod
+    def for_timeout(cls, timeout: float, retries: int) -> RunnerOptions:
+        """``--timeout`` and ``--retries``: the service may use all but 10 s of the budget."""
+        return cls(retries=retries, total_timeout=timeout, server_timeout=int(min(max(timeout - 10, 5), 600)))
 
 
 def _retry_policy(options: RunnerOptions) -> Any:
@@ -279,116 +285,3 @@ def translate_error(exc: Exception, query_name: str, target: Target, elapsed: fl
             f"query {query_name}: no complete answer after {elapsed:.0f}s ({_first_line(exc, 160)})"
         )
     return ServiceError(f"query {query_name} failed: {type(exc).__name__}: {_first_line(exc, 200)}")
-
-
-# -- triage through the workspace ------------------------------------------------------
-def auto_bin(window: timedelta) -> timedelta:
-    """About 24-48 bins over the window, on a round size."""
-    for size in (
-        timedelta(minutes=1),
-        timedelta(minutes=5),
-        timedelta(minutes=15),
-        timedelta(hours=1),
-        timedelta(hours=6),
-        timedelta(days=1),
-    ):
-        if window / size <= 48:
-            return size
-    return timedelta(days=7)
-
-
-def _dt(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, str) and value:
-        text = value[:-1] + "+00:00" if value.endswith("Z") else value
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    return None
-
-
-def _int(value: object) -> int:
-    if value is None or value == "":
-        return 0
-    try:
-        return int(float(str(value)))
-    except ValueError:
-        return 0
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        text = value
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return (text,) if text else ()
-    if isinstance(value, Sequence):
-        return tuple(str(v) for v in value if v not in (None, ""))[:3]
-    return ()  # pragma: no cover
-
-
-def pair_rows_to_aggregates(rows: Sequence[Mapping[str, Any]]) -> list[PairAggregate]:
-    return [
-        PairAggregate(
-            end_reason=normalize_code(r["ParticipantEndReason"]),
-            end_sub_code=normalize_code(r["ParticipantEndSubCode"]),
-            legs=_int(r["Legs"]),
-            calls=_int(r["Calls"]),
-            first_seen=_dt(r["FirstSeen"]),
-            last_seen=_dt(r["LastSeen"]),
-            recent_legs=_int(r["RecentLegs"]),
-            example_correlation_ids=_strings(r["ExampleCorrelationIds"]),
-            example_identifiers=_strings(r["ExampleIdentifiers"]),
-        )
-        for r in rows
-    ]
-
-
-def fetch_triage_input(
-    runner: LogsRunner, start: datetime, end: datetime, bin_size: timedelta | None = None
-) -> TriageInput:
-    """Three aggregated queries: totals, pairs, timeline. Response size is bounded."""
-    window = {"start": start, "end": end}
-    span = (start, end)
-    bin_size = bin_size or auto_bin(end - start)
-    summary = runner.run(get_query("pstn-summary"), window, span)
-    pairs = runner.run(get_query("pstn-failures-by-pair"), window, span)
-    timeline = runner.run(get_query("pstn-timeline"), {**window, "bin_size": bin_size}, span)
-    warnings = [
-        f"partial results from {name}: {r.partial_message}"
-        for name, r in (
-            ("pstn-summary", summary),
-            ("pstn-failures-by-pair", pairs),
-            ("pstn-timeline", timeline),
-        )
-        if r.partial
-    ]
-    totals = summary.rows[0] if summary.rows else {}
-    legs, recent = _int(totals.get("Legs")), _int(totals.get("RecentLegs"))
-    bins = [
-        TimelineBin(
-            start=_dt(r["TimeGenerated"]) or start,
-            legs=_int(r["Legs"]),
-            calls=_int(r["Calls"]),
-            failed_legs=_int(r["FailedLegs"]),
-        )
-        for r in timeline.rows
-    ]
-    return TriageInput(
-        pairs=pair_rows_to_aggregates(pairs.rows),
-        total_legs=legs,
-        total_calls=_int(totals.get("Calls")),
-        timeline=bins,
-        window=Window(start, end),
-        source_kind="workspace",
-        source_description=runner.target.describe(),
-        partial=bool(warnings),
-        warnings=warnings,
-        calls_approximate=True,
-        query_requests=runner.requests,
-        half_volumes=(legs - recent, recent),
-    )

@@ -1,8 +1,10 @@
 """``acs-triage smoke``: a CI gate that fails fast when PSTN calls start failing.
 
-Registered on the app in :mod:`acs_triage.cli.app`. The gate logic
-lives in :mod:`acs_triage.smoke`; this module parses options, picks the source,
-and writes the outputs (stdout/``--output``, ``--junit``, ``--summary``,
+Registered on the app in :mod:`acs_triage.cli.app`. The gate logic lives in
+:mod:`acs_triage.smoke`; this module parses options (the thresholds as one
+:class:`~acs_triage.smoke.config.GateConfig`, the source as one
+:class:`~acs_triage.cli.options.SourceRequest`), collects through the source, and
+writes the outputs (stdout/``--output``, ``--junit``, ``--summary``,
 ``$GITHUB_STEP_SUMMARY``, GitHub annotations). Exit codes: 0 pass, 1 gate failed,
 2 usage, 3 auth/config, 4 query, 5 input, 6 inconclusive (``docs/smoke.md``).
 """
@@ -10,40 +12,22 @@ and writes the outputs (stdout/``--output``, ``--junit``, ``--summary``,
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from acs_triage.catalog.loader import load_catalog
-from acs_triage.cli.options import (
-    AdditionalOpt,
-    AudienceOpt,
-    AuthOpt,
-    CloudOpt,
-    EndpointOpt,
-    FormatOpt,
-    FromFileOpt,
-    InputFormatOpt,
-    OutputOpt,
-    ResourceOpt,
-    RetriesOpt,
-    SampleOpt,
-    TimeoutOpt,
-    WorkspaceOpt,
-    choose_source,
-    emit,
-    file_paths,
-    open_runner,
-    warn,
-)
+from acs_triage.cli.groups import uses
+from acs_triage.cli.options import FormatOpt, OutputOpt, SourceRequest, source_options
+from acs_triage.cli.output import emit, warn
+from acs_triage.cli.progress import spinner
 from acs_triage.errors import AcsTriageError, InputError, UsageError
 from acs_triage.formats import OutputFormat, render
 from acs_triage.formats.smoke_view import smoke_view
-from acs_triage.queries.literals import ParameterValueError, parse_datetime
 from acs_triage.smoke.checks import error_result, known_categories, run_gate
-from acs_triage.smoke.collect import collect_files, collect_workspace
+from acs_triage.smoke.collect import collect_windows, plan_for
 from acs_triage.smoke.config import (
     DEFAULT_BLOCK_PAIRS,
     DEFAULT_IGNORE_CATEGORIES,
@@ -57,58 +41,12 @@ from acs_triage.smoke.github import (
 )
 from acs_triage.smoke.junit import write_junit
 from acs_triage.smoke.result import SmokeResult
-from acs_triage.smoke.windows import WORKSPACE_SETTLE, WindowPlan, parse_span, workspace_plan
-from acs_triage.sources.connection import AuthMethod, Cloud
-from acs_triage.sources.exports import InputFormat
+from acs_triage.windows import LIVE_SETTLE, WindowPlan, WindowRequest, parse_span
 
-__all__ = ["smoke"]
+__all__ = ["gate_options", "smoke"]
 
 
-def _end(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        return parse_datetime(text)
-    except ParameterValueError as exc:
-        raise UsageError(f"--end: {exc}") from None
-
-
-def _write_summary(path: Path, markdown: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(markdown, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def smoke(
-    ctx: typer.Context,
-    workspace_id: WorkspaceOpt = None,
-    resource_id: ResourceOpt = None,
-    additional_workspace: AdditionalOpt = None,
-    from_file: FromFileOpt = None,
-    input_format: InputFormatOpt = InputFormat.AUTO,
-    sample: SampleOpt = False,
-    since: Annotated[
-        str, typer.Option("--since", help="Length of the window checked, e.g. 30m, 2h.")
-    ] = "30m",
-    settle: Annotated[
-        str | None,
-        typer.Option(
-            "--settle",
-            help="Ingestion margin: the window ends this long before now. "
-            "Default 5m for workspaces/resources, 0 for files and the sample "
-            "(whose window ends at their newest row).",
-        ),
-    ] = None,
-    end: Annotated[
-        str | None,
-        typer.Option(
-            "--end",
-            help="End the window exactly here (ISO-8601) instead of now minus "
-            "--settle (or the newest row); --settle is then not applied.",
-        ),
-    ] = None,
+def gate_options(
     baseline: Annotated[
         str | None,
         typer.Option(
@@ -172,12 +110,61 @@ def smoke(
             help="Smallest failure-rate increase, in percentage points, that fails the regression check.",
         ),
     ] = 2.0,
-    cloud: CloudOpt = Cloud.PUBLIC,
-    endpoint: EndpointOpt = None,
-    audience: AudienceOpt = None,
-    auth: AuthOpt = AuthMethod.DEFAULT,
-    timeout: TimeoutOpt = 120.0,
-    retries: RetriesOpt = 3,
+) -> GateConfig:
+    """The gate's thresholds and rules, checked against the catalog's categories."""
+    ignores = set() if no_default_ignores else set(DEFAULT_IGNORE_CATEGORIES)
+    ignores |= {c.strip() for c in ignore_category or [] if c.strip()}
+    pairs = [] if no_default_blocks else list(DEFAULT_BLOCK_PAIRS)
+    for text in block or []:
+        pair = parse_block_pair(text)
+        if pair not in pairs:
+            pairs.append(pair)
+    config = GateConfig(
+        max_failure_rate=max_failure_rate,
+        ignore_categories=frozenset(ignores),
+        block_pairs=tuple(pairs),
+        block_categories=frozenset(c.strip() for c in block_category or [] if c.strip()),
+        min_legs=min_legs,
+        alpha=alpha,
+        min_increase=min_increase,
+        baseline=parse_span(baseline, "--baseline") if baseline else None,
+    )
+    config.validate_categories(known_categories(load_catalog()))
+    return config
+
+
+def _write_summary(path: Path, markdown: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@uses(source=source_options, config=gate_options)
+def smoke(
+    source: SourceRequest,
+    config: GateConfig,
+    since: Annotated[
+        str, typer.Option("--since", help="Length of the window checked, e.g. 30m, 2h.")
+    ] = "30m",
+    settle: Annotated[
+        str | None,
+        typer.Option(
+            "--settle",
+            help="Ingestion margin: the window ends this long before now. "
+            "Default 5m for workspaces/resources, 0 for files and the sample "
+            "(whose window ends at their newest row).",
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end",
+            help="End the window exactly here (ISO-8601) instead of now minus "
+            "--settle (or the newest row); --settle is then not applied.",
+        ),
+    ] = None,
     junit: Annotated[
         Path | None,
         typer.Option("--junit", dir_okay=False, help="Write a JUnit XML file, one testcase per check."),
@@ -203,80 +190,21 @@ def smoke(
     output: OutputOpt = None,
 ) -> int:
     """CI gate: fail fast when PSTN calls start failing after a deployment."""
-    ignores = set() if no_default_ignores else set(DEFAULT_IGNORE_CATEGORIES)
-    ignores |= {c.strip() for c in ignore_category or [] if c.strip()}
-    pairs = [] if no_default_blocks else list(DEFAULT_BLOCK_PAIRS)
-    for text in block or []:
-        pair = parse_block_pair(text)
-        if pair not in pairs:
-            pairs.append(pair)
-    config = GateConfig(
-        max_failure_rate=max_failure_rate,
-        ignore_categories=frozenset(ignores),
-        block_pairs=tuple(pairs),
-        block_categories=frozenset(c.strip() for c in block_category or [] if c.strip()),
-        min_legs=min_legs,
-        alpha=alpha,
-        min_increase=min_increase,
-        baseline=parse_span(baseline, "--baseline") if baseline else None,
-    )
-    catalog = load_catalog()
-    config.validate_categories(known_categories(catalog))
     since_span = parse_span(since, "--since")
-    end_at = _end(end)
-
-    source = choose_source(
-        sample=sample, from_file=from_file, workspace_id=workspace_id, resource_id=resource_id, ctx=ctx
-    )
-    workspace_id, resource_id = source.workspace_id, source.resource_id
-    live = source.kind == "workspace"
-    settle_span = (
-        parse_span(settle, "--settle", allow_zero=True)
-        if settle is not None
-        else (WORKSPACE_SETTLE if live else timedelta(0))
-    )
+    end_at = WindowRequest.parse(end=end).end
+    settle_span = None if settle is None else parse_span(settle, "--settle", allow_zero=True)
     if end_at is not None and settle is not None:
         warn("--settle is not applied when --end is given")
-
+    kind, description = source.spec.kind, source.spec.describe()
     plan: WindowPlan | None = None
-    if live:
-        kind, description = (
-            "workspace",
-            (f"workspace {workspace_id}" if workspace_id else f"resource {resource_id}"),
-        )
-    elif sample:
-        kind, description = "sample", "bundled sample data"
-    else:
-        kind, description = "file", ", ".join(from_file or [])
     try:
-        if live:
-            plan = workspace_plan(since_span, settle_span, config.baseline, end=end_at)
-            with open_runner(
-                workspace_id=workspace_id,
-                resource_id=resource_id,
-                additional=additional_workspace,
-                cloud=cloud,
-                endpoint=endpoint,
-                audience=audience,
-                auth=auth,
-                timeout=timeout,
-                retries=retries,
-            ) as runner:
-                description = runner.target.describe()
-                collected = collect_workspace(runner, plan)
-        else:
-            paths = file_paths(sample, from_file)
-            collected = collect_files(
-                paths,
-                InputFormat.AUTO if sample else input_format,
-                since=since_span,
-                settle=settle_span,
-                baseline=config.baseline,
-                end=end_at,
-                source_kind=kind,
-                description=description,
-            )
-        result = run_gate(collected, config, catalog)
+        with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
+            kind, description = opened.kind, opened.description
+            if settle_span is None:
+                settle_span = LIVE_SETTLE if opened.live else timedelta(0)
+            plan = plan_for(opened, since_span, settle_span, config.baseline, end=end_at)
+            collected = collect_windows(opened, plan)
+        result = run_gate(collected, config)
     except UsageError:
         raise
     except AcsTriageError as exc:

@@ -27,8 +27,8 @@ from acs_triage.records import (
     RowAccounting,
     TimelineBin,
     TriageInput,
-    Window,
 )
+from acs_triage.windows import Window
 
 EXACT_DISTINCT_LIMIT = 200_000
 EXAMPLES = 3

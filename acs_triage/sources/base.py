@@ -1,0 +1,159 @@
+"""The seam between where data comes from and what is done with it.
+
+A :class:`Source` answers the three questions every command asks, whatever holds
+the data:
+
+- :meth:`Source.triage`: aggregates (:class:`~acs_triage.records.TriageInput`) for
+  one or more windows: ``triage`` asks for one, ``smoke`` for the current and the
+  baseline window;
+- :meth:`Source.call_legs`: every leg of one call (``call``);
+- :meth:`Source.failed_legs`: the newest failed PSTN legs, capped (``legs``).
+
+Implementations: :class:`~acs_triage.sources.workspace.WorkspaceSource` (KQL in a
+Log Analytics workspace), :class:`~acs_triage.sources.files.FileSource` (exported
+files and the bundled sample) and :class:`~acs_triage.sources.memory.MemorySource`
+(legs held in memory, for library users and tests). The last two share
+:class:`LegStreamSource`: anything that can replay a stream of legs and rejections
+gets the same answers, computed by :mod:`acs_triage.sources.aggregate` with the
+same rules as the KQL.
+"""
+
+from __future__ import annotations
+
+import heapq
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Protocol, runtime_checkable
+
+from acs_triage.codes import is_failure_end
+from acs_triage.records import Leg, LegBatch, Rejection, TriageInput
+from acs_triage.sources.aggregate import LegAggregator
+from acs_triage.windows import Window
+
+__all__ = ["LegStreamSource", "Source"]
+
+
+@runtime_checkable
+class Source(Protocol):
+    """Where the legs come from. Use it as a context manager; :meth:`close` frees
+    connections and files."""
+
+    #: ``workspace``, ``file``, ``sample`` or ``memory`` (the report's ``source.kind``).
+    kind: str
+    #: One line naming the data, e.g. ``workspace <guid>`` or the file names.
+    description: str
+    #: True when data keeps arriving (a workspace): windows are relative to now and
+    #: must be bounded. False for fixed data (files): windows may be open-ended.
+    live: bool
+
+    def newest(self) -> datetime | None:
+        """The newest ``TimeGenerated`` of fixed data (None for live sources and for
+        data without a single leg)."""
+        ...
+
+    def triage(self, windows: Sequence[Window], *, bin_size: timedelta | None = None) -> list[TriageInput]:
+        """Aggregates for each window, in order. Rejected input rows are accounted
+        in the first window's input only."""
+        ...
+
+    def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
+        """Every leg (PSTN or not) of the call ``correlation_id``, oldest first."""
+        ...
+
+    def failed_legs(
+        self, window: Window, *, end_reason: str = "", sub_code: str = "", max_rows: int = 1000
+    ) -> LegBatch:
+        """The newest ``max_rows`` failed PSTN legs (optionally of one end reason
+        and/or sub-code), newest first; ``capped`` when more matched."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Source: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None: ...
+
+
+class LegStreamSource(ABC):
+    """A source whose data is a replayable stream of legs and rejections.
+
+    Subclasses implement :meth:`items`; every question is answered in one pass
+    over it, in memory bounded by the aggregates (never by the number of legs).
+    """
+
+    kind: str = "memory"
+    description: str = ""
+    live: bool = False
+
+    @abstractmethod
+    def items(self) -> Iterable[Leg | Rejection]:
+        """Every input row as a leg or a rejection, in input order; a new pass per call."""
+
+    def newest(self) -> datetime | None:
+        newest: datetime | None = None
+        for item in self.items():
+            if isinstance(item, Leg) and (newest is None or item.time_generated > newest):
+                newest = item.time_generated
+        return newest
+
+    def triage(self, windows: Sequence[Window], *, bin_size: timedelta | None = None) -> list[TriageInput]:
+        size = {} if bin_size is None else {"bin_size": bin_size}
+        aggregators = [LegAggregator(window, **size) for window in windows]
+        first, rest = aggregators[0], aggregators[1:]
+        for item in self.items():
+            first.add(item)
+            if rest and not isinstance(item, Rejection):
+                for aggregator in rest:
+                    aggregator.add(item)
+        return [a.result(source_kind=self.kind, source_description=self.description) for a in aggregators]
+
+    def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
+        legs: list[Leg] = []
+        rejections: list[Rejection] = []
+        for item in self.items():
+            if isinstance(item, Rejection):
+                rejections.append(item)
+            elif item.correlation_id == correlation_id and window.contains(item.time_generated):
+                legs.append(item)
+        return LegBatch(sorted(legs, key=lambda leg: leg.time_generated), rejections)
+
+    def failed_legs(
+        self, window: Window, *, end_reason: str = "", sub_code: str = "", max_rows: int = 1000
+    ) -> LegBatch:
+        # One more than asked for tells whether the cap cut anything off; a heap keeps
+        # memory bounded by max_rows whatever the size of the input.
+        keep = max_rows + 1
+        newest: list[tuple[float, int, Leg]] = []
+        rejections: list[Rejection] = []
+        for index, item in enumerate(self.items()):
+            if isinstance(item, Rejection):
+                rejections.append(item)
+                continue
+            if not item.is_pstn or not is_failure_end(item.end_reason):
+                continue
+            if not window.contains(item.time_generated):
+                continue
+            if (end_reason and item.end_reason != end_reason) or (sub_code and item.end_sub_code != sub_code):
+                continue
+            entry = (item.time_generated.timestamp(), -index, item)
+            if len(newest) < keep:
+                heapq.heappush(newest, entry)
+            elif entry > newest[0]:
+                heapq.heapreplace(newest, entry)
+        found = [leg for _, _, leg in sorted(newest, reverse=True)]
+        return LegBatch(found[:max_rows], rejections, capped=len(found) > max_rows)
+
+    def close(self) -> None:  # noqa: B027 - a hook subclasses may extend; nothing to free here
+        """Nothing to free: every pass opens and closes its own files."""
+
+    def __enter__(self) -> LegStreamSource:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,103 @@
+"""Which source to read, as one value, and how to open it.
+
+:class:`SourceSpec` is what the command line's source options amount to (exactly
+one of a workspace, a resource, files or the sample, plus how to connect), and
+:func:`open_source` turns it into a :class:`~acs_triage.sources.base.Source`. No
+network access happens before the first question is asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from acs_triage.errors import UsageError
+from acs_triage.sources.base import Source
+from acs_triage.sources.connection import AuthMethod, Cloud
+from acs_triage.sources.exports import InputFormat
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+
+__all__ = ["ConnectionOptions", "SourceSpec", "open_source"]
+
+
+@dataclass(frozen=True)
+class ConnectionOptions:
+    """How to reach Log Analytics: cloud or endpoint, token audience, credential, time budget."""
+
+    cloud: Cloud = Cloud.PUBLIC
+    endpoint: str | None = None
+    audience: str | None = None
+    auth: AuthMethod = AuthMethod.DEFAULT
+    timeout: float = 300.0  #: seconds one query may take, retries included
+    retries: int = 3
+    #: a ready credential (library use); when set, ``auth`` is not used
+    credential: TokenCredential | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Exactly one of: a workspace (plus additional ones), an ACS resource, files, the sample."""
+
+    workspace_id: str | None = None
+    resource_id: str | None = None
+    additional_workspaces: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    input_format: InputFormat = InputFormat.AUTO
+    sample: bool = False
+    connection: ConnectionOptions = ConnectionOptions()
+
+    def __post_init__(self) -> None:
+        live = bool(self.workspace_id or self.resource_id)
+        chosen = sum([self.sample, bool(self.files), live])
+        if chosen == 0:
+            raise UsageError("say which data: --workspace-id, --resource-id, --from-file or --sample")
+        if chosen > 1:
+            raise UsageError("use one source: --workspace-id/--resource-id, --from-file or --sample")
+        if self.workspace_id and self.resource_id:
+            raise UsageError("give either --workspace-id or --resource-id, not both")
+
+    @property
+    def kind(self) -> str:
+        """``sample``, ``file`` or ``workspace``."""
+        return "sample" if self.sample else "file" if self.files else "workspace"
+
+    def describe(self) -> str:
+        """One line naming the data, known before anything is opened."""
+        if self.sample:
+            return "bundled sample data"
+        if self.files:
+            return ", ".join(self.files)
+        if self.workspace_id:
+            extra = f" (+{len(self.additional_workspaces)} more)" if self.additional_workspaces else ""
+            return f"workspace {self.workspace_id}{extra}"
+        return f"resource {self.resource_id}"
+
+
+def open_source(spec: SourceSpec) -> Source:
+    """The :class:`Source` ``spec`` names (a workspace source builds its client and
+    credential here, without fetching a token)."""
+    if spec.sample:
+        from acs_triage.sources.sample import sample_source
+
+        return sample_source()
+    if spec.files:
+        from acs_triage.sources.files import FileSource
+
+        return FileSource(spec.files, spec.input_format)
+    from acs_triage.sources.connection import Connection, make_credential
+    from acs_triage.sources.workspace import LogsRunner, RunnerOptions, Target, WorkspaceSource
+
+    options = spec.connection
+    target = Target(
+        workspace_id=spec.workspace_id,
+        resource_id=spec.resource_id,
+        additional_workspaces=spec.additional_workspaces,
+    )
+    connection = Connection.for_cloud(options.cloud, options.endpoint, options.audience)
+    credential = options.credential or make_credential(options.auth, connection)
+    runner = LogsRunner(
+        target, connection, credential, RunnerOptions.for_timeout(options.timeout, options.retries)
+    )
+    return WorkspaceSource(runner)

@@ -1,0 +1,147 @@
+"""Rows of the library's queries, as the workspace returns them, turned into triage
+records: aggregates for ``triage``/``smoke`` and legs for ``call``/``legs``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from acs_triage.codes import normalize_code
+from acs_triage.records import Leg, PairAggregate, TimelineBin, TriageInput
+from acs_triage.windows import Window
+
+__all__ = ["auto_bin", "leg_from_row", "pair_rows_to_aggregates", "triage_input_from_rows"]
+
+
+def auto_bin(window: timedelta) -> timedelta:
+    """About 24-48 bins over the window, on a round size."""
+    for size in (
+        timedelta(minutes=1),
+        timedelta(minutes=5),
+        timedelta(minutes=15),
+        timedelta(hours=1),
+        timedelta(hours=6),
+        timedelta(days=1),
+    ):
+        if window / size <= 48:
+            return size
+    return timedelta(days=7)
+
+
+def _dt(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, str) and value:
+        text = value[:-1] + "+00:00" if value.endswith("Z") else value
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return None
+
+
+def _int(value: object) -> int:
+    if value is None or value == "":
+        return 0
+    try:
+        return int(float(str(value)))
+    except ValueError:
+        return 0
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        text = value
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return (text,) if text else ()
+    if isinstance(value, Sequence):
+        return tuple(str(v) for v in value if v not in (None, ""))[:3]
+    return ()  # pragma: no cover
+
+
+def pair_rows_to_aggregates(rows: Sequence[Mapping[str, Any]]) -> list[PairAggregate]:
+    return [
+        PairAggregate(
+            end_reason=normalize_code(r["ParticipantEndReason"]),
+            end_sub_code=normalize_code(r["ParticipantEndSubCode"]),
+            legs=_int(r["Legs"]),
+            calls=_int(r["Calls"]),
+            first_seen=_dt(r["FirstSeen"]),
+            last_seen=_dt(r["LastSeen"]),
+            recent_legs=_int(r["RecentLegs"]),
+            example_correlation_ids=_strings(r["ExampleCorrelationIds"]),
+            example_identifiers=_strings(r["ExampleIdentifiers"]),
+        )
+        for r in rows
+    ]
+
+
+def triage_input_from_rows(
+    summary: Sequence[Mapping[str, Any]],
+    pairs: Sequence[Mapping[str, Any]],
+    timeline: Sequence[Mapping[str, Any]],
+    window: Window,
+    *,
+    description: str,
+    warnings: list[str],
+    query_requests: int,
+) -> TriageInput:
+    """The rows of ``pstn-summary``, ``pstn-failures-by-pair`` and ``pstn-timeline``
+    over ``window`` as the engine's input."""
+    assert window.start is not None
+    totals = summary[0] if summary else {}
+    legs, recent = _int(totals.get("Legs")), _int(totals.get("RecentLegs"))
+    bins = [
+        TimelineBin(
+            start=_dt(r["TimeGenerated"]) or window.start,
+            legs=_int(r["Legs"]),
+            calls=_int(r["Calls"]),
+            failed_legs=_int(r["FailedLegs"]),
+        )
+        for r in timeline
+    ]
+    return TriageInput(
+        pairs=pair_rows_to_aggregates(pairs),
+        total_legs=legs,
+        total_calls=_int(totals.get("Calls")),
+        timeline=bins,
+        window=window,
+        source_kind="workspace",
+        source_description=description,
+        partial=bool(warnings),
+        warnings=warnings,
+        calls_approximate=True,
+        query_requests=query_requests,
+        half_volumes=(legs - recent, recent),
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def leg_from_row(row: Mapping[str, Any]) -> Leg | None:
+    """A row of ``call-legs`` or ``pstn-failed-legs`` as a :class:`Leg` (None without
+    a usable ``TimeGenerated``, which the service always sends)."""
+    moment = _dt(row.get("TimeGenerated"))
+    if moment is None:
+        return None
+    return Leg(
+        time_generated=moment,
+        correlation_id=_text(row.get("CorrelationId")),
+        endpoint_type=_text(row.get("EndpointType")),
+        end_reason=normalize_code(row.get("ParticipantEndReason")),
+        end_sub_code=normalize_code(row.get("ParticipantEndSubCode")),
+        participant_id=_text(row.get("ParticipantId")),
+        identifier=_text(row.get("Identifier")),
+        call_start_time=_dt(row.get("CallStartTime")),
+        pstn_call_type=_text(row.get("PstnParticipantCallType")),
+        result_category=_text(row.get("ResultCategory")),
+    )

@@ -1,0 +1,120 @@
+"""The live source: the library's KQL run in a Log Analytics workspace.
+
+Aggregation happens in the workspace: :func:`fetch_triage_input` costs three
+requests per window (totals, pairs, timeline) whatever the number of legs, and the
+detail questions one capped request each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+
+from acs_triage.queries.store import get_query
+from acs_triage.records import Leg, LegBatch, TriageInput
+from acs_triage.sources.workspace.rows import auto_bin, leg_from_row, triage_input_from_rows
+from acs_triage.sources.workspace.transport import LogsRunner, QueryResult
+from acs_triage.windows import Window
+
+__all__ = ["WorkspaceSource", "fetch_triage_input"]
+
+_TRIAGE_QUERIES = ("pstn-summary", "pstn-failures-by-pair", "pstn-timeline")
+
+
+def _bounds(window: Window) -> tuple[datetime, datetime]:
+    if window.start is None or window.end is None:
+        raise ValueError("a workspace window needs both ends")
+    return window.start, window.end
+
+
+def fetch_triage_input(
+    runner: LogsRunner, start: datetime, end: datetime, bin_size: timedelta | None = None
+) -> TriageInput:
+    """Three aggregated queries: totals, pairs, timeline. Response size is bounded."""
+    params = {"start": start, "end": end}
+    span = (start, end)
+    size = bin_size or auto_bin(end - start)
+    summary, pairs, timeline = (
+        runner.run(get_query(name), {**params, "bin_size": size} if name == "pstn-timeline" else params, span)
+        for name in _TRIAGE_QUERIES
+    )
+    warnings = [
+        f"partial results from {name}: {result.partial_message}"
+        for name, result in zip(_TRIAGE_QUERIES, (summary, pairs, timeline), strict=True)
+        if result.partial
+    ]
+    return triage_input_from_rows(
+        summary.rows,
+        pairs.rows,
+        timeline.rows,
+        Window(start, end),
+        description=runner.target.describe(),
+        warnings=warnings,
+        query_requests=runner.requests,
+    )
+
+
+def _batch(result: QueryResult, legs: list[Leg], *, capped: bool = False) -> LegBatch:
+    warnings = [f"partial results: {result.partial_message}"] if result.partial else []
+    return LegBatch(legs, partial=result.partial, warnings=warnings, capped=capped)
+
+
+class WorkspaceSource:
+    """A workspace (or ACS resource) reached through a :class:`LogsRunner`."""
+
+    kind = "workspace"
+    live = True
+
+    def __init__(self, runner: LogsRunner) -> None:
+        self.runner = runner
+        self.description = runner.target.describe()
+
+    @property
+    def requests(self) -> int:
+        """Query requests sent so far."""
+        return self.runner.requests
+
+    def newest(self) -> datetime | None:
+        return None
+
+    def triage(self, windows: Sequence[Window], *, bin_size: timedelta | None = None) -> list[TriageInput]:
+        inputs = [fetch_triage_input(self.runner, *_bounds(window), bin_size) for window in windows]
+        inputs[0].query_requests = self.runner.requests  # every request of the run
+        return inputs
+
+    def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
+        start, end = _bounds(window)
+        result = self.runner.run(
+            get_query("call-legs"),
+            {"correlation_id": correlation_id, "start": start, "end": end},
+            (start, end),
+        )
+        return _batch(result, [leg for leg in map(leg_from_row, result.rows) if leg is not None])
+
+    def failed_legs(
+        self, window: Window, *, end_reason: str = "", sub_code: str = "", max_rows: int = 1000
+    ) -> LegBatch:
+        start, end = _bounds(window)
+        # One row more than shown tells whether the cap cut anything off.
+        params = {
+            "end_reason": end_reason,
+            "sub_code": sub_code,
+            "max_rows": max_rows + 1,
+            "start": start,
+            "end": end,
+        }
+        result = self.runner.run(get_query("pstn-failed-legs"), params, (start, end))
+        legs = [leg for leg in map(leg_from_row, result.rows) if leg is not None]
+        return _batch(result, legs[:max_rows], capped=len(legs) > max_rows)
+
+    def close(self) -> None:
+        self.runner.close()
+
+    def __enter__(self) -> WorkspaceSource:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()

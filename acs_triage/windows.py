@@ -1,0 +1,177 @@
+"""Time windows: the one place where ``--since``, ``--start``, ``--end``, ``--settle``
+and ``--baseline`` become absolute, half-open windows ``[start, end)``.
+
+Every command resolves its window here:
+
+- :func:`resolve_window` for ``triage``, ``call``, ``legs`` and ``kql show``: ``--since``
+  (ending at ``--end`` or now), or ``--start``/``--end``, or a default length (``None``:
+  the whole data, for files);
+- :func:`plan_windows` for ``smoke``: a current window ending ``settle`` before an
+  anchor (now, ``--end`` or the newest row of a file) and an optional baseline window
+  right before it.
+
+Windows that would reach outside the years 1-9999 are usage errors, never crashes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from acs_triage.errors import UsageError
+from acs_triage.times import TimeValueError, parse_datetime, parse_duration
+
+__all__ = [
+    "LIVE_SETTLE",
+    "Window",
+    "WindowPlan",
+    "WindowRequest",
+    "live_plan",
+    "parse_span",
+    "plan_windows",
+    "resolve_window",
+]
+
+#: Default ``smoke --settle`` for workspaces and resources (files and the sample: 0).
+LIVE_SETTLE = timedelta(minutes=5)
+_ZERO = re.compile(r"^\s*0+(?:\.0*)?\s*[a-zA-Z]*\s*$")
+_OUT_OF_RANGE = "the window reaches outside the supported dates (years 1-9999)"
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The time window a report covers, ``[start, end)``. ``None`` ends mean "whatever
+    the data holds"."""
+
+    start: datetime | None
+    end: datetime | None
+
+    def contains(self, moment: datetime) -> bool:
+        return (self.start is None or moment >= self.start) and (self.end is None or moment < self.end)
+
+
+@dataclass(frozen=True)
+class WindowRequest:
+    """What the user asked for: ``--since`` or ``--start``/``--end``, parsed."""
+
+    since: timedelta | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.since is not None and self.start is not None:
+            raise UsageError("use either --since or --start/--end, not both")
+        if self.start is not None and self.end is not None and self.start >= self.end:
+            raise UsageError("--start must be before --end")
+
+    @classmethod
+    def parse(
+        cls, since: str | None = None, start: str | None = None, end: str | None = None
+    ) -> WindowRequest:
+        """Parse the three options' text; a bad value is a :class:`UsageError` naming the option."""
+        return cls(
+            since=None if since is None else parse_span(since, "--since"),
+            start=None if start is None else _instant(start, "--start"),
+            end=None if end is None else _instant(end, "--end"),
+        )
+
+
+def _instant(text: str, option: str) -> datetime:
+    try:
+        return parse_datetime(text)
+    except TimeValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def parse_span(text: str, option: str, *, allow_zero: bool = False) -> timedelta:
+    """Parse a duration option (``30m``, ``7d``; ``0`` only when ``allow_zero``)."""
+    if allow_zero and _ZERO.match(text):
+        return timedelta(0)
+    try:
+        return parse_duration(text.strip())
+    except TimeValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)  # whole seconds
+
+
+def _ending(end: datetime, length: timedelta) -> Window:
+    """``[end - length, end)``, or a usage error when that leaves the calendar."""
+    try:
+        return Window(end - length, end)
+    except OverflowError:
+        raise UsageError(_OUT_OF_RANGE) from None
+
+
+def resolve_window(
+    request: WindowRequest, *, default: timedelta | None, now: datetime | None = None
+) -> Window:
+    """An absolute window from ``request``.
+
+    ``--since`` ends at ``--end`` (or now); ``--start`` alone ends now; with neither,
+    ``default`` ending at ``--end`` (or now), or, when ``default`` is ``None``, only
+    the ``--end`` bound (files are read whole).
+    """
+    if request.since is not None:
+        return _ending(request.end or now or _now(), request.since)
+    if request.start is not None:
+        end = request.end or now or _now()
+        if request.start >= end:
+            raise UsageError("--start must be before --end")
+        return Window(request.start, end)
+    if default is None:
+        return Window(None, request.end)
+    return _ending(request.end or now or _now(), default)
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """The windows one ``smoke`` run judges."""
+
+    current: Window
+    baseline: Window | None
+    settle: timedelta
+    anchor: str  #: "now", "--end", "newest row" or "no data"
+
+
+def plan_windows(
+    anchor_time: datetime | None,
+    since: timedelta,
+    settle: timedelta,
+    baseline: timedelta | None,
+    *,
+    anchor: str,
+) -> WindowPlan:
+    """The current window ending ``settle`` before ``anchor_time``, and the baseline
+    window of length ``baseline`` right before it."""
+    if since <= timedelta(0):
+        raise UsageError("--since must be a positive duration")
+    if anchor_time is None:  # files without a single row: nothing to anchor on
+        empty = Window(None, None)
+        return WindowPlan(empty, None if baseline is None else empty, settle, "no data")
+    try:
+        end = anchor_time - settle
+    except OverflowError:
+        raise UsageError(_OUT_OF_RANGE) from None
+    current = _ending(end, since)
+    assert current.start is not None
+    base = None if baseline is None else _ending(current.start, baseline)
+    return WindowPlan(current, base, settle, anchor)
+
+
+def live_plan(
+    since: timedelta,
+    settle: timedelta,
+    baseline: timedelta | None,
+    *,
+    end: datetime | None = None,
+    now: datetime | None = None,
+) -> WindowPlan:
+    """Windows for a live source: ending ``settle`` before now, or exactly at ``end``."""
+    if end is not None:
+        return plan_windows(end, since, timedelta(0), baseline, anchor="--end")
+    moment = (now or _now()).replace(microsecond=0)  # whole seconds
+    return plan_windows(moment, since, settle, baseline, anchor="now")
