@@ -49,6 +49,11 @@ _EXPORTS = {
     "build_report": "acs_triage.triage.engine",
     "TriageReport": "acs_triage.triage.report",
     "Window": "acs_triage.windows",
+    "GateConfig": "acs_triage.smoke.config",
+    "SmokeResult": "acs_triage.smoke.result",
+    "collect_windows": "acs_triage.smoke.collect",
+    "plan_for": "acs_triage.smoke.collect",
+    "run_gate": "acs_triage.smoke.checks",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 __all__ = [
@@ -56,8 +61,10 @@ __all__ = [
     "Connection",
     "ConnectionOptions",
     "FileSource",
+    "GateConfig",
     "LogsRunner",
     "MemorySource",
+    "SmokeResult",
     "Source",
     "SourceSpec",
     "Target",
@@ -66,14 +73,17 @@ __all__ = [
     "WorkspaceSource",
     "__version__",
     "build_report",
+    "collect_windows",
     "fetch_triage_input",
     "get_query",
     "kql_literal",
     "load_catalog",
     "load_queries",
     "open_source",
+    "plan_for",
     "read_files",
     "render",
+    "run_gate",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
@@ -81,6 +91,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from acs_triage.queries.literals import kql_literal
     from acs_triage.queries.render import render
     from acs_triage.queries.store import get_query, load_queries
+    from acs_triage.smoke.checks import run_gate
+    from acs_triage.smoke.collect import collect_windows, plan_for
+    from acs_triage.smoke.config import GateConfig
+    from acs_triage.smoke.result import SmokeResult
     from acs_triage.sources.base import Source
     from acs_triage.sources.connection import Connection
     from acs_triage.sources.files import FileSource, read_files

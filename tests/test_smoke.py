@@ -28,19 +28,9 @@ from acs_triage.errors import AuthError, ExitCode, QueryError, UsageError
 from acs_triage.formats import OutputFormat, render
 from acs_triage.formats.smoke_view import CHECK_HEADERS, smoke_view
 from acs_triage.records import PairAggregate, TriageInput
-from acs_triage.smoke import (
-    CHECK_NAMES,
-    SMOKE_SCHEMA,
-    CheckStatus,
-    GateConfig,
-    GateStatus,
-    collect_windows,
-    error_result,
-    evaluate,
-    parse_block_pair,
-    plan_for,
-    run_gate,
-)
+from acs_triage.smoke.checks import CHECK_NAMES, error_result, evaluate, run_gate
+from acs_triage.smoke.collect import collect_windows, plan_for
+from acs_triage.smoke.config import GateConfig, parse_block_pair
 from acs_triage.smoke.github import (
     annotation_lines,
     append_step_summary,
@@ -49,6 +39,7 @@ from acs_triage.smoke.github import (
     workflow_command,
 )
 from acs_triage.smoke.junit import junit_xml
+from acs_triage.smoke.result import SMOKE_SCHEMA, CheckStatus, GateStatus
 from acs_triage.smoke.stats import normal_sf, two_proportion_z_test, wilson_interval
 from acs_triage.sources.files import FileSource
 from acs_triage.triage.engine import build_report

@@ -21,7 +21,7 @@ import typer
 try:  # typer >= 0.26 vendors click
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover - older typer with click installed
-    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found]
+    from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 
 from acs_triage.cli.catalog_cmds import codes, explain
 from acs_triage.cli.kql_cmds import kql_list, kql_show

@@ -11,7 +11,7 @@ from acs_triage.cli.options import FormatOpt, OutputOpt
 from acs_triage.cli.output import emit
 from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
-from acs_triage.formats.views import codes_view, explanation_view
+from acs_triage.formats.catalog_views import codes_view, explanation_view
 
 
 def explain(

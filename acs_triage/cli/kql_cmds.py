@@ -11,7 +11,7 @@ from acs_triage.cli.options import FormatOpt, OutputOpt, window_options
 from acs_triage.cli.output import emit
 from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
-from acs_triage.formats.views import queries_view, query_text_view
+from acs_triage.formats.kql_views import queries_view, query_text_view
 from acs_triage.queries.annotate import annotate_query
 from acs_triage.queries.render import coerce_parameters
 from acs_triage.queries.render import render as render_query

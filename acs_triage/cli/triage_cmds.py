@@ -20,7 +20,8 @@ from acs_triage.cli.output import emit, warn
 from acs_triage.cli.progress import spinner
 from acs_triage.errors import ExitCode, UsageError
 from acs_triage.formats import OutputFormat
-from acs_triage.formats.views import call_view, legs_view, report_view
+from acs_triage.formats.leg_views import call_view, legs_view
+from acs_triage.formats.triage_view import report_view
 from acs_triage.sources.base import Source
 from acs_triage.sources.workspace.transport import API_MAX_ROWS
 from acs_triage.triage.engine import build_report

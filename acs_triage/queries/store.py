@@ -20,6 +20,7 @@ import jsonschema
 import yaml
 
 from acs_triage.errors import CatalogError, UsageError
+from acs_triage.jsonable import pick
 from acs_triage.queries.literals import KqlType
 from acs_triage.resources import data_root
 
@@ -44,9 +45,11 @@ class Parameter:
 
 @dataclass(frozen=True)
 class OutputColumn:
+    """One column of a query's result, as its header declares it."""
+
     name: str
     type: str
-    description: str
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,8 @@ class QueryDef:
     def to_dict(self) -> dict[str, Any]:
         """The query's metadata as ``acs-triage kql list`` writes it in JSON."""
         return {
-            "name": self.name,
-            "id": self.id,
-            "version": self.version,
-            "title": self.title,
-            "description": self.description,
-            "tables": list(self.tables),
-            "uses": list(self.uses),
-            "annotatable": self.annotatable,
+            **pick(self, "name", "id", "version", "title", "description"),
+            **pick(self, "tables", "uses", "annotatable"),
             "parameters": [
                 {
                     "name": p.name,
@@ -102,7 +99,7 @@ class QueryDef:
                 }
                 for p in self.parameters
             ],
-            "output": [{"name": c.name, "type": c.type, "description": c.description} for c in self.output],
+            "output": [pick(c, "name", "type", "description") for c in self.output],
         }
 
 

@@ -175,50 +175,17 @@ def _rate_check(stats: WindowStats, config: GateConfig, findings: tuple[Finding,
     }
     summary = f"{failed} of {_legs(considered)} failed ({_pct(rate)}, 95% CI {_pct(low)}-{_pct(high)})"
     if considered < config.min_legs:
-        return CheckResult(
-            RATE,
-            S.INCONCLUSIVE,
-            observed,
-            limit,
-            observed_text,
-            threshold_text,
-            f"{summary}; too few legs to judge (need {config.min_legs})",
-            details,
-        )
-    if stats.partial:
-        return CheckResult(
-            RATE,
-            S.INCONCLUSIVE,
-            observed,
-            limit,
-            observed_text,
-            threshold_text,
-            f"{summary}; not judged on partial data",
-            details,
-        )
-    if 100.0 * rate > limit:
+        status, message = S.INCONCLUSIVE, f"{summary}; too few legs to judge (need {config.min_legs})"
+    elif stats.partial:
+        status, message = S.INCONCLUSIVE, f"{summary}; not judged on partial data"
+    elif 100.0 * rate > limit:
         top = [f for f in findings if f.category not in config.ignore_categories][:3]
         worst = ", ".join(f"{f.end_reason}/{f.end_sub_code} x{f.legs}" for f in top)
-        return CheckResult(
-            RATE,
-            S.FAIL,
-            observed,
-            limit,
-            observed_text,
-            threshold_text,
-            f"{summary}, above the {limit:g}% maximum" + (f"; most frequent: {worst}" if worst else ""),
-            details,
-        )
-    return CheckResult(
-        RATE,
-        S.PASS,
-        observed,
-        limit,
-        observed_text,
-        threshold_text,
-        f"{summary}, within the {limit:g}% maximum",
-        details,
-    )
+        status = S.FAIL
+        message = f"{summary}, above the {limit:g}% maximum" + (f"; most frequent: {worst}" if worst else "")
+    else:
+        status, message = S.PASS, f"{summary}, within the {limit:g}% maximum"
+    return CheckResult(RATE, status, observed, limit, observed_text, threshold_text, message, details)
 
 
 def blocking_hits(findings: Iterable[Finding], config: GateConfig) -> list[BlockingHit]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import Enum
 
 from acs_triage.errors import ExitCode
+from acs_triage.jsonable import fields_json
 from acs_triage.smoke.config import GateConfig
 from acs_triage.times import iso
 from acs_triage.version import __version__
@@ -35,6 +36,8 @@ JsonValue = str | int | float | bool | None | list[str]
 
 
 class CheckStatus(str, Enum):
+    """The verdict of one check."""
+
     PASS = "pass"
     FAIL = "fail"
     INCONCLUSIVE = "inconclusive"
@@ -43,10 +46,12 @@ class CheckStatus(str, Enum):
 
 
 class GateStatus(str, Enum):
-    PASS = "pass"
-    FAIL = "fail"
-    INCONCLUSIVE = "inconclusive"
-    ERROR = "error"
+    """The verdict of the whole gate (see :func:`overall`)."""
+
+    PASS = "pass"  #: every check passed or was skipped
+    FAIL = "fail"  #: at least one check failed (exit 1)
+    INCONCLUSIVE = "inconclusive"  #: too little or partial data (exit 6)
+    ERROR = "error"  #: the data could not be obtained (exit 3, 4 or 5)
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,7 @@ class CheckResult:
     details: Mapping[str, JsonValue] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "status": self.status.value,
-            "observed": self.observed,
-            "threshold": self.threshold,
-            "observed_text": self.observed_text,
-            "threshold_text": self.threshold_text,
-            "message": self.message,
-            "details": dict(self.details),
-        }
+        return fields_json(self)
 
 
 @dataclass(frozen=True)
@@ -132,16 +128,7 @@ class BlockingHit:
     example_correlation_ids: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "end_reason": self.end_reason,
-            "end_sub_code": self.end_sub_code,
-            "legs": self.legs,
-            "calls": self.calls,
-            "category": self.category,
-            "title": self.title,
-            "rule": self.rule,
-            "example_correlation_ids": list(self.example_correlation_ids),
-        }
+        return fields_json(self)
 
 
 @dataclass(frozen=True)
@@ -156,14 +143,7 @@ class TopFailure:
     ignored: bool
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "end_reason": self.end_reason,
-            "end_sub_code": self.end_sub_code,
-            "legs": self.legs,
-            "category": self.category,
-            "title": self.title,
-            "ignored": self.ignored,
-        }
+        return fields_json(self)
 
 
 def overall(
@@ -212,10 +192,9 @@ class SmokeResult:
         return overall(self.checks, self.error_exit)[1]
 
     def check(self, name: str) -> CheckResult:
-        for item in self.checks:
-            if item.name == name:
-                return item
-        raise KeyError(name)
+        """The check called ``name`` (KeyError when there is none)."""
+        found = {item.name: item for item in self.checks}
+        return found[name]
 
     def headline(self) -> str:
         """One line: the verdict and why."""

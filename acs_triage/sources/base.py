@@ -25,14 +25,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from acs_triage.codes import is_failure_end
 from acs_triage.records import Leg, LegBatch, Rejection, TriageInput
 from acs_triage.sources.aggregate import LegAggregator
 from acs_triage.windows import Window
 
-__all__ = ["LegStreamSource", "Source"]
+__all__ = ["ClosingSource", "LegStreamSource", "Source"]
 
 
 @runtime_checkable
@@ -78,7 +78,25 @@ class Source(Protocol):
     ) -> None: ...
 
 
-class LegStreamSource(ABC):
+_Closing = TypeVar("_Closing", bound="ClosingSource")
+
+
+class ClosingSource:
+    """``with source:`` closes it; subclasses implement :meth:`close`."""
+
+    def close(self) -> None:
+        """Free what the source holds (connections, buffers)."""
+
+    def __enter__(self: _Closing) -> _Closing:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class LegStreamSource(ClosingSource, ABC):
     """A source whose data is a replayable stream of legs and rejections.
 
     Subclasses implement :meth:`items`; every question is answered in one pass
@@ -146,14 +164,3 @@ class LegStreamSource(ABC):
                 heapq.heapreplace(newest, entry)
         found = [leg for _, _, leg in sorted(newest, reverse=True)]
         return LegBatch(found[:max_rows], rejections, capped=len(found) > max_rows)
-
-    def close(self) -> None:  # noqa: B027 - a hook subclasses may extend; nothing to free here
-        """Nothing to free: every pass opens and closes its own files."""
-
-    def __enter__(self) -> LegStreamSource:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()

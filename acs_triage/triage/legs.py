@@ -24,6 +24,7 @@ __all__ = [
     "AnnotatedLeg",
     "CallReport",
     "FailedLegsReport",
+    "LegReport",
     "annotate",
     "call_report",
     "failed_legs_report",
@@ -88,28 +89,37 @@ def annotate(
     )
 
 
-def _warnings(batch: LegBatch) -> tuple[str, ...]:
+def _common(batch: LegBatch, catalog: Catalog | None, show_pii: bool) -> dict[str, Any]:
+    """The :class:`LegReport` fields of a batch: annotated legs, warnings, masked rejections."""
     rejected = (
         [f"{len(batch.rejections)} input row(s) rejected; see 'rejections'"] if batch.rejections else []
     )
-    return (*batch.warnings, *rejected)
+    return {
+        "legs": annotate(batch.legs, catalog=catalog, show_pii=show_pii),
+        "partial": batch.partial,
+        "warnings": (*batch.warnings, *rejected),
+        "pii_masked": not show_pii,
+        "rejections": mask_rejections(batch.rejections, show_pii=show_pii),
+    }
 
 
-@dataclass(frozen=True)
-class CallReport:
-    """Every leg of one call, annotated."""
+@dataclass(frozen=True, kw_only=True)
+class LegReport:
+    """What every leg-level report holds: annotated legs and how they were obtained."""
 
-    correlation_id: str
     legs: tuple[AnnotatedLeg, ...]
     partial: bool
     warnings: tuple[str, ...]
     pii_masked: bool
     rejections: tuple[Rejection, ...] = ()
 
+    def _head(self) -> dict[str, Any]:
+        """The report's own fields, written after ``schema``."""
+        raise NotImplementedError
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "schema": CALL_SCHEMA,
-            "correlation_id": self.correlation_id,
+            **self._head(),
             "partial": self.partial,
             "warnings": list(self.warnings),
             "pii_masked": self.pii_masked,
@@ -118,44 +128,37 @@ class CallReport:
         }
 
 
+@dataclass(frozen=True, kw_only=True)
+class CallReport(LegReport):
+    """Every leg of one call, annotated."""
+
+    correlation_id: str
+
+    def _head(self) -> dict[str, Any]:
+        return {"schema": CALL_SCHEMA, "correlation_id": self.correlation_id}
+
+
 def call_report(
     correlation_id: str, batch: LegBatch, *, catalog: Catalog | None = None, show_pii: bool = False
 ) -> CallReport:
     """The legs a source found for one call, annotated."""
-    return CallReport(
-        correlation_id,
-        annotate(batch.legs, catalog=catalog, show_pii=show_pii),
-        batch.partial,
-        _warnings(batch),
-        not show_pii,
-        mask_rejections(batch.rejections, show_pii=show_pii),
-    )
+    return CallReport(correlation_id=correlation_id, **_common(batch, catalog, show_pii))
 
 
-@dataclass(frozen=True)
-class FailedLegsReport:
+@dataclass(frozen=True, kw_only=True)
+class FailedLegsReport(LegReport):
     """Failed PSTN legs, newest first, at most ``max_rows`` of them."""
 
     filters: dict[str, str]
-    legs: tuple[AnnotatedLeg, ...]
     max_rows: int
     capped: bool  # more legs matched than max_rows; the oldest were left out
-    partial: bool
-    warnings: tuple[str, ...]
-    pii_masked: bool
-    rejections: tuple[Rejection, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def _head(self) -> dict[str, Any]:
         return {
             "schema": LEGS_SCHEMA,
             "filters": self.filters,
             "max_rows": self.max_rows,
             "capped": self.capped,
-            "partial": self.partial,
-            "warnings": list(self.warnings),
-            "pii_masked": self.pii_masked,
-            "legs": [leg.to_dict() for leg in self.legs],
-            "rejections": _rejections(self.rejections),
         }
 
 
@@ -169,13 +172,6 @@ def failed_legs_report(
 ) -> FailedLegsReport:
     """The failed legs a source found, annotated; says when the cap cut some off."""
     capped = [f"output capped at --max-rows {max_rows}; older legs are not shown"] if batch.capped else []
-    return FailedLegsReport(
-        filters,
-        annotate(batch.legs, catalog=catalog, show_pii=show_pii),
-        max_rows,
-        batch.capped,
-        batch.partial,
-        (*_warnings(batch), *capped),
-        not show_pii,
-        mask_rejections(batch.rejections, show_pii=show_pii),
-    )
+    common = _common(batch, catalog, show_pii)
+    common["warnings"] = (*common["warnings"], *capped)
+    return FailedLegsReport(filters=filters, max_rows=max_rows, capped=batch.capped, **common)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from acs_triage.jsonable import fields_json
 from acs_triage.records import Rejection, RowAccounting
 from acs_triage.times import iso
 from acs_triage.windows import Window
@@ -45,44 +46,15 @@ class Finding:
     note: str | None
     first_seen: datetime | None
     last_seen: datetime | None
+    trend: str
     recent_legs: int
     earlier_legs: int
-    trend: str
     example_correlation_ids: tuple[str, ...]
     example_identifiers: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "end_reason": self.end_reason,
-            "end_sub_code": self.end_sub_code,
-            "legs": self.legs,
-            "calls": self.calls,
-            "share": round(self.share, 6),
-            "outcome": self.outcome,
-            "category": self.category,
-            "title": self.title,
-            "generated_by": self.generated_by,
-            "generated_by_note": self.generated_by_note,
-            "documented": self.documented,
-            "match_level": self.match_level,
-            "who_acts": list(self.who_acts),
-            "retry": self.retry,
-            "retry_advice": self.retry_advice,
-            "causes": list(self.causes),
-            "actions": list(self.actions),
-            "source": self.source_url,
-            "source_title": self.source_title,
-            "source_date": self.source_date,
-            "result_category": self.result_category,
-            "note": self.note,
-            "first_seen": iso(self.first_seen),
-            "last_seen": iso(self.last_seen),
-            "trend": self.trend,
-            "recent_legs": self.recent_legs,
-            "earlier_legs": self.earlier_legs,
-            "example_correlation_ids": list(self.example_correlation_ids),
-            "example_identifiers": list(self.example_identifiers),
-        }
+        """Every field, in order; ``source_url`` is written as ``source``."""
+        return {**fields_json(self, rename={"source_url": "source"}), "share": round(self.share, 6)}
 
 
 @dataclass(frozen=True)
@@ -127,12 +99,14 @@ class TimelinePoint:
 
 @dataclass(frozen=True)
 class TriageReport:
+    """Everything one triage found; ``to_dict`` is the JSON contract."""
+
     generated_at: datetime
-    tool_version: str
-    catalog_version: str
-    source_kind: str
+    tool_version: str  #: acs-triage's version
+    catalog_version: str  #: the end-code catalog's version
+    source_kind: str  #: workspace, file, sample or memory
     source_description: str
-    query_requests: int
+    query_requests: int  #: requests sent to the service (0 for files)
     window: Window
     totals: Totals
     findings: tuple[Finding, ...]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from types import TracebackType
 
 from acs_triage.queries.store import get_query
 from acs_triage.records import Leg, LegBatch, TriageInput
+from acs_triage.sources.base import ClosingSource
 from acs_triage.sources.workspace.rows import auto_bin, leg_from_row, triage_input_from_rows
 from acs_triage.sources.workspace.transport import LogsRunner, QueryResult
 from acs_triage.windows import Window
@@ -60,7 +60,7 @@ def _batch(result: QueryResult, legs: list[Leg], *, capped: bool = False) -> Leg
     return LegBatch(legs, partial=result.partial, warnings=warnings, capped=capped)
 
 
-class WorkspaceSource:
+class WorkspaceSource(ClosingSource):
     """A workspace (or ACS resource) reached through a :class:`LogsRunner`."""
 
     kind = "workspace"
@@ -110,11 +110,3 @@ class WorkspaceSource:
 
     def close(self) -> None:
         self.runner.close()
-
-    def __enter__(self) -> WorkspaceSource:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()

@@ -254,30 +254,7 @@ def translate_error(exc: Exception, query_name: str, target: Target, elapsed: fl
         code = getattr(model, "code", None) or getattr(exc.error, "code", None) or ""
         detail = _first_line(getattr(model, "message", None) or exc.message or exc, 200)
         label = f"HTTP {status}{' ' + code if code else ''}"
-        if status is not None and status < 300:
-            return ServiceError(
-                f"query {query_name}: the service sent a malformed response ({label}): {detail}"
-            )
-        if status == 401:
-            return AuthError(f"the service rejected the credential ({label}): {detail}")
-        if status == 403:
-            return AuthError(
-                f"access denied to {target.describe()} ({label}): {detail}",
-                hint="the identity needs read access, e.g. Log Analytics Reader",
-            )
-        if status == 404:
-            return ConfigError(f"{target.describe()} was not found ({label}): {detail}")
-        if status == 429:
-            return ThrottledError(
-                f"query {query_name} throttled ({label}) after retries: {detail}",
-                hint="wait a minute and run again",
-            )
-        if status in (400, 422):
-            return QueryError(f"query {query_name} was rejected ({label}): {detail}")
-        if status is not None and status >= 500:
-            kind = "timed out" if status == 504 else "failed"
-            return ServiceError(f"query {query_name} {kind} on the service side ({label}): {detail}")
-        return ServiceError(f"query {query_name} failed ({label}): {detail}")
+        return _http_error(status, label, detail, query_name, target)
     if isinstance(exc, ServiceRequestError):
         return ServiceError(f"cannot reach the Log Analytics endpoint: {_first_line(exc, 200)}")
     if isinstance(exc, ServiceResponseError):
@@ -285,3 +262,35 @@ def translate_error(exc: Exception, query_name: str, target: Target, elapsed: fl
             f"query {query_name}: no complete answer after {elapsed:.0f}s ({_first_line(exc, 160)})"
         )
     return ServiceError(f"query {query_name} failed: {type(exc).__name__}: {_first_line(exc, 200)}")
+
+
+def _http_error(
+    status: int | None, label: str, detail: str, query_name: str, target: Target
+) -> AcsTriageError:
+    """The error for an HTTP status the service answered with (after retries)."""
+    if status is not None and status < 300:
+        return ServiceError(f"query {query_name}: the service sent a malformed response ({label}): {detail}")
+    if status is not None and status >= 500:
+        kind = "timed out" if status == 504 else "failed"
+        return ServiceError(f"query {query_name} {kind} on the service side ({label}): {detail}")
+    rejected = (QueryError, f"query {query_name} was rejected ({label}): {detail}", None)
+    known: dict[int | None, tuple[type[AcsTriageError], str, str | None]] = {
+        401: (AuthError, f"the service rejected the credential ({label}): {detail}", None),
+        403: (
+            AuthError,
+            f"access denied to {target.describe()} ({label}): {detail}",
+            "the identity needs read access, e.g. Log Analytics Reader",
+        ),
+        404: (ConfigError, f"{target.describe()} was not found ({label}): {detail}", None),
+        429: (
+            ThrottledError,
+            f"query {query_name} throttled ({label}) after retries: {detail}",
+            "wait a minute and run again",
+        ),
+        400: rejected,
+        422: rejected,
+    }
+    kind_of_error, message, hint = known.get(
+        status, (ServiceError, f"query {query_name} failed ({label}): {detail}", None)
+    )
+    return kind_of_error(message, hint=hint)
