@@ -21,13 +21,18 @@ from hypothesis import strategies as st
 from acs_triage.codes import normalize_code
 from acs_triage.errors import InputError
 from acs_triage.records import Leg, Rejection
-from acs_triage.sources import exports
 from acs_triage.sources.exports import (
+    HEAD_BYTES,
     ExportError,
     InputFormat,
+    common,
+    datetimes,
     detect_format,
     read_export,
+    values,
 )
+from acs_triage.sources.exports.datetimes import parse_datetime
+from acs_triage.sources.exports.values import Memo, new_leg
 
 UTC = timezone.utc
 Record = Leg | Rejection
@@ -275,7 +280,7 @@ def test_csv_syntax_error_and_overlong_line_are_rejections() -> None:
     assert lines_of(records) == [2, 3, 4]
     assert only_rejections(records)[0].reason.startswith("CSV syntax error: field larger than")
 
-    with mock.patch.object(exports, "MAX_LINE_CHARS", 100):
+    with mock.patch.object(common, "MAX_LINE_CHARS", 100):
         long_line = "2026-11-28T01:00:00Z,a,PSTN,403,560403" + " " * 80 + "\n"
         records = read((header + good + long_line + good + long_line).encode())
     assert kind(records) == "LRLR"
@@ -552,7 +557,7 @@ def test_jsonl_deep_nesting_and_huge_numbers_are_rejections() -> None:
     ],
 )
 def test_detect_format(sample: bytes, expected: InputFormat) -> None:
-    assert detect_format(sample[: exports.HEAD_BYTES]) is expected
+    assert detect_format(sample[:HEAD_BYTES]) is expected
 
 
 @pytest.mark.parametrize(
@@ -664,7 +669,7 @@ def test_stdin_pipe_with_short_reads() -> None:
     ],
 )
 def test_datetime_styles(text: str, expected: datetime) -> None:
-    parsed = exports._parse_datetime(text)
+    parsed = parse_datetime(text)
     assert parsed == expected
     assert parsed is not None and parsed.utcoffset() == timedelta(0)
 
@@ -689,7 +694,7 @@ def test_datetime_styles(text: str, expected: datetime) -> None:
     ],
 )
 def test_datetime_rejected(text: str) -> None:
-    assert exports._parse_datetime(text) is None
+    assert parse_datetime(text) is None
 
 
 @pytest.mark.parametrize(
@@ -817,7 +822,7 @@ PREFIXES = [
 def test_malformed_json_and_csv_never_raise_anything_but_export_error(
     prefix: str, body: str, fmt: InputFormat, chunk: int
 ) -> None:
-    with mock.patch.object(exports, "_CHUNK_CHARS", chunk):
+    with mock.patch.object(common, "CHUNK_CHARS", chunk):
         _read_any((prefix + body).encode(), fmt)
 
 
@@ -840,7 +845,7 @@ def test_buffer_size_does_not_change_the_outcome(
 ) -> None:
     data = (prefix + body).encode()
     expected = _outcome(data, fmt)
-    with mock.patch.object(exports, "_CHUNK_CHARS", chunk):
+    with mock.patch.object(common, "CHUNK_CHARS", chunk):
         assert _outcome(data, fmt) == expected
 
 
@@ -1057,7 +1062,7 @@ def test_valid_legs_round_trip_in_every_format(
         lines = iter(range(1, 10**6))
         if not legs:
             return  # an empty JSON Lines file has no first object to check
-    with mock.patch.object(exports, "_CHUNK_CHARS", chunk):
+    with mock.patch.object(common, "CHUNK_CHARS", chunk):
         got = read(data.encode())
     assert got == _numbered(legs, lines)
 
@@ -1146,7 +1151,7 @@ def test_memory_does_not_grow_with_file_size(tmp_path: Path, fmt: str) -> None:
 def test_leg_is_an_immutable_record() -> None:
     moment = datetime(2026, 11, 28, 2, 10, 38, 123456, tzinfo=UTC)
     values = (moment, "c-1", "PSTN", "403", "560403", "p", "4:+1555", None, "Outbound", "", 7)
-    leg = exports._new_leg(*values)
+    leg = new_leg(*values)
     assert type(leg) is Leg and tuple(leg) == values
     assert leg == Leg(*values) and hash(leg) == hash(Leg(*values))
     with pytest.raises(AttributeError):
@@ -1169,8 +1174,8 @@ FAST_ISO_TIMES = st.builds(
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(FAST_ISO_TIMES, st.text(alphabet="0123456789-:T.Z +", max_size=32)))
 def test_iso_fast_path_agrees_with_the_general_parser(text: str) -> None:
-    fast = exports._parse_datetime(text)
-    general = exports._parse_datetime_general(text)
+    fast = parse_datetime(text)
+    general = datetimes._parse_datetime_general(text)
     assert fast == general
     if fast is not None:
         assert fast.tzinfo is UTC and general is not None and general.tzinfo is UTC
@@ -1189,7 +1194,7 @@ def test_iso_fast_path_agrees_with_the_general_parser(text: str) -> None:
     ],
 )
 def test_iso_fast_path_refusals_still_take_the_general_path(text: str) -> None:
-    assert exports._parse_datetime(text) == exports._parse_datetime_general(text)
+    assert parse_datetime(text) == datetimes._parse_datetime_general(text)
 
 
 def test_iso_fast_path_shapes() -> None:
@@ -1199,18 +1204,18 @@ def test_iso_fast_path_shapes() -> None:
         "2026-11-28T02:10:38.1234567Z",
         "2026-11-28T02:10:38.123456789",
     ):
-        assert exports._ISO_FAST(text) is not None
-        assert exports._parse_datetime(text) == expected
-    assert exports._parse_datetime("2026-11-28T02:10:38Z") == expected.replace(microsecond=0)
+        assert datetimes._ISO_FAST(text) is not None
+        assert parse_datetime(text) == expected
+    assert parse_datetime("2026-11-28T02:10:38Z") == expected.replace(microsecond=0)
 
 
 def test_memo_is_bounded() -> None:
-    memo = exports._Memo(str.upper)
-    for number in range(exports._MEMO_MAX + 10):
+    memo = Memo(str.upper)
+    for number in range(values._MEMO_MAX + 10):
         assert memo[f"v{number}"] == f"V{number}"
-    long_key = "x" * (exports._MEMO_KEY_CHARS + 1)
+    long_key = "x" * (values._MEMO_KEY_CHARS + 1)
     assert memo[long_key] == long_key.upper()
-    assert len(memo) == exports._MEMO_MAX and long_key not in memo
+    assert len(memo) == values._MEMO_MAX and long_key not in memo
 
 
 def test_json_objects_whose_keys_change_from_one_to_the_next() -> None:

@@ -1,0 +1,164 @@
+"""Turning the values of one row into a ``Leg``, or into the ``Rejection`` that says why not.
+
+Text handling (stripped; ``null``/``None``/missing are blank), short renderings of
+bad values for rejection reasons, the bounded :class:`Memo` of per-column
+conversions, and :class:`LegBuilder`, which holds one reader's memos.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from acs_triage.codes import normalize_code
+from acs_triage.records import Leg, Rejection
+from acs_triage.sources.exports.datetimes import UTC, parse_datetime
+
+_BLANK_TEXT = frozenset({"null", "none"})
+
+#: TimeGenerated outside these bounds cannot be a Log Analytics record (and would
+#: overflow window arithmetic near year 1 or 9999): such rows are rejected.
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2200, 1, 1, tzinfo=UTC)
+
+#: ``Leg`` is a named tuple, cheap to build; the name marks the per-row call sites.
+new_leg = Leg
+
+
+def clean_text(value: object) -> str:
+    """A text column: stripped; ``null``/``None``/missing -> ``""``."""
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 4 and text.lower() in _BLANK_TEXT:
+            return ""
+        if not text.isascii():
+            # JSON "\ud800" escapes decode to lone surrogates, which cannot be printed.
+            text = text.encode("utf-8", errors="replace").decode("utf-8")
+        return text
+    if value is None:
+        return ""
+    return normalize_code(value)
+
+
+def show_value(value: object) -> str:
+    """A short, one-line, quoted rendering of a bad value for a rejection reason."""
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = f"<{type(value).__name__}>"
+    shown = repr(text[:40])
+    return shown + "..." if len(text) > 40 else shown
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (line ends included) made one space."""
+    return " ".join(str(text).split())
+
+
+def json_type_name(value: object) -> str:
+    """What a decoded JSON value is, for a rejection reason: ``"an array"``, ``"null"``..."""
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "null"
+    return "an object"
+
+
+class Memo(dict[str, str]):
+    """``convert(text)`` for the few distinct texts of a column (end codes, endpoint
+    types, ...), remembered: a dict lookup instead of a call per row. Bounded: at most
+    ``_MEMO_MAX`` short keys are kept; others are converted every time."""
+
+    __slots__ = ("_convert",)
+
+    def __init__(self, convert: Callable[[str], str]) -> None:
+        super().__init__()
+        self._convert = convert
+
+    def __missing__(self, key: str) -> str:
+        value = self._convert(key)
+        if len(self) < _MEMO_MAX and len(key) <= _MEMO_KEY_CHARS:
+            self[key] = value
+        return value
+
+
+_MEMO_MAX = 1024
+_MEMO_KEY_CHARS = 64
+
+
+def bad_time_rejection(time_raw: object, line: int, source: str) -> Rejection:
+    """The rejection for a ``TimeGenerated`` value that did not parse or is implausible."""
+    if clean_text(time_raw) == "":
+        return Rejection(source, line, "missing TimeGenerated")
+    if parse_datetime(time_raw) is not None:
+        return Rejection(source, line, f"TimeGenerated {show_value(time_raw)} is outside 1970-2199")
+    return Rejection(source, line, f"unparseable TimeGenerated {show_value(time_raw)}")
+
+
+class LegBuilder:
+    """Builds Legs from canonical column values, with one reader's remembered answers.
+
+    Each reader owns its builder, so two readers never share state: the memos of
+    :func:`clean_text` and :func:`normalize_code` for the columns with few distinct
+    values, and the last ``CallStartTime`` (it repeats on every leg of a call).
+    """
+
+    __slots__ = ("_codes", "_last_start", "_texts")
+
+    def __init__(self) -> None:
+        self._texts = Memo(clean_text)
+        self._codes = Memo(normalize_code)
+        self._last_start: tuple[object, datetime | None] = ("", None)
+
+    def call_start(self, value: object) -> datetime | None:
+        """``CallStartTime`` repeats on every leg of a call: remember the last one."""
+        last = self._last_start
+        if value == last[0] and type(value) is type(last[0]):
+            return last[1]
+        parsed = parse_datetime(value)
+        self._last_start = (value, parsed)
+        return parsed
+
+    def build(self, values: Sequence[object], line: int, source: str) -> Leg | Rejection:
+        """A Leg from the canonical column values (in the order of
+        :data:`~acs_triage.sources.exports.columns.COLUMNS`), or the Rejection."""
+        (
+            time_raw,
+            correlation_raw,
+            endpoint_type,
+            end_reason,
+            end_sub_code,
+            participant_id,
+            identifier,
+            start_raw,
+            pstn_call_type,
+            result_category,
+        ) = values
+        time_generated = parse_datetime(time_raw)
+        if time_generated is None or not EARLIEST_TIME <= time_generated < LATEST_TIME:
+            return bad_time_rejection(time_raw, line, source)
+        correlation_id = clean_text(correlation_raw)
+        if not correlation_id:
+            return Rejection(source, line, "missing CorrelationId")
+        texts = self._texts
+        codes = self._codes
+        return new_leg(
+            time_generated,
+            correlation_id,
+            texts[endpoint_type] if type(endpoint_type) is str else clean_text(endpoint_type),
+            codes[end_reason] if type(end_reason) is str else normalize_code(end_reason),
+            codes[end_sub_code] if type(end_sub_code) is str else normalize_code(end_sub_code),
+            clean_text(participant_id),
+            clean_text(identifier),
+            self.call_start(start_raw),
+            texts[pstn_call_type] if type(pstn_call_type) is str else clean_text(pstn_call_type),
+            texts[result_category] if type(result_category) is str else clean_text(result_category),
+            line,
+        )
