@@ -54,6 +54,22 @@ def parse_datetime(value: object) -> datetime | None:
     return _parse_datetime_general(value)
 
 
+def _utc(
+    year: str, month: str, day: str, hour: int, minute: str, second: str | None, fraction: str | None
+) -> datetime:
+    """A UTC datetime from the matched fields (raises ValueError when out of range)."""
+    return datetime(
+        int(year),
+        int(month),
+        int(day),
+        hour,
+        int(minute),
+        int(second) if second else 0,
+        _micro(fraction),
+        tzinfo=UTC,
+    )
+
+
 def _parse_datetime_general(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -62,16 +78,7 @@ def _parse_datetime_general(value: object) -> datetime | None:
         match = None if "/" in text else _ISO.fullmatch(text)
         if match is not None:
             year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
-            parsed = datetime(
-                int(year),
-                int(month),
-                int(day),
-                int(hour),
-                int(minute),
-                int(second) if second else 0,
-                _micro(fraction),
-                tzinfo=UTC,
-            )
+            parsed = _utc(year, month, day, int(hour), minute, second, fraction)
             if sign is not None:
                 offset = timedelta(hours=int(off_h), minutes=int(off_m))
                 if offset >= timedelta(hours=24) or int(off_m) >= 60:
@@ -84,30 +91,11 @@ def _parse_datetime_general(value: object) -> datetime | None:
             hour12 = int(hour)
             if not 1 <= hour12 <= 12:
                 return None
-            hour24 = hour12 % 12 + (12 if half in "Pp" else 0)
-            return datetime(
-                int(year),
-                int(month),
-                int(day),
-                hour24,
-                int(minute),
-                int(second) if second else 0,
-                _micro(fraction),
-                tzinfo=UTC,
-            )
+            return _utc(year, month, day, hour12 % 12 + (12 if half in "Pp" else 0), minute, second, fraction)
         match = _YEAR_FIRST.fullmatch(text)
         if match is not None:
             year, month, day, hour, minute, second, fraction = match.groups()
-            return datetime(
-                int(year),
-                int(month),
-                int(day),
-                int(hour),
-                int(minute),
-                int(second) if second else 0,
-                _micro(fraction),
-                tzinfo=UTC,
-            )
+            return _utc(year, month, day, int(hour), minute, second, fraction)
     except (ValueError, OverflowError):
         return None
     return None
