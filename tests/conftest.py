@@ -1,9 +1,23 @@
-"""Shared fixtures. Tests only ever talk to 127.0.0.1."""
+"""Shared fixtures. Tests only ever talk to 127.0.0.1.
+
+- ``cli``: the CLI in-process (:class:`tests.helpers.CliRunner`);
+- ``fake_az`` and ``azure``: a fake ``az`` on ``PATH`` and the emulator ready for the
+  CLI. ``azure`` uses the fixture ``emulator``, which the test module or package
+  provides (module or package scope: building a dataset costs seconds), usually as
+  ``with serve(tables, workspaces=..., now=...) as emu: yield emu``;
+- ``kusto``: Microsoft's Kusto.Language;
+- two autouse safety nets: no ambient Azure configuration, no credential that
+  leaves the machine.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.emulator import LogAnalyticsEmulator
+from tests.helpers import CliRunner, put_fake_az_on_path
 from tests.kusto import KustoChecker
 
 
@@ -48,3 +62,30 @@ def _no_network_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("DefaultAzureCredential", "ManagedIdentityCredential"):
         monkeypatch.setattr(azure.identity, name, refuse)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> CliRunner:
+    """``cli(*argv, services=None) -> (code, stdout, stderr)``; ``cli.json(...)`` parses stdout."""
+    return CliRunner(capsys)
+
+
+@pytest.fixture
+def fake_az(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fake ``az`` handing out ``tests.helpers.TOKEN``, first on ``PATH``; its directory."""
+    return put_fake_az_on_path(tmp_path / "bin", monkeypatch)
+
+
+@pytest.fixture
+def azure(
+    emulator: LogAnalyticsEmulator, fake_az: Path, monkeypatch: pytest.MonkeyPatch
+) -> LogAnalyticsEmulator:
+    """The emulator of the test's module or package (fixture ``emulator``) as the CLI
+    reaches it: the fake ``az`` on ``PATH``, the emulator's CA trusted through
+    ``REQUESTS_CA_BUNDLE``, no queued faults and an empty request log."""
+    assert emulator.ca_path is not None
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", emulator.ca_path)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    emulator.clear_faults()
+    emulator.requests.clear()
+    return emulator

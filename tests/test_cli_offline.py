@@ -8,19 +8,13 @@ import json
 
 import pytest
 
-from acs_triage.cli.app import run
 from acs_triage.errors import ExitCode
 from acs_triage.formats import OutputFormat
+from tests.helpers import CliRunner
 
 
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_explain_documented_pair(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "explain", "403", "560403", "--format", "json")
+def test_explain_documented_pair(cli: CliRunner) -> None:
+    code, out, _ = cli("explain", "403", "560403", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     assert doc["schema"] == "acs-triage/explanation/v1"
@@ -29,27 +23,27 @@ def test_explain_documented_pair(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["meaning"]["who_acts"] and result["meaning"]["actions"]
 
 
-def test_explain_sub_code_alone_lists_every_pair(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "explain", "560484", "-f", "json")
+def test_explain_sub_code_alone_lists_every_pair(cli: CliRunner) -> None:
+    code, out, _ = cli("explain", "560484", "-f", "json")
     assert code == 0
     pairs = {(r["end_reason"], r["end_sub_code"]) for r in json.loads(out)["results"]}
     assert pairs == {("484", "560484"), ("486", "560486")}
 
 
-def test_explain_undocumented_pair_is_labelled(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "explain", "502", "560502")
+def test_explain_undocumented_pair_is_labelled(cli: CliRunner) -> None:
+    code, out, _ = cli("explain", "502", "560502")
     assert code == 0
     assert "NOT DOCUMENTED" in out and "Bad Gateway" in out and "SIP 502" in out
 
 
-def test_explain_undocumented_sbc_sub_code_alone(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "explain", "560502", "-f", "json")
+def test_explain_undocumented_sbc_sub_code_alone(cli: CliRunner) -> None:
+    code, out, _ = cli("explain", "560502", "-f", "json")
     assert code == 0
     assert json.loads(out)["results"][0]["end_reason"] == "502"
 
 
 @pytest.mark.parametrize("fmt", [f.value for f in OutputFormat])
-def test_every_format_works_for_every_offline_command(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+def test_every_format_works_for_every_offline_command(cli: CliRunner, fmt: str) -> None:
     for argv in (
         ["explain", "403", "510403"],
         ["codes"],
@@ -57,7 +51,7 @@ def test_every_format_works_for_every_offline_command(capsys: pytest.CaptureFixt
         ["kql", "show", "pstn-summary"],
         ["triage", "--sample"],
     ):
-        code, out, err = cli(capsys, *argv, "--format", fmt)
+        code, out, err = cli(*argv, "--format", fmt)
         assert code == 0, (argv, err)
         assert out.strip(), argv
         if fmt == "json":
@@ -67,19 +61,19 @@ def test_every_format_works_for_every_offline_command(capsys: pytest.CaptureFixt
             assert len({len(r) for r in rows}) == 1, argv  # rectangular
 
 
-def test_codes_json_lists_all_twenty_pstn_pairs(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "codes", "--format", "json")
+def test_codes_json_lists_all_twenty_pstn_pairs(cli: CliRunner) -> None:
+    code, out, _ = cli("codes", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     assert doc["count"] == 20 and len(doc["pairs"]) == 20
 
 
-def test_codes_filters(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = cli(capsys, "codes", "--code", "403", "-f", "json")
+def test_codes_filters(cli: CliRunner) -> None:
+    _, out, _ = cli("codes", "--code", "403", "-f", "json")
     assert {p["end_sub_code"] for p in json.loads(out)["pairs"]} == {"510403", "560403", "511532"}
-    _, out, _ = cli(capsys, "codes", "--category", "canceled", "-f", "json")
+    _, out, _ = cli("codes", "--category", "canceled", "-f", "json")
     assert {p["end_reason"] for p in json.loads(out)["pairs"]} == {"487"}
-    _, out, _ = cli(capsys, "codes", "--who-acts", "acs-configuration", "-f", "json")
+    _, out, _ = cli("codes", "--who-acts", "acs-configuration", "-f", "json")
     assert all("acs-configuration" in p["who_acts"] for p in json.loads(out)["pairs"])
 
 
@@ -104,25 +98,22 @@ def test_codes_filters(capsys: pytest.CaptureFixture[str]) -> None:
         (["nonsense"], "No such command"),
     ],
 )
-def test_usage_errors_exit_2_with_one_line(
-    capsys: pytest.CaptureFixture[str], argv: list[str], needle: str
-) -> None:
-    code, out, err = cli(capsys, *argv)
+def test_usage_errors_exit_2_with_one_line(cli: CliRunner, argv: list[str], needle: str) -> None:
+    code, out, err = cli(*argv)
     assert code == ExitCode.USAGE
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("acs-triage: error:"), err
     assert needle in err
 
 
-def test_missing_input_file_is_an_input_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = cli(capsys, "triage", "--from-file", "/nonexistent/export.csv")
+def test_missing_input_file_is_an_input_error(cli: CliRunner) -> None:
+    code, _, err = cli("triage", "--from-file", "/nonexistent/export.csv")
     assert code == ExitCode.INPUT
     assert err.count("\n") == 1 and "export.csv" in err
 
 
-def test_kql_show_renders_typed_literals(capsys: pytest.CaptureFixture[str]) -> None:
+def test_kql_show_renders_typed_literals(cli: CliRunner) -> None:
     code, out, _ = cli(
-        capsys,
         "kql",
         "show",
         "pstn-failed-legs",
@@ -142,22 +133,22 @@ def test_kql_show_renders_typed_literals(capsys: pytest.CaptureFixture[str]) -> 
     assert "let _end = datetime(2026-11-01T23:00:00.000000Z);" in out
 
 
-def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: object) -> None:
+def test_output_file(cli: CliRunner, tmp_path: object) -> None:
     from pathlib import Path
 
     target = Path(str(tmp_path)) / "report.json"
-    code, out, err = cli(capsys, "triage", "--sample", "-f", "json", "-o", str(target))
+    code, out, err = cli("triage", "--sample", "-f", "json", "-o", str(target))
     assert code == 0 and out == "" and "wrote" in err
     assert json.loads(target.read_text())["schema"] == "acs-triage/triage-report/v1"
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "--version")
+def test_version(cli: CliRunner) -> None:
+    code, out, _ = cli("--version")
     assert code == 0 and out.startswith("acs-triage ")
 
 
-def test_table_report_shows_the_failure_rate_over_time(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "triage", "--sample")
+def test_table_report_shows_the_failure_rate_over_time(cli: CliRunner) -> None:
+    code, out, _ = cli("triage", "--sample")
     assert code == 0
     (line,) = [x for x in out.splitlines() if x.startswith("Rate:")]
     bars = line.split()[1]

@@ -12,6 +12,7 @@ from acs_triage.cli.progress import spinner
 from acs_triage.errors import ConfigError
 from acs_triage.sources.connection import AuthMethod, Cloud, Connection, make_credential
 from acs_triage.sources.workspace import Target
+from tests.helpers import CliRunner
 
 
 @pytest.mark.parametrize(
@@ -95,33 +96,25 @@ def test_spinner_draws_on_a_terminal_and_clears_its_line() -> None:
     assert "querying" in text and text.endswith("\r")
 
 
-def test_cli_credential_asks_az_for_the_log_analytics_audience(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from acs_triage.cli.app import run
-    from tests.emulator import install_fake_az, read_az_calls
+def test_cli_credential_asks_az_for_the_log_analytics_audience(fake_az: Path, cli: CliRunner) -> None:
+    from tests.emulator import read_az_calls
 
-    install_fake_az(tmp_path, token="t")
-    monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
     # Nothing listens on port 9: the token is fetched, then the request fails to connect.
-    code = run(
-        [
-            "triage",
-            "--workspace-id",
-            "w",
-            "--endpoint",
-            "https://127.0.0.1:9",
-            "--auth",
-            "cli",
-            "--retries",
-            "0",
-            "--timeout",
-            "5",
-        ]
+    code, _, _ = cli(
+        "triage",
+        "--workspace-id",
+        "w",
+        "--endpoint",
+        "https://127.0.0.1:9",
+        "--auth",
+        "cli",
+        "--retries",
+        "0",
+        "--timeout",
+        "5",
     )
-    capsys.readouterr()
     assert code == 4
-    calls = read_az_calls(tmp_path)
+    calls = read_az_calls(fake_az)
     assert calls, "az was not called"
     argv = json.dumps(calls[-1])
     assert "https://api.loganalytics.io" in argv

@@ -15,7 +15,6 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from acs_triage.cli.app import run
 from acs_triage.errors import ExitCode
 from acs_triage.masking import contains_phone_number
 from tests.emulator import (
@@ -25,6 +24,7 @@ from tests.emulator import (
     generate_call_summary,
     install_fake_az,
 )
+from tests.helpers import TOKEN, CliRunner, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 WS = "7d3f7a5e-1c2b-4a8e-9d6f-0123456789ab"
@@ -33,7 +33,6 @@ RESOURCE = (
     "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/"
     "Microsoft.Communication/CommunicationServices/acs1"
 )
-TOKEN = "eyJ0eXAiOiJKV1Qi.SECRET-TOKEN-VALUE-1234567890.sig"
 REPORT_SCHEMA = json.loads((ROOT / "docs" / "schemas" / "triage-report.v1.json").read_text())
 
 
@@ -45,6 +44,7 @@ class Live:
     bin_dir: Path
 
     def args(self, *extra: str) -> list[str]:
+        assert self.emu.url is not None
         return ["--endpoint", self.emu.url, "--auth", "cli", "--timeout", "30", *extra]
 
 
@@ -55,25 +55,18 @@ def dataset() -> tuple[pd.DataFrame, datetime]:
     return df, now
 
 
-@pytest.fixture
-def live(
-    dataset: tuple[pd.DataFrame, datetime], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Live]:
+@pytest.fixture(scope="module")
+def emulator(dataset: tuple[pd.DataFrame, datetime]) -> Iterator[LogAnalyticsEmulator]:
+    """One emulator for the module; the ``azure`` fixture resets it for every test."""
     df, now = dataset
-    bin_dir = tmp_path / "bin"
-    install_fake_az(bin_dir, token=TOKEN)
-    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
-    with LogAnalyticsEmulator({"ACSCallSummary": df}, workspaces={WS, OTHER_WS}, now=now, token=TOKEN) as emu:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", emu.ca_path)
-        yield Live(emu, df, now, bin_dir)
+    with serve({"ACSCallSummary": df}, workspaces={WS, OTHER_WS}, now=now) as emu:
+        yield emu
 
 
-def cli(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
-    code = run(argv)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    assert TOKEN not in out + err and "SECRET-TOKEN" not in out + err
-    return code, out, err
+@pytest.fixture
+def live(azure: LogAnalyticsEmulator, dataset: tuple[pd.DataFrame, datetime], fake_az: Path) -> Live:
+    df, now = dataset
+    return Live(azure, df, now, fake_az)
 
 
 def _window(doc: dict[str, object]) -> tuple[datetime, datetime]:
@@ -85,8 +78,8 @@ def _window(doc: dict[str, object]) -> tuple[datetime, datetime]:
     )
 
 
-def test_triage_numbers_match_the_dataset(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--since", "24h", *live.args("-f", "json")])
+def test_triage_numbers_match_the_dataset(live: Live, cli: CliRunner) -> None:
+    code, out, _ = cli("triage", "--workspace-id", WS, "--since", "24h", *live.args("-f", "json"))
     assert code == ExitCode.OK
     doc = json.loads(out)
     jsonschema.validate(doc, REPORT_SCHEMA)
@@ -113,32 +106,27 @@ def test_triage_numbers_match_the_dataset(live: Live, capsys: pytest.CaptureFixt
     assert all(r.has_bearer for r in live.emu.requests)
 
 
-def test_request_window_is_passed_as_timespan(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_request_window_is_passed_as_timespan(live: Live, cli: CliRunner) -> None:
     code, _, _ = cli(
-        capsys,
-        [
-            "triage",
-            "--workspace-id",
-            WS,
-            "--start",
-            "2000-01-01T00:00:00Z",
-            "--end",
-            "2000-01-02T00:00:00Z",
-            *live.args("-f", "json"),
-        ],
+        "triage",
+        "--workspace-id",
+        WS,
+        "--start",
+        "2000-01-01T00:00:00Z",
+        "--end",
+        "2000-01-02T00:00:00Z",
+        *live.args("-f", "json"),
     )
     assert code == ExitCode.OK
     assert live.emu.requests[0].timespan == "2000-01-01T00:00:00.000Z/2000-01-02T00:00:00.000Z"
 
 
-def test_cost_does_not_grow_with_legs(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cost_does_not_grow_with_legs(live: Live, cli: CliRunner) -> None:
     """A fixed number of requests, and a response bounded by pairs and bins, not legs."""
     sizes = []
     for since in ("1h", "24h"):
         live.emu.requests.clear()
-        code, out, _ = cli(
-            capsys, ["triage", "--workspace-id", WS, "--since", since, *live.args("-f", "json")]
-        )
+        code, out, _ = cli("triage", "--workspace-id", WS, "--since", since, *live.args("-f", "json"))
         assert code == 0
         sizes.append(
             (
@@ -153,18 +141,18 @@ def test_cost_does_not_grow_with_legs(live: Live, capsys: pytest.CaptureFixture[
     assert big_bytes < 40_000  # ~6,000 legs: the naive download would be megabytes
 
 
-def test_phone_numbers_are_masked_unless_asked(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_phone_numbers_are_masked_unless_asked(live: Live, cli: CliRunner) -> None:
     for fmt in ("json", "table", "csv", "markdown"):
-        code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", fmt)])
+        code, out, _ = cli("triage", "--workspace-id", WS, *live.args("-f", fmt))
         assert code == 0
         assert not contains_phone_number(out), fmt
-    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, "--show-pii", *live.args("-f", "json")])
+    code, out, _ = cli("triage", "--workspace-id", WS, "--show-pii", *live.args("-f", "json"))
     identifiers = [i for f in json.loads(out)["findings"] for i in f["example_identifiers"]]
     assert any(re.fullmatch(r"4:\+\d{11}", i) for i in identifiers)
 
 
-def test_resource_centric_query(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, ["triage", "--resource-id", RESOURCE, *live.args("-f", "json")])
+def test_resource_centric_query(live: Live, cli: CliRunner) -> None:
+    code, out, _ = cli("triage", "--resource-id", RESOURCE, *live.args("-f", "json"))
     assert code == 0
     assert live.emu.requests[0].path.lower().startswith("/v1" + RESOURCE.lower())
     start, end = _window(json.loads(out))
@@ -172,19 +160,19 @@ def test_resource_centric_query(live: Live, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_environment_variable_names_the_workspace(
-    live: Live, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    live: Live, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACS_TRIAGE_WORKSPACE_ID", WS)
-    code, _, _ = cli(capsys, ["triage", *live.args("-f", "json")])
+    code, _, _ = cli("triage", *live.args("-f", "json"))
     assert code == 0 and f"/v1/workspaces/{WS}/query" in live.emu.requests[0].path
 
 
-def test_call_drill_down(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_call_drill_down(live: Live, cli: CliRunner) -> None:
     pstn = live.df[
         (live.df["EndpointType"].str.lower() == "pstn") & (live.df["ParticipantEndSubCode"] == "560403")
     ]
     correlation = str(pstn.iloc[0]["CorrelationId"])
-    code, out, _ = cli(capsys, ["call", correlation, "--workspace-id", WS, *live.args("-f", "json")])
+    code, out, _ = cli("call", correlation, "--workspace-id", WS, *live.args("-f", "json"))
     assert code == 0
     doc = json.loads(out)
     assert doc["schema"] == "acs-triage/call/v1"
@@ -213,23 +201,23 @@ def test_call_drill_down(live: Live, capsys: pytest.CaptureFixture[str]) -> None
 )
 def test_fault_gives_one_line_and_exit_code(
     live: Live,
-    capsys: pytest.CaptureFixture[str],
+    cli: CliRunner,
     fault: str,
     kwargs: dict[str, object],
     exit_code: int,
     needle: str,
 ) -> None:
     live.emu.inject(fault, times=10, **kwargs)
-    code, out, err = cli(capsys, ["triage", "--workspace-id", WS, "--retries", "1", *live.args()])
+    code, out, err = cli("triage", "--workspace-id", WS, "--retries", "1", *live.args())
     assert code == exit_code, err
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("acs-triage: error:"), err
     assert needle in err
 
 
-def test_retries_are_bounded(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_retries_are_bounded(live: Live, cli: CliRunner) -> None:
     live.emu.inject("unavailable", times=50)
-    code, _, _ = cli(capsys, ["triage", "--workspace-id", WS, "--retries", "2", *live.args()])
+    code, _, _ = cli("triage", "--workspace-id", WS, "--retries", "2", *live.args())
     assert code == ExitCode.QUERY
     assert len(live.emu.requests) == 3  # first attempt + 2 retries, then it stops
 
@@ -245,122 +233,112 @@ def test_retries_are_bounded(live: Live, capsys: pytest.CaptureFixture[str]) -> 
     ],
 )
 def test_transient_faults_are_retried(
-    live: Live, capsys: pytest.CaptureFixture[str], fault: str, kwargs: dict[str, object]
+    live: Live, cli: CliRunner, fault: str, kwargs: dict[str, object]
 ) -> None:
     live.emu.inject(fault, times=1, **kwargs)
-    code, out, err = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
+    code, out, err = cli("triage", "--workspace-id", WS, *live.args("-f", "json"))
     assert code == ExitCode.OK, err
     assert json.loads(out)["totals"]["legs"] > 0
     assert len(live.emu.requests) == 4
 
 
-def test_timeout(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_timeout(live: Live, cli: CliRunner) -> None:
     live.emu.inject("delay", times=5, seconds=8)
     code, _, err = cli(
-        capsys,
-        [
-            "triage",
-            "--workspace-id",
-            WS,
-            "--endpoint",
-            live.emu.url,
-            "--auth",
-            "cli",
-            "--timeout",
-            "5",
-            "--retries",
-            "0",
-        ],
+        "triage",
+        "--workspace-id",
+        WS,
+        "--endpoint",
+        live.emu.url,
+        "--auth",
+        "cli",
+        "--timeout",
+        "5",
+        "--retries",
+        "0",
     )
     assert code == ExitCode.QUERY and err.count("\n") == 1
 
 
-def test_workspace_not_found(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = cli(
-        capsys, ["triage", "--workspace-id", "99999999-9999-4999-8999-999999999999", *live.args()]
-    )
+def test_workspace_not_found(live: Live, cli: CliRunner) -> None:
+    code, _, err = cli("triage", "--workspace-id", "99999999-9999-4999-8999-999999999999", *live.args())
     assert code == ExitCode.AUTH_OR_CONFIG and "not found" in err
 
 
-def test_no_credential(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_credential(live: Live, cli: CliRunner) -> None:
     install_fake_az(live.bin_dir, token=TOKEN, mode="not_logged_in")
-    code, _, err = cli(capsys, ["triage", "--workspace-id", WS, *live.args()])
+    code, _, err = cli("triage", "--workspace-id", WS, *live.args())
     assert code == ExitCode.AUTH_OR_CONFIG
     assert err.count("\n") == 1 and "credential" in err and "az login" in err
 
 
-def test_connection_refused(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_connection_refused(live: Live, cli: CliRunner) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     code, _, err = cli(
-        capsys,
-        [
-            "triage",
-            "--workspace-id",
-            WS,
-            "--endpoint",
-            f"https://127.0.0.1:{port}",
-            "--auth",
-            "cli",
-            "--retries",
-            "0",
-            "--timeout",
-            "10",
-        ],
+        "triage",
+        "--workspace-id",
+        WS,
+        "--endpoint",
+        f"https://127.0.0.1:{port}",
+        "--auth",
+        "cli",
+        "--retries",
+        "0",
+        "--timeout",
+        "10",
     )
     assert code == ExitCode.QUERY and "cannot reach" in err
 
 
-def test_plain_http_endpoint_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = cli(
-        capsys, ["triage", "--workspace-id", WS, "--endpoint", "http://127.0.0.1:9", "--auth", "cli"]
-    )
+def test_plain_http_endpoint_is_refused(cli: CliRunner) -> None:
+    code, _, err = cli("triage", "--workspace-id", WS, "--endpoint", "http://127.0.0.1:9", "--auth", "cli")
     assert code == ExitCode.AUTH_OR_CONFIG and "https" in err
 
 
-def test_empty_workspace_204(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_workspace_204(live: Live, cli: CliRunner) -> None:
     live.emu.inject("no_content", times=3)
-    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
+    code, out, _ = cli("triage", "--workspace-id", WS, *live.args("-f", "json"))
     assert code == ExitCode.OK
     doc = json.loads(out)
     assert doc["totals"]["legs"] == 0 and doc["findings"] == []
 
 
-def test_partial_results_are_labelled(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_partial_results_are_labelled(live: Live, cli: CliRunner) -> None:
     live.emu.inject("partial", times=3, keep_rows=2)
-    code, out, err = cli(capsys, ["triage", "--workspace-id", WS, *live.args("-f", "json")])
+    code, out, err = cli("triage", "--workspace-id", WS, *live.args("-f", "json"))
     assert code == ExitCode.PARTIAL
     doc = json.loads(out)
     assert doc["partial"] is True and doc["warnings"]
     jsonschema.validate(doc, REPORT_SCHEMA)
     assert "partial" in err
     live.emu.inject("partial", times=3)
-    code, out, _ = cli(capsys, ["triage", "--workspace-id", WS, *live.args()])
+    code, out, _ = cli("triage", "--workspace-id", WS, *live.args())
     assert code == ExitCode.PARTIAL and "PARTIAL DATA" in out
 
 
-def test_additional_workspace_is_sent(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_additional_workspace_is_sent(live: Live, cli: CliRunner) -> None:
     code, _, _ = cli(
-        capsys, ["triage", "--workspace-id", WS, "--additional-workspace", OTHER_WS, *live.args("-f", "json")]
+        "triage", "--workspace-id", WS, "--additional-workspace", OTHER_WS, *live.args("-f", "json")
     )
     assert code == 0
     assert live.emu.requests[0].workspaces == [OTHER_WS]
 
 
-def test_no_token_in_logs_at_any_verbosity(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_token_in_logs_at_any_verbosity(live: Live, cli: CliRunner) -> None:
     for verbosity in ([], ["-v"], ["-vv"], ["-vvv"]):
-        code, _, err = cli(capsys, [*verbosity, "triage", "--workspace-id", WS, *live.args("-f", "json")])
+        code, _, err = cli(*verbosity, "triage", "--workspace-id", WS, *live.args("-f", "json"))
         assert code == 0
         if verbosity == ["-vv"]:
             assert "Authorization" in err and "REDACTED" in err  # the header is logged, redacted
     live.emu.inject("unauthorized")
-    code, _, err = cli(capsys, ["-vv", "triage", "--workspace-id", WS, "--retries", "0", *live.args()])
+    code, _, err = cli("-vv", "triage", "--workspace-id", WS, "--retries", "0", *live.args())
     assert code == ExitCode.AUTH_OR_CONFIG
 
 
-def test_legs_detail_is_capped_and_says_so(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = cli(capsys, ["legs", "--workspace-id", WS, "--max-rows", "7", *live.args("-f", "json")])
+def test_legs_detail_is_capped_and_says_so(live: Live, cli: CliRunner) -> None:
+    code, out, err = cli("legs", "--workspace-id", WS, "--max-rows", "7", *live.args("-f", "json"))
     assert code == 0
     doc = json.loads(out)
     assert doc["schema"] == "acs-triage/legs/v1"
@@ -370,21 +348,18 @@ def test_legs_detail_is_capped_and_says_so(live: Live, capsys: pytest.CaptureFix
     assert not contains_phone_number(out)
 
 
-def test_legs_filter_matches_the_dataset(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_legs_filter_matches_the_dataset(live: Live, cli: CliRunner) -> None:
     code, out, _ = cli(
-        capsys,
-        [
-            "legs",
-            "--workspace-id",
-            WS,
-            "--end-reason",
-            "403",
-            "--sub-code",
-            "560403",
-            "--since",
-            "24h",
-            *live.args("-f", "json"),
-        ],
+        "legs",
+        "--workspace-id",
+        WS,
+        "--end-reason",
+        "403",
+        "--sub-code",
+        "560403",
+        "--since",
+        "24h",
+        *live.args("-f", "json"),
     )
     assert code == 0
     doc = json.loads(out)
@@ -405,13 +380,11 @@ def _run_kql(emu: LogAnalyticsEmulator, text: str, workspace: str = WS) -> list[
     return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
 
 
-def test_annotated_query_explains_rows_inside_the_workspace(
-    live: Live, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_annotated_query_explains_rows_inside_the_workspace(live: Live, cli: CliRunner) -> None:
     """`kql show --annotated` output, run as is, annotates like the Python catalog does."""
     from acs_triage.catalog.loader import load_catalog
 
-    code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--annotated", "--since", "24h"])
+    code, text, _ = cli("kql", "show", "pstn-failures-by-pair", "--annotated", "--since", "24h")
     assert code == 0
     rows = _run_kql(live.emu, text)
     catalog = load_catalog()
@@ -427,21 +400,17 @@ def test_annotated_query_explains_rows_inside_the_workspace(
 
 def test_per_number_breakdown_is_masked_by_default(
     dataset: tuple[pd.DataFrame, datetime],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    fake_az: Path,
+    cli: CliRunner,
 ) -> None:
     from tests.emulator import generate_billing_usage
 
     df, now = dataset
-    install_fake_az(tmp_path, token=TOKEN)
-    monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
     tables = {"ACSCallSummary": df, "ACSBillingUsage": generate_billing_usage(df)}
-    with LogAnalyticsEmulator(tables, workspaces={WS}, now=now, token=TOKEN) as emu:
+    with serve(tables, workspaces={WS}, now=now) as emu:
         for show, masked in (("false", True), ("true", False)):
             code, text, _ = cli(
-                capsys,
-                ["kql", "show", "pstn-failures-by-number", "--since", "24h", "-p", f"show_numbers={show}"],
+                "kql", "show", "pstn-failures-by-number", "--since", "24h", "-p", f"show_numbers={show}"
             )
             assert code == 0
             rows = _run_kql(emu, text)
@@ -450,24 +419,21 @@ def test_per_number_breakdown_is_masked_by_default(
             assert any(contains_phone_number(n) for n in numbers) is not masked
 
 
-def test_retries_are_bounded_in_total_time(live: Live, capsys: pytest.CaptureFixture[str]) -> None:
+def test_retries_are_bounded_in_total_time(live: Live, cli: CliRunner) -> None:
     """With Retry-After: 2 and 10 retries allowed, a 5 s budget stops after a few attempts."""
     live.emu.inject("unavailable", times=50, retry_after=2)
     code, _, err = cli(
-        capsys,
-        [
-            "triage",
-            "--workspace-id",
-            WS,
-            "--endpoint",
-            live.emu.url,
-            "--auth",
-            "cli",
-            "--retries",
-            "10",
-            "--timeout",
-            "5",
-        ],
+        "triage",
+        "--workspace-id",
+        WS,
+        "--endpoint",
+        live.emu.url,
+        "--auth",
+        "cli",
+        "--retries",
+        "10",
+        "--timeout",
+        "5",
     )
     assert code == ExitCode.QUERY and err.count("\n") == 1
     assert 2 <= len(live.emu.requests) <= 4
@@ -491,9 +457,8 @@ ODD_PAIRS = [
 
 def test_kql_and_python_agree_on_every_rule(
     dataset: tuple[pd.DataFrame, datetime],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    fake_az: Path,
+    cli: CliRunner,
 ) -> None:
     """The failure rule, the catalog lookup levels, the SIP class and the origin rule,
     executed as KQL in the emulator, give what the Python catalog gives."""
@@ -505,22 +470,17 @@ def test_kql_and_python_agree_on_every_rule(
     odd["ParticipantEndReason"] = [r for r, _ in ODD_PAIRS]
     odd["ParticipantEndSubCode"] = [s for _, s in ODD_PAIRS]
     data = pd.concat([df, odd], ignore_index=True)
-    install_fake_az(tmp_path, token=TOKEN)
-    monkeypatch.setenv("PATH", f"{tmp_path}:{__import__('os').environ['PATH']}")
     catalog = load_catalog()
-    with LogAnalyticsEmulator({"ACSCallSummary": data}, workspaces={WS}, now=now, token=TOKEN) as emu:
+    with serve({"ACSCallSummary": data}, workspaces={WS}, now=now) as emu:
         code, text, _ = cli(
-            capsys,
-            [
-                "kql",
-                "show",
-                "pstn-failures-by-pair",
-                "--annotated",
-                "--since",
-                "2d",
-                "-p",
-                "include_normal=true",
-            ],
+            "kql",
+            "show",
+            "pstn-failures-by-pair",
+            "--annotated",
+            "--since",
+            "2d",
+            "-p",
+            "include_normal=true",
         )
         assert code == 0
         rows = _run_kql(emu, text)
@@ -536,7 +496,7 @@ def test_kql_and_python_agree_on_every_rule(
                 explanation.documented,
             ), (reason, sub)
         # The failure rule: the pairs query without include_normal lists exactly the failures.
-        code, text, _ = cli(capsys, ["kql", "show", "pstn-failures-by-pair", "--since", "2d"])
+        code, text, _ = cli("kql", "show", "pstn-failures-by-pair", "--since", "2d")
         failing = {(r["ParticipantEndReason"], r["ParticipantEndSubCode"]) for r in _run_kql(emu, text)}
         assert failing == {pair for pair in seen if is_failure_end(pair[0])}
         assert ("", "") in failing and ("00", "0") in failing and ("200", "0") not in failing

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from acs_triage.cli.app import run
 from acs_triage.errors import ExitCode
 from acs_triage.masking import contains_phone_number
 from acs_triage.sources.sample import sample_path
 from tests.emulator import expected_pstn_pairs, expected_totals, generate_call_summary
+from tests.helpers import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 2, tzinfo=timezone.utc)
@@ -91,19 +91,12 @@ def write(fmt: str, df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = run(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
 @pytest.mark.parametrize("fmt", ["csv", "az-json", "api-json", "jsonl"])
 def test_each_format_gives_the_true_counts(
-    df: pd.DataFrame, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+    df: pd.DataFrame, tmp_path: Path, fmt: str, cli: CliRunner
 ) -> None:
     path = write(fmt, df, tmp_path / f"export.{fmt}")
-    code, out, _ = cli(capsys, "triage", "--from-file", str(path), "-f", "json")
+    code, out, _ = cli("triage", "--from-file", str(path), "-f", "json")
     assert code == 0
     doc = json.loads(out)
     jsonschema.validate(doc, REPORT_SCHEMA)
@@ -121,22 +114,21 @@ def test_each_format_gives_the_true_counts(
 
 
 def test_files_combine_and_stdin(
-    df: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    df: pd.DataFrame, tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     half = len(df) // 2
     first = write("csv", df.iloc[:half], tmp_path / "a.csv")
     second = write("jsonl", df.iloc[half:], tmp_path / "b.jsonl")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(second.read_bytes())))
-    code, out, _ = cli(capsys, "triage", "--from-file", str(first), "--from-file", "-", "-f", "json")
+    code, out, _ = cli("triage", "--from-file", str(first), "--from-file", "-", "-f", "json")
     assert code == 0
     assert json.loads(out)["accounting"]["rows_read"] == len(df)
 
 
-def test_window_filter_on_files(df: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_window_filter_on_files(df: pd.DataFrame, tmp_path: Path, cli: CliRunner) -> None:
     path = write("csv", df, tmp_path / "export.csv")
     start, end = NOW - timedelta(hours=6), NOW - timedelta(hours=1)
     code, out, _ = cli(
-        capsys,
         "triage",
         "--from-file",
         str(path),
@@ -153,9 +145,7 @@ def test_window_filter_on_files(df: pd.DataFrame, tmp_path: Path, capsys: pytest
     assert doc["accounting"]["skipped_outside_window"] > 0 and doc["accounting"]["balanced"]
 
 
-def test_rejections_have_line_and_reason_and_strict_fails(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_rejections_have_line_and_reason_and_strict_fails(tmp_path: Path, cli: CliRunner) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
         "TimeGenerated [UTC],CorrelationId,EndpointType,ParticipantEndReason,ParticipantEndSubCode\r\n"
@@ -166,7 +156,7 @@ def test_rejections_have_line_and_reason_and_strict_fails(
         "2026-11-01T10:07:00Z, c5 ,pstn, null ,null\r\n",
         encoding="utf-8",
     )
-    code, out, err = cli(capsys, "triage", "--from-file", str(path), "-f", "json")
+    code, out, err = cli("triage", "--from-file", str(path), "-f", "json")
     assert code == 0 and "rejected" in err
     doc = json.loads(out)
     assert doc["accounting"] == {
@@ -181,17 +171,15 @@ def test_rejections_have_line_and_reason_and_strict_fails(
     assert all(r["reason"] for r in doc["rejections"])
     unknown = [f for f in doc["findings"] if f["end_reason"] == ""]
     assert unknown and unknown[0]["match_level"] == "unknown"
-    code, _, err = cli(capsys, "triage", "--from-file", str(path), "--strict")
+    code, _, err = cli("triage", "--from-file", str(path), "--strict")
     assert code == ExitCode.INPUT and "--strict" in err
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01garbage\xff", b'{"tables": [', b"a,b\n1,2\n"])
-def test_unusable_files_are_input_errors(
-    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_unusable_files_are_input_errors(tmp_path: Path, content: bytes, cli: CliRunner) -> None:
     path = tmp_path / "x.dat"
     path.write_bytes(content)
-    code, _, err = cli(capsys, "triage", "--from-file", str(path))
+    code, _, err = cli("triage", "--from-file", str(path))
     assert code == ExitCode.INPUT, err
     assert err.count("\n") == 1 and str(path) in err
 
@@ -221,7 +209,7 @@ ROW = st.fixed_dictionaries(
     junk=st.lists(st.text(CHARS, max_size=20), max_size=3),
 )
 def test_accounting_always_adds_up(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[dict[str, str]], fmt: str, junk: list[str]
+    tmp_path: Path, cli: CliRunner, rows: list[dict[str, str]], fmt: str, junk: list[str]
 ) -> None:
     path = tmp_path / f"in.{fmt}"
     if fmt == "csv":
@@ -240,7 +228,7 @@ def test_accounting_always_adds_up(
     else:
         path.write_text(json.dumps(rows), encoding="utf-8")
         expected_rows = len(rows)
-    code, out, err = cli(capsys, "triage", "--from-file", str(path), "-f", "json")
+    code, out, err = cli("triage", "--from-file", str(path), "-f", "json")
     if code == ExitCode.INPUT:  # a file-level problem, e.g. an empty CSV without rows
         assert err.count("\n") == 1
         return
@@ -271,15 +259,15 @@ def test_accounting_always_adds_up(
     ],
 )
 def test_surrogate_bytes_and_escapes_are_triaged(
-    tmp_path: Path, name: str, content: bytes, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, name: str, content: bytes, cli: CliRunner
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     for fmt in ("json", "table", "csv", "markdown"):
-        code, out, err = cli(capsys, "triage", "--from-file", str(path), "-f", fmt)
+        code, out, err = cli("triage", "--from-file", str(path), "-f", fmt)
         assert code == 0, err
         assert out.encode("utf-8")  # printable: no lone surrogate reached the output
-    code, out, _ = cli(capsys, "triage", "--from-file", str(path), "-f", "json")
+    code, out, _ = cli("triage", "--from-file", str(path), "-f", "json")
     doc = json.loads(out)
     assert doc["accounting"]["triaged"] == 1 and doc["accounting"]["rejected"] == 0
     (finding,) = doc["findings"]
@@ -297,8 +285,8 @@ def test_sample_is_reproducible_and_matches_its_generator(tmp_path: Path) -> Non
     assert regenerated.read_bytes() == sample_path().read_bytes()
 
 
-def test_sample_covers_every_documented_pair_and_skips_voip(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "triage", "--sample", "-f", "json")
+def test_sample_covers_every_documented_pair_and_skips_voip(cli: CliRunner) -> None:
+    code, out, _ = cli("triage", "--sample", "-f", "json")
     assert code == 0
     doc = json.loads(out)
     found = {(f["end_reason"], f["end_sub_code"]) for f in doc["findings"]}
@@ -326,9 +314,7 @@ def test_sample_covers_every_documented_pair_and_skips_voip(capsys: pytest.Captu
     assert doc["accounting"]["skipped_not_pstn"] > 0 and doc["accounting"]["balanced"]
 
 
-def test_hostile_cells_are_neutralised_in_csv_and_terminal(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_hostile_cells_are_neutralised_in_csv_and_terminal(tmp_path: Path, cli: CliRunner) -> None:
     path = tmp_path / "hostile.jsonl"
     path.write_text(
         json.dumps(
@@ -343,18 +329,18 @@ def test_hostile_cells_are_neutralised_in_csv_and_terminal(
         )
         + "\n"
     )
-    code, out, _ = cli(capsys, "triage", "--from-file", str(path), "-f", "csv")
+    code, out, _ = cli("triage", "--from-file", str(path), "-f", "csv")
     assert code == 0
     (row,) = list(csv.DictReader(io.StringIO(out)))
     assert row["example_correlation_ids"].startswith("'=HYPERLINK")
     for fmt in ("table", "markdown"):
-        code, out, _ = cli(capsys, "triage", "--from-file", str(path), "-f", fmt, "--details", "1")
+        code, out, _ = cli("triage", "--from-file", str(path), "-f", fmt, "--details", "1")
         assert code == 0 and "\x1b" not in out and "\\x1b[31mred" in out
 
 
 @pytest.mark.parametrize("command", [["triage"], ["smoke"], ["legs"], ["call", "a"]])
 def test_implausible_timestamps_are_rejected_not_crashed(
-    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, command: list[str], cli: CliRunner
 ) -> None:
     path = tmp_path / "edge.csv"
     path.write_text(
@@ -362,7 +348,7 @@ def test_implausible_timestamps_are_rejected_not_crashed(
         "ParticipantEndSubCode\n9999-12-31T23:59:59.999999Z,a,PSTN,403,560403\n"
         "0001-01-01T00:00:00Z,b,PSTN,0,0\n2026-11-01T00:00:00Z,c,PSTN,0,0\n"
     )
-    code, out, err = cli(capsys, *command, "--from-file", str(path), "-f", "json")
+    code, out, err = cli(*command, "--from-file", str(path), "-f", "json")
     assert code in (ExitCode.OK, ExitCode.INCONCLUSIVE), err  # smoke: 1 leg is too few
     reasons = [r["reason"] for r in json.loads(out).get("rejections", [])]
     if command[0] != "smoke":
