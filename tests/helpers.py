@@ -59,9 +59,11 @@ def serve(
         yield emu
 
 
-def put_fake_az_on_path(bin_dir: Path, monkeypatch: pytest.MonkeyPatch, *, mode: str = "ok") -> Path:
-    """Install a fake ``az`` (handing out :data:`TOKEN`, or failing as ``mode`` says)
-    in ``bin_dir``, first on ``PATH``; returns ``bin_dir``."""
-    install_fake_az(bin_dir, token=TOKEN, mode=mode)
+def put_fake_az_on_path(
+    bin_dir: Path, monkeypatch: pytest.MonkeyPatch, *, mode: str = "ok", token: str = TOKEN
+) -> Path:
+    """Install a fake ``az`` (handing out ``token``, or failing as ``mode`` says) in
+    ``bin_dir``, first on ``PATH``; returns ``bin_dir``."""
+    install_fake_az(bin_dir, token=token, mode=mode)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     return bin_dir

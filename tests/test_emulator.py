@@ -41,16 +41,15 @@ from tests.emulator import (
     expected_totals,
     generate_billing_usage,
     generate_call_summary,
-    install_fake_az,
     parse_timespan,
     read_az_calls,
 )
 from tests.emulator.kql_compat import inline_scalar_lets
+from tests.helpers import TOKEN, put_fake_az_on_path
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
 WS = "aaaaaaaa-1111-2222-3333-444444444444"
 WS2 = "bbbbbbbb-1111-2222-3333-444444444444"
-TOKEN = "fake-token-for-the-emulator-only"
 RES_A = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs1"
 RES_B = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Communication/CommunicationServices/acs2"
 
@@ -90,14 +89,12 @@ def _clean(request):
 
 
 @pytest.fixture
-def az_bin(tmp_path, monkeypatch) -> Path:
-    """A fake `az` (returning TOKEN) first on PATH."""
-    bin_dir = tmp_path / "bin"
-    install_fake_az(bin_dir, token=TOKEN)
-    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+def az_bin(fake_az, monkeypatch) -> Path:
+    """A fake `az` (returning TOKEN) first on PATH; no CA bundle from the environment
+    (these tests pass ``connection_verify`` themselves)."""
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
-    return bin_dir
+    return fake_az
 
 
 def client_for(e: LogAnalyticsEmulator, **kw) -> LogsQueryClient:
@@ -368,9 +365,7 @@ def test_result_row_limit_becomes_partial_error(calls, az_bin):
 
 
 def test_wrong_token_is_401(emu, tmp_path, monkeypatch):
-    bin_dir = tmp_path / "bin"
-    install_fake_az(bin_dir, token="some-other-token")
-    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    put_fake_az_on_path(tmp_path / "bin", monkeypatch, token="some-other-token")
     with pytest.raises(HttpResponseError) as err:
         client_for(emu).query_workspace(WS, "ACSCallSummary | count", timespan=None)
     assert err.value.status_code == 401 and err.value.error.code == "InvalidAuthenticationToken"
@@ -404,9 +399,7 @@ def test_get_form_of_the_api(emu, calls):
 
 
 def test_fake_az_not_logged_in(emu, tmp_path, monkeypatch):
-    bin_dir = tmp_path / "bin"
-    install_fake_az(bin_dir, token=TOKEN, mode="not_logged_in")
-    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    put_fake_az_on_path(tmp_path / "bin", monkeypatch, mode="not_logged_in")
     # Finding: LogsQueryClient.query_* catch every HttpResponseError (credential
     # errors are ClientAuthenticationError, a subclass) and re-raise a *plain*
     # HttpResponseError with status_code None; the original is __context__.
@@ -421,9 +414,7 @@ def test_fake_az_not_logged_in(emu, tmp_path, monkeypatch):
     "mode, exc", [("aadsts_error", ClientAuthenticationError), ("bad_json", ClientAuthenticationError)]
 )
 def test_fake_az_failures(emu, tmp_path, monkeypatch, mode, exc):
-    bin_dir = tmp_path / "bin"
-    install_fake_az(bin_dir, token=TOKEN, mode=mode)
-    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    put_fake_az_on_path(tmp_path / "bin", monkeypatch, mode=mode)
     with pytest.raises(exc) as err:
         AzureCliCredential().get_token("https://api.loganalytics.io/.default")
     assert not isinstance(err.value, CredentialUnavailableError)
@@ -432,9 +423,7 @@ def test_fake_az_failures(emu, tmp_path, monkeypatch, mode, exc):
 def test_fake_az_legacy_output_and_scope_form(tmp_path, monkeypatch):
     import subprocess
 
-    bin_dir = tmp_path / "bin"
-    install_fake_az(bin_dir, token=TOKEN, mode="ok_legacy")
-    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    bin_dir = put_fake_az_on_path(tmp_path / "bin", monkeypatch, mode="ok_legacy")
     tok = AzureCliCredential().get_token("https://api.loganalytics.io/.default")
     assert tok.token == TOKEN and tok.expires_on > time.time() + 3000
     out = json.loads(
