@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from acs_triage.cli.app import Services
 from acs_triage.records import PairAggregate, TriageInput
 from acs_triage.smoke.checks import CHECK_NAMES, evaluate
 from acs_triage.smoke.config import GateConfig
@@ -76,9 +77,9 @@ def smoke_args(emu: LogAnalyticsEmulator, workspace: str, *extra: str) -> list[s
     ]
 
 
-def smoke_json(cli: CliRunner, *argv: str) -> tuple[int, Any, str]:
+def smoke_json(cli: CliRunner, *argv: str, services: Services | None = None) -> tuple[int, Any, str]:
     """Run ``argv --format json``; the document names its schema and the exit code."""
-    code, document, err = cli.json(*argv, "--format", "json")
+    code, document, err = cli.json(*argv, "--format", "json", services=services)
     assert document["schema"] == SMOKE_SCHEMA
     assert document["exit_code"] == code
     return code, document, err

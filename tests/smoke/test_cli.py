@@ -17,8 +17,11 @@ from statistics import NormalDist
 import pandas as pd
 import pytest
 
+from acs_triage.cli.app import Services
 from acs_triage.errors import ExitCode
+from acs_triage.records import Leg, Rejection
 from acs_triage.smoke.checks import CHECK_NAMES
+from acs_triage.sources.memory import MemorySource
 from tests.emulator import LogAnalyticsEmulator
 from tests.helpers import CliRunner, put_fake_az_on_path
 from tests.smoke.helpers import (
@@ -523,3 +526,137 @@ def test_sample_dry_run(cli: CliRunner) -> None:
         cli, "smoke", "--sample", "--since", "3h", "--max-failure-rate", "60", "--no-default-blocks"
     )
     assert statuses(doc)["failure-rate"] == "pass" and code == ExitCode.OK
+
+
+# -- an in-memory source, injected at the CLI's seam ------------------------------------------
+def pstn_legs(at: datetime, counts: dict[tuple[str, str], int], prefix: str) -> list[Leg | Rejection]:
+    """``counts[pair]`` PSTN legs ending with ``pair``, one call each, all at ``at``."""
+    legs: list[Leg | Rejection] = []
+    for (reason, sub), n in counts.items():
+        legs += [
+            Leg(at, f"{prefix}-{reason}-{i}", "PSTN", reason, sub, identifier="4:+14255550100")
+            for i in range(n)
+        ]
+    return legs
+
+
+def memory(items: list[Leg | Rejection], *, live: bool) -> Services:
+    """``--from-file x`` still satisfies the options; the opener ignores the spec."""
+    return Services(open_source=lambda spec: MemorySource(items, live=live))
+
+
+#: Current window: 40 PSTN legs, 4 failed of which 2 canceled (487, ignored by default),
+#: so 2 counted failures among 38 considered legs: 5.26 %.
+CURRENT_COUNTS = {("0", "560000"): 36, ("486", "560486"): 2, ("487", "560487"): 2}
+
+
+def test_live_memory_source_windows_end_settle_before_now(cli: CliRunner) -> None:
+    now = datetime.now(timezone.utc)
+    items = [
+        *pstn_legs(now - timedelta(minutes=20), CURRENT_COUNTS, "cur"),
+        Leg(now - timedelta(minutes=20), "voip-1", "VoIP", "0", "0"),  # not PSTN
+        *pstn_legs(now - timedelta(hours=3), {("503", "560503"): 10}, "old"),  # before the window
+        *pstn_legs(now - timedelta(minutes=2), {("503", "560503"): 10}, "new"),  # in the settle margin
+    ]
+    before = datetime.now(timezone.utc)
+    code, doc, _ = smoke_json(cli, "smoke", "--from-file", "x", services=memory(items, live=True))
+    after = datetime.now(timezone.utc)
+    assert code == ExitCode.OK
+    assert doc["source"] == {"kind": "memory", "description": "legs in memory", "query_requests": 0}
+    assert statuses(doc) == {
+        "data-complete": "pass",
+        "min-volume": "pass",
+        "failure-rate": "pass",
+        "blocking-codes": "pass",
+        "regression": "skipped",
+    }
+    window = doc["window"]
+    assert (window["settle_seconds"], window["anchor"]) == (300.0, "now")
+    start = datetime.fromisoformat(window["start"].replace("Z", "+00:00"))
+    end = datetime.fromisoformat(window["end"].replace("Z", "+00:00"))
+    assert before.replace(microsecond=0) - timedelta(minutes=5) <= end <= after - timedelta(minutes=5)
+    assert end - start == timedelta(minutes=30)
+    current = doc["current"]
+    assert (
+        current["legs"],
+        current["failed_legs"],
+        current["ignored_legs"],
+        current["considered_legs"],
+        current["counted_failed_legs"],
+    ) == (40, 4, 2, 38, 2)
+    assert current["failure_rate_pct"] == pytest.approx(100 * 2 / 38, abs=1e-4)
+    assert doc["baseline"] is None and doc["baseline_window"] is None
+
+
+def test_live_memory_source_blocking_leg_and_baseline(cli: CliRunner) -> None:
+    now = datetime.now(timezone.utc)
+    items = [
+        *pstn_legs(now - timedelta(minutes=20), CURRENT_COUNTS, "cur"),
+        *pstn_legs(now - timedelta(minutes=20), {("403", "511532"): 1}, "blocked"),
+        # --baseline 1h: the hour before the current window, [now-1h35m, now-35m)
+        *pstn_legs(now - timedelta(minutes=65), {("0", "560000"): 99, ("486", "560486"): 1}, "base"),
+    ]
+    code, doc, _ = smoke_json(
+        cli, "smoke", "--from-file", "x", "--baseline", "1h", services=memory(items, live=True)
+    )
+    assert code == ExitCode.GATE_FAILED
+    assert statuses(doc) == {
+        "data-complete": "pass",
+        "min-volume": "pass",
+        "failure-rate": "pass",  # 3 / 39 = 7.7 %
+        "blocking-codes": "fail",
+        "regression": "pass",  # +6.7 points, but p = 0.017 >= 0.01 with so few legs
+    }
+    assert [(h["end_reason"], h["end_sub_code"], h["legs"], h["rule"]) for h in doc["blocking_hits"]] == [
+        ("403", "511532", 1, "403/511532")
+    ]
+    current, baseline = doc["current"], doc["baseline"]
+    assert (current["legs"], current["failed_legs"], current["ignored_legs"], current["considered_legs"]) == (
+        41,
+        5,
+        2,
+        39,
+    )
+    assert (baseline["legs"], baseline["considered_legs"], baseline["counted_failed_legs"]) == (100, 100, 1)
+    start = datetime.fromisoformat(doc["window"]["start"].replace("Z", "+00:00"))
+    assert doc["baseline_window"]["end"] == doc["window"]["start"]
+    assert doc["baseline_window"]["start"] == (start - timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    # the z-test, computed independently: 3/39 now against 1/100 before
+    pooled = (3 + 1) / (39 + 100)
+    z = (3 / 39 - 1 / 100) / (pooled * (1 - pooled) * (1 / 39 + 1 / 100)) ** 0.5
+    regression = next(c for c in doc["checks"] if c["name"] == "regression")
+    assert regression["details"]["z"] == pytest.approx(z, abs=1e-5)
+    assert regression["details"]["p_value"] == pytest.approx(1 - NormalDist().cdf(z), abs=1e-9)
+    assert regression["observed"] == pytest.approx(100 * (3 / 39 - 1 / 100), abs=1e-3)
+    code, doc, _ = smoke_json(
+        cli,
+        "smoke",
+        "--from-file",
+        "x",
+        "--baseline",
+        "1h",
+        "--no-default-blocks",
+        services=memory(items, live=True),
+    )
+    assert code == ExitCode.OK and statuses(doc)["blocking-codes"] == "skipped"
+
+
+def test_fixed_memory_source_window_ends_at_its_newest_leg(cli: CliRunner) -> None:
+    newest = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
+    items = [
+        *pstn_legs(newest - timedelta(minutes=10), {("0", "560000"): 25, ("486", "560486"): 5}, "cur"),
+        *pstn_legs(newest, {("0", "560000"): 1}, "last"),
+        *pstn_legs(newest - timedelta(minutes=31), {("503", "560503"): 50}, "old"),  # before the window
+    ]
+    code, doc, _ = smoke_json(cli, "smoke", "--from-file", "x", services=memory(items, live=False))
+    assert code == ExitCode.GATE_FAILED  # 5 / 31 = 16.1 % > 10 %
+    assert doc["window"] == {
+        "start": "2024-05-02T07:30:00.000001Z",
+        "end": "2024-05-02T08:00:00.000001Z",
+        "settle_seconds": 0.0,
+        "anchor": "newest row",
+    }
+    current = doc["current"]
+    assert (current["legs"], current["failed_legs"], current["considered_legs"]) == (31, 5, 31)
+    assert current["failure_rate_pct"] == pytest.approx(100 * 5 / 31, abs=1e-4)
+    assert statuses(doc)["failure-rate"] == "fail"
