@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acs_triage.catalog.loader import Catalog, load_catalog, load_document
+from acs_triage.catalog.loader import Catalog, build_catalog, load_catalog, load_document
 from acs_triage.catalog.model import MatchLevel
 from acs_triage.codes import is_failure_end
 from acs_triage.errors import CatalogError
@@ -103,6 +103,79 @@ def test_sub_code_zero_belongs_to_its_code_not_to_every_code(catalog: Catalog) -
     assert explanation.meaning is not None and explanation.meaning.outcome == "failure"
 
 
+def test_documented_sub_code_explains_another_end_reason(catalog: Catalog) -> None:
+    """Users report 500/511404: the documented sub-code says more than a bare 500."""
+    explanation = catalog.explain("500", "511404")
+    documented = catalog.pair("404", "511404")
+    assert documented is not None
+    assert explanation.level is MatchLevel.SUB_CODE and not explanation.documented
+    assert explanation.meaning == documented.meaning and explanation.sub_code_pair == documented
+    assert explanation.to_dict()["match_level"] == "sub-code"
+    assert "511404" in explanation.basis and "404/511404" in explanation.basis
+
+
+def test_sub_code_lookup_keeps_failures_and_normal_endings_apart(catalog: Catalog) -> None:
+    # 0 is normal clearing: the failure meaning of 403/560403 does not apply to it.
+    assert catalog.explain("0", "560403").level is MatchLevel.CODE
+    # 560000 is documented only as normal clearing: a failed 503 is not explained by it.
+    assert catalog.explain("503", "560000").level is MatchLevel.CODE
+
+
+def test_sbc_advice_fits_the_connectivity(catalog: Catalog) -> None:
+    meaning = catalog.explain("403", "560403").meaning
+    direct = meaning.actions_for("direct-routing")
+    numbers = meaning.actions_for("microsoft-numbers")
+    both = meaning.actions_for("unknown")
+    assert any("your SBC's logs" in a for a in direct)
+    assert not any("SBC's logs" in a for a in numbers), "no SBC to read with Microsoft numbers"
+    assert set(meaning.actions) <= set(direct) & set(numbers) & set(both)
+    labelled = [a for a in both if a not in meaning.actions]
+    assert labelled and all(
+        a.startswith(("With Direct Routing", "With Microsoft-provided numbers")) for a in labelled
+    )
+    assert "sbc" in meaning.who_acts_for("direct-routing")
+    assert meaning.who_acts_for("microsoft-numbers") == ("microsoft", "application")
+
+
+def test_connectivity_from_pstn_call_types(catalog: Catalog) -> None:
+    assert catalog.connectivity(["DirectRouting outbound"]) == "direct-routing"
+    assert catalog.connectivity(["direct routing", "Direct_Routing"]) == "direct-routing"
+    assert catalog.connectivity(["Outbound", ""]) == "unknown"
+    assert catalog.connectivity([]) == "unknown"
+
+
+def test_every_category_has_a_kind(catalog: Catalog) -> None:
+    used = {p.meaning.category for p in catalog.pairs} | {c.meaning.category for c in catalog.codes}
+    assert used <= {c.id for c in catalog.categories}
+    assert catalog.callee_outcome_categories() == {
+        "callee-busy",
+        "callee-no-answer",
+        "callee-declined",
+        "canceled",
+    }
+    assert catalog.category_kind("normal-clearing") == "normal"
+    assert catalog.category_kind("no-such-category") == "failure"
+    busy = catalog.explain("486", "560486").meaning
+    assert catalog.category_kind(busy.category) == "callee-outcome"
+
+
+def test_result_categories_cite_where_microsoft_publishes_them(catalog: Catalog) -> None:
+    """The Call Diagnostics sub-code mapping is a different source from the codes page."""
+    by_key = {(p.end_reason, p.end_sub_code): p.meaning for p in catalog.pairs}
+    diagnostics = {
+        k for k, m in by_key.items() if m.result_category_source and "queries" in m.result_category_source.url
+    }
+    assert diagnostics == {
+        ("403", "560403"),
+        ("404", "560404"),
+        ("408", "500001"),
+        ("480", "560480"),
+        ("503", "560503"),
+    }
+    for meaning in by_key.values():
+        assert (meaning.result_category is None) == (meaning.result_category_source is None)
+
+
 def test_acs_meaning_wins_over_rfc3261(catalog: Catalog) -> None:
     explanation = catalog.explain("480", "10076")
     assert explanation.level is MatchLevel.CODE and explanation.code_origin == "acs"
@@ -160,21 +233,21 @@ def test_loader_rejects_duplicate_pairs() -> None:
     document = _packaged_document()
     document["pairs"] = [*document["pairs"], document["pairs"][3]]  # type: ignore[list-item, index]
     with pytest.raises(CatalogError, match="duplicate"):
-        Catalog.from_document(document)
+        build_catalog(document)
 
 
 def test_loader_rejects_undefined_source() -> None:
     document = json.loads(json.dumps(_packaged_document()))
     document["pairs"][0]["source"] = "nowhere"
     with pytest.raises(CatalogError, match="nowhere"):
-        Catalog.from_document(document)
+        build_catalog(document)
 
 
 def test_loader_rejects_schema_violations() -> None:
     document = json.loads(json.dumps(_packaged_document()))
     del document["pairs"][0]["title"]
     with pytest.raises(CatalogError, match="title"):
-        Catalog.from_document(document)
+        build_catalog(document)
 
 
 def test_explain_all_for_an_end_reason_alone(catalog: Catalog) -> None:

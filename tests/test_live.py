@@ -452,6 +452,8 @@ ODD_PAIRS = [
     ("200", "0"),
     ("2", "0"),
     ("00", "0"),
+    ("500", "511404"),  # a documented sub-code under another end reason
+    ("0", "560403"),  # normal end reason, failure sub-code: no sub-code match
 ]
 
 

@@ -17,6 +17,7 @@ class MatchLevel(str, Enum):
 
     PAIR = "pair"  #: a documented (end reason, sub-code) pair
     ERRATUM = "erratum"  #: a pair printed wrongly in a Microsoft page, mapped to the real one
+    SUB_CODE = "sub-code"  #: a documented sub-code seen under another end reason
     CODE = "code"  #: a meaning of the end reason alone (ACS's, else RFC 3261's)
     SIP_CLASS = "sip-class"  #: the RFC 3261 class of the code (4xx, 5xx, ...)
     UNKNOWN = "unknown"  #: nothing applies (blank or non-numeric code)
@@ -35,6 +36,25 @@ class Source:
     url: str
     date: str
 
+
+_ORIGIN_LABELS = {
+    "sbc-outbound": "an SBC (outbound call)",
+    "sbc-inbound": "an SBC (inbound call)",
+    "microsoft": "a Microsoft service",
+    "unknown": "unknown",
+}
+
+
+def origin_label(generated_by: str) -> str:
+    """Human wording for a ``generated_by`` value."""
+    return _ORIGIN_LABELS.get(generated_by, generated_by)
+
+
+#: How a PSTN leg reached the phone network, where the data tells.
+DIRECT_ROUTING = "direct-routing"  #: the customer's own SBC (Azure direct routing)
+#: numbers acquired from Microsoft: the SBC on the path is the carrier's
+MICROSOFT_NUMBERS = "microsoft-numbers"
+UNKNOWN_CONNECTIVITY = "unknown"
 
 #: The source of :data:`UNKNOWN_MEANING`: none (every field empty).
 NO_SOURCE = Source("", "", "", "")
@@ -61,6 +81,30 @@ class Meaning:
     result_category: str | None = None
     note: str | None = None
     known: bool = True
+    #: where ``result_category`` is published (not always the page the meaning comes from)
+    result_category_source: Source | None = None
+    actions_direct_routing: tuple[str, ...] = ()  #: extra actions with your own SBC
+    actions_microsoft_numbers: tuple[str, ...] = ()  #: extra actions with Microsoft-provided numbers
+
+    def actions_for(self, connectivity: str) -> tuple[str, ...]:
+        """The actions for a PSTN connectivity: its own extra actions, or both sets,
+        labelled, when the connectivity is not known."""
+        if connectivity == DIRECT_ROUTING:
+            return self.actions + self.actions_direct_routing
+        if connectivity == MICROSOFT_NUMBERS:
+            return self.actions + self.actions_microsoft_numbers
+        return (
+            self.actions
+            + tuple(f"With Direct Routing (your own SBC): {a}" for a in self.actions_direct_routing)
+            + tuple(f"With Microsoft-provided numbers: {a}" for a in self.actions_microsoft_numbers)
+        )
+
+    def who_acts_for(self, connectivity: str) -> tuple[str, ...]:
+        """Who acts; with Microsoft-provided numbers the SBC on the path is the carrier's
+        (Microsoft's), so ``sbc`` becomes ``microsoft``."""
+        if connectivity != MICROSOFT_NUMBERS or "sbc" not in self.who_acts:
+            return self.who_acts
+        return tuple(dict.fromkeys("microsoft" if who == "sbc" else who for who in self.who_acts))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +131,24 @@ UNKNOWN_MEANING = Meaning(
     source=NO_SOURCE,
     known=False,
 )
+
+
+@dataclass(frozen=True)
+class CategoryEntry:
+    """A category of endings and its kind: ``normal``, ``callee-outcome`` (busy, no
+    answer, declined, canceled: not a fault to fix) or ``failure``."""
+
+    id: str
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ConnectivityRule:
+    """A ``PstnParticipantCallType`` matching ``pattern`` (case-insensitive) used ``connectivity``."""
+
+    pattern: str
+    connectivity: str
 
 
 @dataclass(frozen=True)
@@ -149,6 +211,7 @@ class Explanation:
     generated_by_note: str
     code_origin: str | None = None  # for MatchLevel.CODE: "acs" or "rfc3261"
     erratum: Erratum | None = None
+    sub_code_pair: PairEntry | None = None  # for MatchLevel.SUB_CODE: the documented pair used
 
     @property
     def documented(self) -> bool:
@@ -158,6 +221,20 @@ class Explanation:
     def title(self) -> str:
         return self.meaning.title
 
+    @property
+    def basis(self) -> str:
+        """What the explanation rests on, in words."""
+        if self.sub_code_pair is not None:
+            documented = f"{self.sub_code_pair.end_reason}/{self.sub_code_pair.end_sub_code}"
+            return f"the documented sub-code {self.end_sub_code} (documented as {documented})"
+        origin = " (RFC 3261)" if self.code_origin == "rfc3261" else " (ACS)"
+        return {
+            MatchLevel.PAIR: "the documented pair",
+            MatchLevel.ERRATUM: "the documented pair (printed with a typo in Microsoft's page)",
+            MatchLevel.CODE: f"the meaning of end reason {self.end_reason or '(blank)'} alone{origin}",
+            MatchLevel.SIP_CLASS: f"its SIP response class {self.end_reason[:1]}xx",
+        }.get(self.level, "nothing: the end reason is blank or not a SIP code")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             **pick(self, "end_reason", "end_sub_code", "documented"),
@@ -165,4 +242,10 @@ class Explanation:
             **pick(self, "code_origin", "generated_by", "generated_by_note"),
             "meaning": self.meaning.to_dict() if self.meaning.known else None,
             "erratum": None if self.erratum is None else self.erratum.to_dict(),
+            "sub_code_of": None
+            if self.sub_code_pair is None
+            else {
+                "end_reason": self.sub_code_pair.end_reason,
+                "end_sub_code": self.sub_code_pair.end_sub_code,
+            },
         }

@@ -17,16 +17,9 @@ CODES_SCHEMA = "acs-triage/codes/v1"
 
 # -- explain -------------------------------------------------------------------------
 def _label(item: Explanation) -> str:
-    if item.level.value == "pair":
-        return "documented pair"
-    if item.level.value == "erratum":
-        return "documented pair (printed with a typo in Microsoft's page)"
-    return {
-        "code": "NOT DOCUMENTED as a pair: meaning of the end reason alone"
-        + (" (RFC 3261)" if item.code_origin == "rfc3261" else " (ACS)"),
-        "sip-class": "NOT DOCUMENTED: explained from the SIP response class",
-        "unknown": "NOT DOCUMENTED and no SIP meaning applies",
-    }[item.level.value]
+    if item.documented:
+        return item.basis.removeprefix("the ")
+    return f"NOT DOCUMENTED as a pair: explained from {item.basis}"
 
 
 def explanation_view(items: Sequence[Explanation], query: str) -> View:

@@ -13,14 +13,14 @@ catalog text goes through :func:`~acs_triage.queries.literals.kql_literal`.
 from __future__ import annotations
 
 from acs_triage.catalog.loader import Catalog, load_catalog
-from acs_triage.catalog.model import UNKNOWN_TITLE, Meaning
+from acs_triage.catalog.model import UNKNOWN_TITLE, Meaning, PairEntry
 from acs_triage.errors import UsageError
 from acs_triage.queries.literals import kql_literal
 from acs_triage.queries.store import QueryDef
 
 ANNOTATION_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Documented", "bool", "True when Microsoft documents this exact pair"),
-    ("MatchLevel", "string", "pair, erratum, code, sip-class or unknown"),
+    ("MatchLevel", "string", "pair, erratum, sub-code, code, sip-class or unknown"),
     ("Title", "string", "Short meaning"),
     ("Category", "string", "Failure category"),
     ("WhoActs", "string", "Who must act, comma-separated"),
@@ -51,12 +51,22 @@ def _datatable(name: str, keys: list[str], prefix: str, rows: list[list[str]]) -
 
 
 def catalog_lets(catalog: Catalog) -> str:
-    """The ``let`` statements holding the catalog as three datatables."""
+    """The ``let`` statements holding the catalog as four datatables."""
     pair_rows = [[p.end_reason, p.end_sub_code, "pair", *_values(p.meaning)] for p in catalog.pairs]
     for erratum in catalog.errata:
         corrected = catalog.pair(*erratum.corrected)
         if corrected is not None and catalog.pair(*erratum.as_published) is None:
             pair_rows.append([*erratum.as_published, "erratum", *_values(corrected.meaning)])
+    # A documented sub-code under another end reason: the one pair using it, matched
+    # only where the outcome (failure or normal) agrees, as in Catalog.explain.
+    by_sub: dict[str, list[PairEntry]] = {}
+    for pair in catalog.pairs:
+        by_sub.setdefault(pair.end_sub_code, []).append(pair)
+    sub_rows = [
+        [sub, only.meaning.outcome, *_values(only.meaning)]
+        for sub, (only, *others) in sorted(by_sub.items())
+        if not others
+    ]
     code_rows = []
     for reason in sorted({c.end_reason for c in catalog.codes}, key=lambda r: (len(r), r)):
         entry = catalog.code(reason)
@@ -66,10 +76,11 @@ def catalog_lets(catalog: Catalog) -> str:
     pairs = _datatable(
         "AcsTriagePairs", ["ParticipantEndReason", "ParticipantEndSubCode", "P_Level"], "P_", pair_rows
     )
+    subs = _datatable("AcsTriageSubCodes", ["ParticipantEndSubCode", "AcsTriageOutcome"], "U_", sub_rows)
     codes = _datatable("AcsTriageCodes", ["ParticipantEndReason"], "C_", code_rows)
     classes = _datatable("AcsTriageClasses", ["SipClass"], "S_", class_rows)
     header = f"// End-code catalog v{catalog.version}, generated from mappings/catalog.yaml\n"
-    return header + pairs + codes + classes
+    return header + pairs + subs + codes + classes
 
 
 def _pick(field: str) -> str:
@@ -78,7 +89,10 @@ def _pick(field: str) -> str:
         if field == "Title"
         else f"S_{field}"
     )
-    return f"{field} = case(isnotempty(P_{field}), P_{field}, isnotempty(C_{field}), C_{field}, {last})"
+    return (
+        f"{field} = case(isnotempty(P_{field}), P_{field}, isnotempty(U_{field}), U_{field}, "
+        f"isnotempty(C_{field}), C_{field}, {last})"
+    )
 
 
 def annotation_pipe(catalog: Catalog) -> str:
@@ -89,17 +103,21 @@ def annotation_pipe(catalog: Catalog) -> str:
         f"{kql_literal(r.prefix)}, {kql_literal(r.generated_by)}"
         for r in rules
     )
-    drop = ["P_Level", "SipClass"] + [f"{p}_{f}" for p in "PCS" for f in _FIELDS]
+    drop = ["P_Level", "SipClass", "AcsTriageOutcome"] + [f"{p}_{f}" for p in "PUCS" for f in _FIELDS]
     return (
         "\n".join(
             [
                 "| lookup kind=leftouter AcsTriagePairs on ParticipantEndReason, ParticipantEndSubCode",
+                '| extend AcsTriageOutcome = iff(not(ParticipantEndReason == "0" or ParticipantEndReason '
+                'startswith "2"), "failure", "normal")',
+                "| lookup kind=leftouter AcsTriageSubCodes on ParticipantEndSubCode, AcsTriageOutcome",
                 "| lookup kind=leftouter AcsTriageCodes on ParticipantEndReason",
                 '| extend SipClass = iff(ParticipantEndReason matches regex "^[0-9]{3}$", '
                 'substring(ParticipantEndReason, 0, 1), "")',
                 "| lookup kind=leftouter AcsTriageClasses on SipClass",
                 "| extend Documented = isnotempty(P_Title),",
-                '         MatchLevel = case(isnotempty(P_Title), P_Level, isnotempty(C_Title), "code",',
+                '         MatchLevel = case(isnotempty(P_Title), P_Level, isnotempty(U_Title), "sub-code",',
+                '                           isnotempty(C_Title), "code",',
                 '                           isnotempty(S_Title), "sip-class", "unknown"),',
                 "         " + ",\n         ".join(_pick(f) for f in _FIELDS) + ",",
                 '         GeneratedBy = case(not(ParticipantEndSubCode matches regex "^[0-9]+$"), "unknown",',

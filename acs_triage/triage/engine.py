@@ -60,14 +60,7 @@ def explain_pair(
         fixed = "/".join(explanation.erratum.corrected)
         note = f"Documented under {fixed}: {explanation.erratum.note}" + (f" {note}" if note else "")
     if not explanation.documented:
-        level = explanation.level.value
-        basis = {
-            "code": f"the meaning of end reason {pair.end_reason or '(blank)'} alone"
-            + (" (RFC 3261)" if explanation.code_origin == "rfc3261" else " (ACS)"),
-            "sip-class": f"its SIP response class {pair.end_reason[:1]}xx",
-            "unknown": "nothing: the end reason is blank or not a SIP code",
-        }[level]
-        note = f"This pair is not documented by Microsoft; explained from {basis}." + (
+        note = f"This pair is not documented by Microsoft; explained from {explanation.basis}." + (
             f" {note}" if note else ""
         )
     earlier = max(pair.legs - pair.recent_legs, 0)

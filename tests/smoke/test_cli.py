@@ -132,9 +132,7 @@ def test_canceled_is_ignored_by_default(
     assert code == ExitCode.OK
     # --ignore-category adds to the default
     expected = truth(data[WS_RATE], NOW - CURRENT, NOW, ignore_reasons=("487", "486"))
-    code, doc, _ = smoke_json(
-        cli, *smoke_args(azure, WS_RATE, "--ignore-category", "callee-unavailable-or-busy")
-    )
+    code, doc, _ = smoke_json(cli, *smoke_args(azure, WS_RATE, "--ignore-category", "callee-busy"))
     current = doc["current"]
     assert isinstance(current, dict)
     assert (current["ignored_legs"], current["considered_legs"]) == (
@@ -143,7 +141,7 @@ def test_canceled_is_ignored_by_default(
     )
     assert current["failure_rate_pct"] == pytest.approx(expected["rate_pct"], abs=1e-3)
     assert doc["config"]["ignore_categories"] == [  # type: ignore[index]
-        "callee-unavailable-or-busy",
+        "callee-busy",
         "canceled",
     ]
 
@@ -170,12 +168,10 @@ def test_custom_block_pair_and_category(azure: LogAnalyticsEmulator, cli: CliRun
     code, doc, _ = smoke_json(cli, *smoke_args(azure, WS_HEALTHY, "--block", "408/*"))
     assert code == ExitCode.GATE_FAILED
     assert {h["end_sub_code"] for h in doc["blocking_hits"]} == {"560408"}  # type: ignore[union-attr]
-    code, doc, _ = smoke_json(
-        cli, *smoke_args(azure, WS_HEALTHY, "--block-category", "callee-unavailable-or-busy")
-    )
+    code, doc, _ = smoke_json(cli, *smoke_args(azure, WS_HEALTHY, "--block-category", "callee-busy"))
     assert code == ExitCode.GATE_FAILED
     assert {h["rule"] for h in doc["blocking_hits"]} == {  # type: ignore[union-attr]
-        "category:callee-unavailable-or-busy"
+        "category:callee-busy"
     }
 
 
