@@ -53,7 +53,7 @@ _EXPORTS = {
     "SmokeResult": "acs_triage.smoke.result",
     "collect_windows": "acs_triage.smoke.collect",
     "plan_for": "acs_triage.smoke.collect",
-    "run_gate": "acs_triage.smoke.checks",
+    "run_gate": "acs_triage.smoke.gate",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 __all__ = [
@@ -91,9 +91,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from acs_triage.queries.literals import kql_literal
     from acs_triage.queries.render import render
     from acs_triage.queries.store import get_query, load_queries
-    from acs_triage.smoke.checks import run_gate
     from acs_triage.smoke.collect import collect_windows, plan_for
     from acs_triage.smoke.config import GateConfig
+    from acs_triage.smoke.gate import run_gate
     from acs_triage.smoke.result import SmokeResult
     from acs_triage.sources.base import Source
     from acs_triage.sources.connection import Connection

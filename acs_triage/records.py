@@ -67,6 +67,10 @@ class PairAggregate:
     recent_legs: int  # legs in the second half of the window (for the trend)
     example_correlation_ids: tuple[str, ...] = ()
     example_identifiers: tuple[str, ...] = ()
+    #: legs per logged ResultCategory (Microsoft's verdict; "" for a blank value)
+    result_categories: tuple[tuple[str, int], ...] = ()
+    #: distinct PstnParticipantCallType values seen (a few at most)
+    pstn_call_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +90,7 @@ class RowAccounting:
     rows_read: int = 0
     triaged: int = 0
     skipped_not_pstn: int = 0
-    skipped_outside_window: int = 0
+    skipped_outside_window: int = 0  #: includes legs without CallStartTime in a CallStartTime window
     rejected: int = 0
 
     def balanced(self) -> bool:

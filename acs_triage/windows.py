@@ -20,18 +20,29 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from acs_triage.errors import UsageError
-from acs_triage.times import TimeValueError, parse_datetime, parse_duration
+from acs_triage.times import TimeValueError, iso, parse_datetime, parse_duration
 
 __all__ = [
     "LIVE_SETTLE",
+    "PLACED",
+    "TIME_COLUMNS",
+    "WRITTEN",
     "Window",
     "WindowPlan",
     "WindowRequest",
+    "deployed_plan",
     "live_plan",
     "parse_span",
     "plan_windows",
     "resolve_window",
 ]
+
+#: The two time columns a window can apply to. ``TimeGenerated`` is when the row was
+#: written (ACS writes a call's summary only once the whole call record is complete);
+#: ``CallStartTime`` is when the call was placed.
+WRITTEN = "TimeGenerated"
+PLACED = "CallStartTime"
+TIME_COLUMNS = (WRITTEN, PLACED)
 
 #: Default ``smoke --settle`` for workspaces and resources (files and the sample: 0).
 LIVE_SETTLE = timedelta(minutes=5)
@@ -41,14 +52,20 @@ _OUT_OF_RANGE = "the window reaches outside the supported dates (years 1-9999)"
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """The time window a report covers, ``[start, end)``. ``None`` ends mean "whatever
-    the data holds"."""
+    """The time window a report covers, ``[start, end)`` of ``column``. ``None`` ends
+    mean "whatever the data holds"."""
 
     start: datetime | None
     end: datetime | None
+    column: str = WRITTEN  #: TimeGenerated (when written) or CallStartTime (when placed)
 
-    def contains(self, moment: datetime) -> bool:
+    def contains(self, moment: datetime | None) -> bool:
+        if moment is None:
+            return False
         return (self.start is None or moment >= self.start) and (self.end is None or moment < self.end)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"start": iso(self.start), "end": iso(self.end), "column": self.column}
 
 
 @dataclass(frozen=True)
@@ -58,8 +75,11 @@ class WindowRequest:
     since: timedelta | None = None
     start: datetime | None = None
     end: datetime | None = None
+    column: str = WRITTEN
 
     def __post_init__(self) -> None:
+        if self.column not in TIME_COLUMNS:
+            raise UsageError(f"a window applies to {' or '.join(TIME_COLUMNS)}, not {self.column!r}")
         if self.since is not None and self.start is not None:
             raise UsageError("use either --since or --start/--end, not both")
         if self.start is not None and self.end is not None and self.start >= self.end:
@@ -67,13 +87,14 @@ class WindowRequest:
 
     @classmethod
     def parse(
-        cls, since: str | None = None, start: str | None = None, end: str | None = None
+        cls, since: str | None = None, start: str | None = None, end: str | None = None, column: str = WRITTEN
     ) -> WindowRequest:
         """Parse the three options' text; a bad value is a :class:`UsageError` naming the option."""
         return cls(
             since=None if since is None else parse_span(since, "--since"),
             start=None if start is None else _instant(start, "--start"),
             end=None if end is None else _instant(end, "--end"),
+            column=column,
         )
 
 
@@ -98,10 +119,10 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)  # whole seconds
 
 
-def _ending(end: datetime, length: timedelta) -> Window:
+def _ending(end: datetime, length: timedelta, column: str = WRITTEN) -> Window:
     """``[end - length, end)``, or a usage error when that leaves the calendar."""
     try:
-        return Window(end - length, end)
+        return Window(end - length, end, column)
     except OverflowError:
         raise UsageError(_OUT_OF_RANGE) from None
 
@@ -115,16 +136,17 @@ def resolve_window(
     ``default`` ending at ``--end`` (or now), or, when ``default`` is ``None``, only
     the ``--end`` bound (files are read whole).
     """
+    column = request.column
     if request.since is not None:
-        return _ending(request.end or now or _now(), request.since)
+        return _ending(request.end or now or _now(), request.since, column)
     if request.start is not None:
         end = request.end or now or _now()
         if request.start >= end:
             raise UsageError("--start must be before --end")
-        return Window(request.start, end)
+        return Window(request.start, end, column)
     if default is None:
-        return Window(None, request.end)
-    return _ending(request.end or now or _now(), default)
+        return Window(None, request.end, column)
+    return _ending(request.end or now or _now(), default, column)
 
 
 @dataclass(frozen=True)
@@ -160,6 +182,19 @@ def plan_windows(
     assert current.start is not None
     base = None if baseline is None else _ending(current.start, baseline)
     return WindowPlan(current, base, settle, anchor)
+
+
+def deployed_plan(
+    deployed_at: datetime, baseline: timedelta | None, *, end: datetime | None = None
+) -> WindowPlan:
+    """Windows on CallStartTime around a deployment: the calls placed at or after
+    ``deployed_at`` (up to ``end``, or whatever has arrived), whenever their rows were
+    written; the baseline is the calls placed in the ``baseline`` before it."""
+    if end is not None and end <= deployed_at:
+        raise UsageError("--end must be after --deployed-at")
+    current = Window(deployed_at, end, PLACED)
+    base = None if baseline is None else _ending(deployed_at, baseline, PLACED)
+    return WindowPlan(current, base, timedelta(0), "--deployed-at")
 
 
 def live_plan(

@@ -45,10 +45,14 @@ def _variants() -> dict[str, str]:
     for name, query in QUERIES.items():
         items[f"file:{name}"] = query.text
         items[f"defaults:{name}"] = render(query)
-        explicit = {p.name: EXAMPLE_VALUES[p.type] for p in query.parameters}
+        # A parameter with a fixed set of values takes its last one (the non-default).
+        explicit = {p.name: p.values[-1] if p.values else EXAMPLE_VALUES[p.type] for p in query.parameters}
         items[f"explicit:{name}"] = render(query, explicit)
+        if query.reads_call_legs:  # the same query over ACSCallSummaryUpdates
+            items[f"updates:{name}"] = render(query, table="updates")
+            items[f"updates-explicit:{name}"] = render(query, explicit, table="updates")
         for index, hostile in enumerate(HOSTILE):
-            values = {p.name: hostile for p in query.parameters if p.type is KqlType.STRING}
+            values = {p.name: hostile for p in query.parameters if p.type is KqlType.STRING and not p.values}
             if values:
                 items[f"hostile{index}:{name}"] = render(query, values)
         if query.annotatable:
@@ -75,9 +79,27 @@ def test_binds_without_errors(results: dict[str, object], key: str) -> None:
 def test_result_columns_match_metadata(results: dict[str, object], name: str) -> None:
     """What the Python reader expects is exactly what Kusto says the query returns."""
     declared = [(c.name, c.type) for c in QUERIES[name].output]
-    for kind in ("file", "defaults", "explicit"):
+    kinds = ("file", "defaults", "explicit") + (
+        ("updates", "updates-explicit") if QUERIES[name].reads_call_legs else ()
+    )
+    for kind in kinds:
         got = results[f"{kind}:{name}"].result_schema  # type: ignore[attr-defined]
         assert got == declared, f"{kind}:{name}"
+
+
+def test_every_call_leg_query_can_read_the_updates_table() -> None:
+    """Every query over ACSCallSummary reads it through the one swappable line."""
+    for name, query in QUERIES.items():
+        assert query.reads_call_legs == ("ACSCallSummary" in query.tables), name
+        if query.reads_call_legs:
+            text = render(query, table="updates")
+            assert "ACSCallSummaryUpdates" in text and "arg_max(CallUpdatesVersion, *)" in text
+            assert "let CallLegs = ACSCallSummary;" not in text
+
+
+def test_a_fixed_set_parameter_refuses_other_values() -> None:
+    with pytest.raises(UsageError, match="must be one of TimeGenerated, CallStartTime"):
+        render(QUERIES["pstn-summary"], {"time_column": "ParticipantStartTime"})
 
 
 @pytest.mark.parametrize("name", sorted(n for n, q in QUERIES.items() if q.annotatable))

@@ -21,6 +21,7 @@ SCHEMA_PATH = TABLES_DIR / "table.schema.json"
 TABLE_FILES = sorted(p for p in TABLES_DIR.glob("*.json") if p.name != SCHEMA_PATH.name)
 EXPECTED_TABLES = {
     "ACSCallSummary": 33,
+    "ACSCallSummaryUpdates": 34,  # ACSCallSummary's columns plus CallUpdatesVersion (acs-logs.md §1.2)
     "ACSCallDiagnostics": 38,
     "ACSCallClientOperations": 22,
     "ACSCallAutomationIncomingOperations": 23,
@@ -211,6 +212,12 @@ def test_table_file_matches_schema(path: Path) -> None:
     assert len(names) == EXPECTED_TABLES[path.stem]
     types = {c["Name"]: c["Type"] for c in doc["Properties"]}
     assert {k: types.get(k) for k in STANDARD_COLUMNS} == STANDARD_COLUMNS
+
+
+def test_call_summary_updates_is_call_summary_plus_its_version() -> None:
+    summary = {c["Name"]: c["Type"] for c in _load(TABLES_DIR / "ACSCallSummary.json")["Properties"]}
+    updates = {c["Name"]: c["Type"] for c in _load(TABLES_DIR / "ACSCallSummaryUpdates.json")["Properties"]}
+    assert updates == {**summary, "CallUpdatesVersion": "int"}
 
 
 def test_call_summary_columns_and_types() -> None:

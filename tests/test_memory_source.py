@@ -157,6 +157,13 @@ def test_triage_reads_the_injected_source(cli: CliRunner) -> None:
         "normal_legs": 2,
         "failure_rate": 0.75,
         "calls_approximate": False,
+        # No ResultCategory is logged here, so Microsoft's documented category decides:
+        # 403/560403 (UnexpectedClientError, 3 legs) and 503/560503 (UnexpectedServerError,
+        # 1 leg) are unexpected; 200/0 and 487/560487 have none documented: unclassified.
+        "unexpected_legs": 4,
+        "unexpected_rate": 0.5,
+        "unclassified_legs": 2,
+        "callee_outcome_legs": 2,  # 486 busy, 487 canceled
     }
     assert doc["window"]["start"] == "2026-03-10T10:00:00Z"
     assert doc["window"]["end"] == "2026-03-10T11:10:00.000001Z"

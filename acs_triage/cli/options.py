@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,7 +23,7 @@ from acs_triage.sources.base import Source
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
 from acs_triage.sources.spec import ConnectionOptions, SourceSpec, open_source
-from acs_triage.windows import WindowRequest
+from acs_triage.windows import PLACED, WRITTEN, WindowRequest
 
 __all__ = ["SourceRequest", "source_options", "window_options"]
 
@@ -112,6 +113,57 @@ InputFormatOpt = Annotated[
 SampleOpt = Annotated[
     bool, typer.Option("--sample", help="Triage the bundled sample data (no Azure account needed).")
 ]
+
+
+class LegTable(str, Enum):
+    SUMMARY = "summary"
+    UPDATES = "updates"
+
+
+class WindowOn(str, Enum):
+    WRITTEN = "written"
+    PLACED = "placed"
+
+
+class ConnectivityChoice(str, Enum):
+    AUTO = "auto"
+    DIRECT_ROUTING = "direct-routing"
+    MICROSOFT_NUMBERS = "microsoft-numbers"
+
+    @property
+    def override(self) -> str | None:
+        """The connectivity to tell the engine; None lets it read the legs."""
+        return None if self is ConnectivityChoice.AUTO else self.value
+
+
+TableOpt = Annotated[
+    LegTable,
+    typer.Option(
+        "--table",
+        case_sensitive=False,
+        help="Workspace table of call legs: summary (ACSCallSummary, written once a call record is "
+        "complete) or updates (ACSCallSummaryUpdates: sooner, the latest version of each leg).",
+    ),
+]
+WindowOnOpt = Annotated[
+    WindowOn,
+    typer.Option(
+        "--window-on",
+        case_sensitive=False,
+        help="What the window selects: legs written in it (TimeGenerated) or calls placed in it "
+        "(CallStartTime, however late their rows were written).",
+    ),
+]
+ConnectivityOpt = Annotated[
+    ConnectivityChoice,
+    typer.Option(
+        "--connectivity",
+        case_sensitive=False,
+        help="How your PSTN numbers connect, for SBC-generated failures: direct-routing (your own SBC) "
+        "or microsoft-numbers (the carrier's SBC); auto reads PstnParticipantCallType and otherwise "
+        "gives both sets of advice.",
+    ),
+]
 ShowPiiOpt = Annotated[bool, typer.Option("--show-pii", help="Show phone numbers unmasked.")]
 
 
@@ -145,6 +197,7 @@ def source_options(
     auth: AuthOpt = AuthMethod.DEFAULT,
     timeout: TimeoutOpt = None,
     retries: RetriesOpt = 3,
+    table: TableOpt = LegTable.SUMMARY,
 ) -> SourceRequest:
     """Which data to read: exactly one of a workspace, a resource, files or the sample.
 
@@ -169,6 +222,7 @@ def source_options(
         files=tuple(from_file or ()),
         input_format=InputFormat.AUTO if sample else input_format,
         sample=sample,
+        table=table.value,
         connection=ConnectionOptions(
             cloud=cloud,
             endpoint=endpoint,
@@ -190,6 +244,12 @@ def _command_timeout(ctx: typer.Context) -> float:
     return COMMAND_TIMEOUTS.get(ctx.info_name or "", DEFAULT_TIMEOUT)
 
 
-def window_options(since: SinceOpt = None, start: StartOpt = None, end: EndOpt = None) -> WindowRequest:
-    """``--since`` or ``--start``/``--end``, parsed (the default length is the command's)."""
-    return WindowRequest.parse(since, start, end)
+def window_options(
+    since: SinceOpt = None,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    window_on: WindowOnOpt = WindowOn.WRITTEN,
+) -> WindowRequest:
+    """``--since`` or ``--start``/``--end``, parsed (the default length is the command's),
+    on the column ``--window-on`` names."""
+    return WindowRequest.parse(since, start, end, PLACED if window_on is WindowOn.PLACED else WRITTEN)

@@ -12,6 +12,7 @@ writes the outputs (stdout/``--output``, ``--junit``, ``--summary``,
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -22,11 +23,10 @@ from acs_triage.catalog.loader import load_catalog
 from acs_triage.cli.groups import uses
 from acs_triage.cli.options import FormatOpt, OutputOpt, SourceRequest, source_options
 from acs_triage.cli.output import emit, warn
-from acs_triage.cli.progress import spinner
+from acs_triage.cli.progress import WaitProgress, spinner
 from acs_triage.errors import AcsTriageError, InputError, UsageError
 from acs_triage.formats import OutputFormat, render
 from acs_triage.formats.smoke_view import smoke_view
-from acs_triage.smoke.checks import error_result, known_categories, run_gate
 from acs_triage.smoke.collect import collect_windows, plan_for
 from acs_triage.smoke.config import (
     DEFAULT_BLOCK_PAIRS,
@@ -34,6 +34,7 @@ from acs_triage.smoke.config import (
     GateConfig,
     parse_block_pair,
 )
+from acs_triage.smoke.gate import error_result, known_categories, run_gate
 from acs_triage.smoke.github import (
     annotation_lines,
     append_step_summary,
@@ -41,6 +42,7 @@ from acs_triage.smoke.github import (
 )
 from acs_triage.smoke.junit import write_junit
 from acs_triage.smoke.result import SmokeResult
+from acs_triage.smoke.wait import wait_for_legs
 from acs_triage.windows import LIVE_SETTLE, WindowPlan, WindowRequest, parse_span
 
 __all__ = ["gate_options", "smoke"]
@@ -61,19 +63,35 @@ def gate_options(
             "--max-failure-rate",
             min=0.0,
             max=100.0,
-            help="Fail above this percentage of failed legs (ignored categories excluded).",
+            help="Fail above this percentage of failed legs (callee outcomes and ignored categories "
+            "excluded).",
         ),
     ] = 10.0,
+    max_unexpected_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--max-unexpected-rate",
+            min=0.0,
+            max=100.0,
+            help="Also fail above this percentage of legs Microsoft logs as unexpected (ResultCategory "
+            "Unexpected*, as Call Diagnostics counts them). Off by default: reported, not gated.",
+        ),
+    ] = None,
     ignore_category: Annotated[
         list[str] | None,
         typer.Option(
             "--ignore-category",
-            help="Leave this category out of the failure rate "
-            "(repeatable; 'canceled' is ignored by default).",
+            help="Also leave this category out of the failure rate (repeatable; busy, no answer, "
+            "declined and canceled legs are left out by default).",
         ),
     ] = None,
-    no_default_ignores: Annotated[
-        bool, typer.Option("--no-default-ignores", help="Do not ignore 'canceled': count every failed leg.")
+    include_callee_outcomes: Annotated[
+        bool,
+        typer.Option(
+            "--include-callee-outcomes",
+            "--no-default-ignores",
+            help="Count busy, no-answer, declined and canceled legs as failures too.",
+        ),
     ] = False,
     block: Annotated[
         list[str] | None,
@@ -112,8 +130,7 @@ def gate_options(
     ] = 2.0,
 ) -> GateConfig:
     """The gate's thresholds and rules, checked against the catalog's categories."""
-    ignores = set() if no_default_ignores else set(DEFAULT_IGNORE_CATEGORIES)
-    ignores |= {c.strip() for c in ignore_category or [] if c.strip()}
+    ignores = set(DEFAULT_IGNORE_CATEGORIES) | {c.strip() for c in ignore_category or [] if c.strip()}
     pairs = [] if no_default_blocks else list(DEFAULT_BLOCK_PAIRS)
     for text in block or []:
         pair = parse_block_pair(text)
@@ -128,9 +145,17 @@ def gate_options(
         alpha=alpha,
         min_increase=min_increase,
         baseline=parse_span(baseline, "--baseline") if baseline else None,
+        count_callee_outcomes=include_callee_outcomes,
+        max_unexpected_rate=max_unexpected_rate,
     )
     config.validate_categories(known_categories(load_catalog()))
     return config
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the option was given on the command line or in the environment."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
 
 
 def _write_summary(path: Path, markdown: str) -> None:
@@ -143,6 +168,7 @@ def _write_summary(path: Path, markdown: str) -> None:
 
 @uses(source=source_options, config=gate_options)
 def smoke(
+    ctx: typer.Context,
     source: SourceRequest,
     config: GateConfig,
     since: Annotated[
@@ -165,6 +191,26 @@ def smoke(
             "--settle (or the newest row); --settle is then not applied.",
         ),
     ] = None,
+    deployed_at: Annotated[
+        str | None,
+        typer.Option(
+            "--deployed-at",
+            help="Judge only calls placed at or after this time (ISO-8601; CallStartTime), whenever "
+            "their rows were written. Replaces --since; --baseline is then the calls placed before it.",
+        ),
+    ] = None,
+    wait: Annotated[
+        str | None,
+        typer.Option(
+            "--wait",
+            help="Wait up to this long (e.g. 20m) for --min-legs PSTN legs to arrive, polling with one "
+            "cheap query, then judge. ACS writes a call's summary only once the call record is complete.",
+        ),
+    ] = None,
+    poll_every: Annotated[
+        str,
+        typer.Option("--poll-every", help="Polling interval for --wait (1s to 5m)."),
+    ] = "30s",
     junit: Annotated[
         Path | None,
         typer.Option("--junit", dir_okay=False, help="Write a JUnit XML file, one testcase per check."),
@@ -189,22 +235,56 @@ def smoke(
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> int:
-    """CI gate: fail fast when PSTN calls start failing after a deployment."""
+    """CI gate: fail fast when PSTN calls start failing after a deployment.
+
+    Busy, no-answer, declined and canceled legs are left out of the failure rate by default
+    (Microsoft marks a busy callee and a canceled call as Success); blocking pairs fail the
+    gate on one leg. With --deployed-at, only calls placed after the deployment are judged.
+    """
     since_span = parse_span(since, "--since")
-    end_at = WindowRequest.parse(end=end).end
+    request = WindowRequest.parse(end=end)
+    end_at = request.end
+    deployed = None if deployed_at is None else WindowRequest.parse(start=deployed_at).start
+    if deployed is not None and _given(ctx, "since"):
+        raise UsageError(
+            "use either --deployed-at or --since: --deployed-at judges every call placed since then"
+        )
+    wait_span = None if wait is None else parse_span(wait, "--wait")
+    every = parse_span(poll_every, "--poll-every")
     settle_span = None if settle is None else parse_span(settle, "--settle", allow_zero=True)
     if end_at is not None and settle is not None:
         warn("--settle is not applied when --end is given")
+    if deployed is not None and settle is not None:
+        warn("--settle is not applied with --deployed-at: calls are selected by when they were placed")
     kind, description = source.spec.kind, source.spec.describe()
     plan: WindowPlan | None = None
+    notes: list[str] = []
     try:
-        with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
+        with source.open() as opened:
             kind, description = opened.kind, opened.description
-            if settle_span is None:
-                settle_span = LIVE_SETTLE if opened.live else timedelta(0)
-            plan = plan_for(opened, since_span, settle_span, config.baseline, end=end_at)
-            collected = collect_windows(opened, plan)
+            settle_span = (
+                settle_span if settle_span is not None else LIVE_SETTLE if opened.live else timedelta(0)
+            )
+
+            def make_plan() -> WindowPlan:
+                assert settle_span is not None
+                return plan_for(
+                    opened, since_span, settle_span, config.baseline, end=end_at, deployed_at=deployed
+                )
+
+            if wait_span is not None:
+                progress = WaitProgress(config.min_legs, wait_span)
+                outcome = wait_for_legs(
+                    opened, make_plan, config.min_legs, wait_span, every, progress=progress
+                )
+                progress.done(outcome)
+                if not outcome.reached:
+                    notes.append(outcome.hint())
+            with spinner(f"querying {opened.description}", live=opened.live):
+                plan = make_plan()
+                collected = collect_windows(opened, plan)
         result = run_gate(collected, config)
+        result = replace(result, warnings=(*result.warnings, *notes))
     except UsageError:
         raise
     except AcsTriageError as exc:

@@ -9,6 +9,8 @@ import typer
 
 from acs_triage.cli.groups import uses
 from acs_triage.cli.options import (
+    ConnectivityChoice,
+    ConnectivityOpt,
     FormatOpt,
     OutputOpt,
     ShowPiiOpt,
@@ -42,6 +44,7 @@ def triage(
     window: WindowRequest,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 5 when any input row was rejected.")] = False,
     show_pii: ShowPiiOpt = False,
+    connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
     details: Annotated[
         int,
         typer.Option("--details", min=0, help="How many findings get their full actions in table/markdown."),
@@ -55,7 +58,7 @@ def triage(
     """
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
         (data,) = opened.triage([_window(opened, window, "triage")])
-    report = build_report(data, show_pii=show_pii)
+    report = build_report(data, show_pii=show_pii, connectivity=connectivity.override)
     emit(report_view(report, details=details), fmt, output)
     for message in report.warnings:
         warn(message)
@@ -73,6 +76,7 @@ def call(
     source: SourceRequest,
     window: WindowRequest,
     show_pii: ShowPiiOpt = False,
+    connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> int:
@@ -85,7 +89,7 @@ def call(
         raise UsageError("the correlation id is empty")
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
         batch = opened.call_legs(correlation_id, _window(opened, window, "call"))
-    report = call_report(correlation_id, batch, show_pii=show_pii)
+    report = call_report(correlation_id, batch, show_pii=show_pii, connectivity=connectivity.override)
     emit(call_view(report), fmt, output)
     for message in report.warnings:
         warn(message)
@@ -110,6 +114,7 @@ def legs(
         ),
     ] = 1000,
     show_pii: ShowPiiOpt = False,
+    connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> int:
@@ -125,7 +130,9 @@ def legs(
             sub_code=filters["sub_code"],
             max_rows=max_rows,
         )
-    report = failed_legs_report(batch, filters, max_rows, show_pii=show_pii)
+    report = failed_legs_report(
+        batch, filters, max_rows, show_pii=show_pii, connectivity=connectivity.override
+    )
     emit(legs_view(report), fmt, output)
     for message in report.warnings:
         warn(message)

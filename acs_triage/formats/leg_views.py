@@ -57,11 +57,11 @@ def call_view(report: CallReport) -> View:
     sections = [Section(title="acs-triage: call legs", lines=lines), _legs_table(report.legs, _CALL_COLUMNS)]
     for item in report.legs:
         leg = item.leg
-        if item.failed and item.explanation.meaning.actions:
+        if item.failed and item.actions:
             sections.append(
                 Section(
                     title=f"{leg.end_reason}/{leg.end_sub_code} ({leg.endpoint_type}): what to do",
-                    lines=[f"  - {a}" for a in item.explanation.meaning.actions],
+                    lines=[f"  - {a}" for a in item.actions],
                 )
             )
     return View(document=report.to_dict(), sections=sections)

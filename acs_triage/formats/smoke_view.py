@@ -28,7 +28,8 @@ def _overview(result: SmokeResult) -> list[str]:
     lines = [f"Source: {result.source_kind} ({result.source_description})"]
     settle = f", settle {result.settle_seconds:g}s" if result.settle_seconds else ""
     anchor = f" (relative to {result.anchor}{settle})" if result.anchor else ""
-    lines.append(f"Window: {_window(result.window)}{anchor}")
+    placed = " (calls placed in it, CallStartTime)" if result.window.column == "CallStartTime" else ""
+    lines.append(f"Window: {_window(result.window)}{placed}{anchor}")
     if result.baseline_window is not None:
         lines.append(f"Baseline: {_window(result.baseline_window)}")
     current = result.current
@@ -44,6 +45,11 @@ def _overview(result: SmokeResult) -> list[str]:
             f"PSTN legs: {current.legs}, failed {current.failed_legs}{ignored}; "
             f"counted failure rate "
             f"{'n/a' if rate is None else f'{100 * rate:.2f}%'}"
+        )
+        unexpected = current.unexpected_rate
+        lines.append(
+            f"Microsoft's unexpected rate (ResultCategory Unexpected*): "
+            f"{'n/a' if unexpected is None else f'{100 * unexpected:.2f}%'} ({current.unexpected_legs} legs)"
         )
     baseline = result.baseline
     if baseline is not None:

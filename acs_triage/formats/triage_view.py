@@ -6,7 +6,7 @@ from acs_triage.catalog.loader import origin_label
 from acs_triage.formats.base import Section, View
 from acs_triage.formats.common import advice_lines, pct, short_origin
 from acs_triage.times import iso
-from acs_triage.triage.report import TriageReport
+from acs_triage.triage.report import Finding, TriageReport
 
 __all__ = ["report_view", "timeline_line"]
 
@@ -28,16 +28,39 @@ def timeline_line(report: TriageReport, width: int = 48) -> str:
     )
 
 
+def _verdict_line(f: Finding) -> str:
+    """Microsoft's verdict beside ours: the categories logged, and the documented one."""
+    logged = ", ".join(
+        f"{k} x{v}" for k, v in sorted(f.logged_result_categories.items(), key=lambda kv: -kv[1])
+    )
+    documented = (
+        f"documented {f.result_category} ({f.result_category_source})"
+        if f.result_category
+        else "no category documented for this pair"
+    )
+    return f"Microsoft's verdict (ResultCategory): logged {logged or 'nothing'}; {documented}"
+
+
 def report_view(report: TriageReport, *, details: int = 5) -> View:
     totals = report.totals
     status = "PARTIAL DATA" if report.partial else "complete"
     window = f"{iso(report.window.start) or 'start of data'} .. {iso(report.window.end) or 'end of data'}"
     approx = " (estimated)" if totals.calls_approximate else ""
+    column = "when written" if report.window.column == "TimeGenerated" else "when placed"
+    callee = (
+        f"; {totals.callee_outcome_legs} of them busy, no answer, declined or canceled"
+        if totals.callee_outcome_legs
+        else ""
+    )
+    unclassified = f", {totals.unclassified_legs} unclassified" if totals.unclassified_legs else ""
     summary = [
         f"Source:  {report.source_description} [{report.source_kind}, {status}]",
-        f"Window:  {window}",
-        f"PSTN:    {totals.legs} legs, {totals.calls} calls{approx}, "
-        f"{totals.failed_legs} failed legs ({pct(totals.failure_rate)})",
+        f"Window:  {window} ({report.window.column}: calls {column})",
+        f"PSTN:    {totals.legs} legs, {totals.calls} calls{approx}",
+        f"Failed:  {totals.failed_legs} legs, failure rate {pct(totals.failure_rate)} "
+        f"(acs-triage: end reason not 0 or 2xx{callee})",
+        f"Unexpected: {totals.unexpected_legs} legs, unexpected rate {pct(totals.unexpected_rate)} "
+        f"(Microsoft's ResultCategory, as Call Diagnostics counts it{unclassified})",
     ]
     trend_line = timeline_line(report)
     if trend_line:
@@ -64,7 +87,9 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
                 pct(f.share),
                 f.trend,
                 short_origin(f.generated_by),
-                f.title + ("" if f.documented else " [undocumented]"),
+                f.title
+                + ("" if f.documented else " [undocumented]")
+                + (" [callee outcome]" if f.category_kind == "callee-outcome" else ""),
                 ", ".join(f.who_acts),
                 f.retry,
             ]
@@ -96,6 +121,9 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
             f"({f.earlier_legs} legs in the first half, {f.recent_legs} in the second)",
             f"Retry: {f.retry}: {f.retry_advice}" if f.retry_advice else f"Retry: {f.retry}",
         ]
+        lines.append(_verdict_line(f))
+        if f.result_category_disagreement:
+            lines.append(f"DISAGREES: {f.result_category_disagreement}")
         lines += advice_lines(f.causes, f.actions, f.note)
         lines.append(f"Example calls: {', '.join(f.example_correlation_ids) or '(none)'}")
         if f.example_identifiers:

@@ -18,7 +18,7 @@ from acs_triage.queries.literals import (
     kql_literal,
     parse_value,
 )
-from acs_triage.queries.store import QueryDef
+from acs_triage.queries.store import SOURCE_LINE, QueryDef
 
 _PYTHON_TYPES: dict[KqlType, tuple[type, ...]] = {
     KqlType.STRING: (str,),
@@ -55,6 +55,8 @@ def coerce_parameters(query: QueryDef, raw: Mapping[str, object]) -> dict[str, o
                 raise UsageError(f"parameter {name!r} must be at least {param.minimum:g}")
             if param.maximum is not None and value > param.maximum:
                 raise UsageError(f"parameter {name!r} must be at most {param.maximum:g}")
+        if param.values and value not in param.values:
+            raise UsageError(f"parameter {name!r} must be one of {', '.join(param.values)}, not {value!r}")
         values[name] = value
     return values
 
@@ -64,10 +66,37 @@ def _constant(text: str) -> Callable[[re.Match[str]], str]:
     return lambda _match: text
 
 
-def render(query: QueryDef, values: Mapping[str, object] | None = None, *, with_header: bool = True) -> str:
-    """The query body with ``values`` substituted as typed literals."""
+#: The call-leg tables a query can read (``--table``).
+SUMMARY_TABLE = "summary"
+UPDATES_TABLE = "updates"
+TABLES = (SUMMARY_TABLE, UPDATES_TABLE)
+
+#: ACSCallSummaryUpdates, one row per leg: the highest CallUpdatesVersion of each
+#: participant (each endpoint, for peer-to-peer calls, which have no ParticipantId).
+UPDATES_SOURCE = """let CallLegs = ACSCallSummaryUpdates
+    | where TimeGenerated >= WindowStart
+    | extend AcsTriageLeg = iff(isempty(ParticipantId) or ParticipantId == "null", EndpointId, ParticipantId)
+    | summarize arg_max(CallUpdatesVersion, *) by CorrelationId, AcsTriageLeg
+    | project-away AcsTriageLeg;"""
+
+
+def render(
+    query: QueryDef,
+    values: Mapping[str, object] | None = None,
+    *,
+    with_header: bool = True,
+    table: str = SUMMARY_TABLE,
+) -> str:
+    """The query body with ``values`` substituted as typed literals, reading call legs
+    from ``table`` (``summary``: ACSCallSummary, ``updates``: ACSCallSummaryUpdates)."""
     coerced = coerce_parameters(query, values or {})
     body = query.body
+    if table not in TABLES:
+        raise UsageError(f"--table must be one of {', '.join(TABLES)}, not {table!r}")
+    if table == UPDATES_TABLE:
+        if not query.reads_call_legs:
+            raise UsageError(f"query {query.name!r} does not read call legs, so it has no --table {table}")
+        body = body.replace(SOURCE_LINE, UPDATES_SOURCE, 1)
     for name, value in coerced.items():
         param = query.parameter(name)
         try:

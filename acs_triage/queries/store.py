@@ -25,6 +25,8 @@ from acs_triage.queries.literals import KqlType
 from acs_triage.resources import data_root
 
 _HEADER_FENCE = "// ---"
+#: The line through which a query reads call legs (``source_table`` in its header).
+SOURCE_LINE = "let CallLegs = ACSCallSummary;"
 _PARAM_LINE = re.compile(r"^let _(?P<name>[a-z][a-z0-9_]*) = (?P<default>.+);[ \t]*$", re.MULTILINE)
 
 
@@ -36,6 +38,7 @@ class Parameter:
     default_text: str  # the KQL default as written in the file
     minimum: float | None = None
     maximum: float | None = None
+    values: tuple[str, ...] = ()  #: the only accepted values, when set (string parameters)
 
     @property
     def variable(self) -> str:
@@ -66,6 +69,7 @@ class QueryDef:
     output: tuple[OutputColumn, ...]
     uses: tuple[str, ...]  # what the tool uses it for (triage, smoke, call, ...)
     annotatable: bool  # output has ParticipantEndReason and ParticipantEndSubCode
+    reads_call_legs: bool  # reads ACSCallSummary through SOURCE_LINE (can read ACSCallSummaryUpdates)
     file_name: str
     text: str  # the whole file, header included
 
@@ -89,7 +93,7 @@ class QueryDef:
         """The query's metadata as ``acs-triage kql list`` writes it in JSON."""
         return {
             **pick(self, "name", "id", "version", "title", "description"),
-            **pick(self, "tables", "uses", "annotatable"),
+            **pick(self, "tables", "uses", "annotatable", "reads_call_legs"),
             "parameters": [
                 {
                     "name": p.name,
@@ -155,6 +159,7 @@ def parse_query(text: str, file_name: str) -> QueryDef:
                 default_text=defaults[name],
                 minimum=spec.get("minimum"),
                 maximum=spec.get("maximum"),
+                values=tuple(spec.get("values", ())),
             )
         )
     undeclared = sorted(set(counts) - {p.name for p in params})
@@ -164,6 +169,9 @@ def parse_query(text: str, file_name: str) -> QueryDef:
         )
     if meta["name"] + ".kql" != file_name:
         raise CatalogError(f"{file_name}: file name must be the query name + '.kql'")
+    reads_call_legs = "source_table" in meta
+    if reads_call_legs and body.count(SOURCE_LINE + "\n") != 1:
+        raise CatalogError(f"{file_name}: source_table needs exactly one line {SOURCE_LINE!r}")
     output = tuple(OutputColumn(c["name"], c["type"], c.get("description", "")) for c in meta["output"])
     names = {c.name for c in output}
     return QueryDef(
@@ -177,6 +185,7 @@ def parse_query(text: str, file_name: str) -> QueryDef:
         output=output,
         uses=tuple(meta.get("uses", [])),
         annotatable={"ParticipantEndReason", "ParticipantEndSubCode"} <= names and "MatchLevel" not in names,
+        reads_call_legs=reads_call_legs,
         file_name=file_name,
         text=text,
     )

@@ -1,4 +1,4 @@
-"""The smoke gate's checks. Pure functions: reports in, :class:`SmokeResult` out.
+"""The smoke gate's checks. Pure functions: statistics in, :class:`CheckResult` out.
 
 Checks, in report order (``docs/smoke.md``):
 
@@ -9,6 +9,11 @@ Checks, in report order (``docs/smoke.md``):
     pass with at least ``min_legs`` considered legs, else inconclusive (never pass).
 ``failure-rate``
     fail above ``max_failure_rate``; inconclusive with too few legs or partial data.
+    Callee outcomes (busy, no answer, declined, canceled) are left out by default.
+``unexpected-rate``
+    Microsoft's verdict: legs whose ResultCategory is Unexpected* (as Call Diagnostics
+    counts them), over every PSTN leg. Skipped unless ``max_unexpected_rate`` is set;
+    then like ``failure-rate``.
 ``blocking-codes``
     fail on a single leg of a blocking pair or category, whatever the volume and
     even on partial data (the leg is proof); inconclusive when nothing was seen
@@ -21,74 +26,32 @@ Checks, in report order (``docs/smoke.md``):
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import replace
-from datetime import datetime, timezone
-
-from acs_triage.catalog.loader import Catalog, load_catalog
-from acs_triage.errors import AcsTriageError
-from acs_triage.smoke.collect import Collected
 from acs_triage.smoke.config import GateConfig
-from acs_triage.smoke.result import (
-    BlockingHit,
-    CheckResult,
-    CheckStatus,
-    SmokeResult,
-    TopFailure,
-    WindowStats,
-)
+from acs_triage.smoke.result import BlockingHit, CheckResult, CheckStatus, WindowStats
 from acs_triage.smoke.stats import two_proportion_z_test, wilson_interval
-from acs_triage.triage.engine import build_report
 from acs_triage.triage.report import Finding, TriageReport
-from acs_triage.windows import Window, WindowPlan
 
 __all__ = [
     "CHECK_NAMES",
-    "error_result",
-    "evaluate",
-    "known_categories",
-    "run_gate",
-    "window_stats",
+    "blocking_check",
+    "data_check",
+    "rate_check",
+    "regression_check",
+    "unexpected_check",
+    "volume_check",
 ]
 
-DATA, VOLUME, RATE, BLOCKING, REGRESSION = (
+DATA, VOLUME, RATE, UNEXPECTED, BLOCKING, REGRESSION = (
     "data-complete",
     "min-volume",
     "failure-rate",
+    "unexpected-rate",
     "blocking-codes",
     "regression",
 )
 #: Every check, in the order reports list them (stable: JUnit test names).
-CHECK_NAMES = (DATA, VOLUME, RATE, BLOCKING, REGRESSION)
-TOP_FAILURES = 5
+CHECK_NAMES = (DATA, VOLUME, RATE, UNEXPECTED, BLOCKING, REGRESSION)
 S = CheckStatus
-
-
-def known_categories(catalog: Catalog) -> set[str]:
-    """Every category a finding can have: the catalog's, plus ``unknown``."""
-    meanings = (
-        [p.meaning for p in catalog.pairs]
-        + [c.meaning for c in catalog.codes]
-        + [c.meaning for c in catalog.classes]
-    )
-    return {m.category for m in meanings} | {"unknown"}
-
-
-def window_stats(report: TriageReport, ignore: Iterable[str]) -> WindowStats:
-    ignored_set = set(ignore)
-    ignored: Counter[str] = Counter()
-    for finding in report.findings:
-        if finding.category in ignored_set:
-            ignored[finding.category] += finding.legs
-    return WindowStats(
-        window=report.window,
-        legs=report.totals.legs,
-        failed_legs=report.totals.failed_legs,
-        ignored_legs=sum(ignored.values()),
-        ignored_by_category=tuple(sorted(ignored.items())),
-        partial=report.partial,
-    )
 
 
 def _pct(fraction: float | None) -> str:
@@ -104,7 +67,7 @@ def _p(value: float) -> str:
 
 
 # -- the checks --------------------------------------------------------------------------
-def _data_check(current: TriageReport, baseline: TriageReport | None) -> CheckResult:
+def data_check(current: TriageReport, baseline: TriageReport | None) -> CheckResult:
     partial = [w for w in current.warnings if w.startswith("partial")]
     if baseline is not None:
         partial += [f"baseline: {w}" for w in baseline.warnings if w.startswith("partial")]
@@ -131,10 +94,11 @@ def _data_check(current: TriageReport, baseline: TriageReport | None) -> CheckRe
     return CheckResult(DATA, S.PASS, 1, 1, "complete", "complete", message)
 
 
-def _volume_check(stats: WindowStats, config: GateConfig) -> CheckResult:
+def volume_check(stats: WindowStats, config: GateConfig) -> CheckResult:
     n, need = stats.considered_legs, config.min_legs
     ignored = (
-        (f" ({stats.ignored_legs} ignored {'/'.join(sorted(config.ignore_categories))} leg(s) not counted)")
+        f" ({stats.ignored_legs} leg(s) not counted: "
+        f"{', '.join(f'{k} {v}' for k, v in stats.ignored_by_category)})"
         if stats.ignored_legs
         else ""
     )
@@ -155,7 +119,7 @@ def _volume_check(stats: WindowStats, config: GateConfig) -> CheckResult:
     )
 
 
-def _rate_check(stats: WindowStats, config: GateConfig, findings: tuple[Finding, ...]) -> CheckResult:
+def rate_check(stats: WindowStats, config: GateConfig, findings: tuple[Finding, ...]) -> CheckResult:
     limit = config.max_failure_rate
     threshold_text = f"<= {limit:g}%"
     rate = stats.failure_rate
@@ -179,7 +143,7 @@ def _rate_check(stats: WindowStats, config: GateConfig, findings: tuple[Finding,
     elif stats.partial:
         status, message = S.INCONCLUSIVE, f"{summary}; not judged on partial data"
     elif 100.0 * rate > limit:
-        top = [f for f in findings if f.category not in config.ignore_categories][:3]
+        top = [f for f in findings if not config.ignores(f.category, f.category_kind)][:3]
         worst = ", ".join(f"{f.end_reason}/{f.end_sub_code} x{f.legs}" for f in top)
         status = S.FAIL
         message = f"{summary}, above the {limit:g}% maximum" + (f"; most frequent: {worst}" if worst else "")
@@ -188,31 +152,45 @@ def _rate_check(stats: WindowStats, config: GateConfig, findings: tuple[Finding,
     return CheckResult(RATE, status, observed, limit, observed_text, threshold_text, message, details)
 
 
-def blocking_hits(findings: Iterable[Finding], config: GateConfig) -> list[BlockingHit]:
-    hits = []
-    for finding in findings:
-        rule = next(
-            (str(p) for p in config.block_pairs if p.matches(finding.end_reason, finding.end_sub_code)), None
+def unexpected_check(stats: WindowStats, config: GateConfig) -> CheckResult:
+    """Microsoft's unexpected rate (ResultCategory Unexpected*), gated when a maximum is set."""
+    limit = config.max_unexpected_rate
+    rate, legs = stats.unexpected_rate, stats.legs
+    observed = None if rate is None else round(100.0 * rate, 4)
+    observed_text = "n/a" if rate is None else f"{_pct(rate)} ({stats.unexpected_legs}/{legs})"
+    unclassified = f"; {stats.unclassified_legs} leg(s) unclassified" if stats.unclassified_legs else ""
+    summary = f"Microsoft's unexpected rate {observed_text}{unclassified}"
+    details: dict[str, float | int | None] = {
+        "unexpected_legs": stats.unexpected_legs,
+        "unclassified_legs": stats.unclassified_legs,
+        "legs": legs,
+    }
+    if limit is None:
+        return CheckResult(
+            UNEXPECTED,
+            S.SKIPPED,
+            observed,
+            None,
+            observed_text,
+            "",
+            f"{summary}; not gated (no --max-unexpected-rate)",
+            details,
         )
-        if rule is None and finding.category in config.block_categories:
-            rule = f"category:{finding.category}"
-        if rule is not None and finding.legs > 0:
-            hits.append(
-                BlockingHit(
-                    finding.end_reason,
-                    finding.end_sub_code,
-                    finding.legs,
-                    finding.calls,
-                    finding.category,
-                    finding.title,
-                    rule,
-                    finding.example_correlation_ids,
-                )
-            )
-    return hits
+    threshold_text = f"<= {limit:g}%"
+    if rate is None:
+        status, message = S.INCONCLUSIVE, "no PSTN legs in the window"
+    elif legs < config.min_legs:
+        status, message = S.INCONCLUSIVE, f"{summary}; too few legs to judge (need {config.min_legs})"
+    elif stats.partial:
+        status, message = S.INCONCLUSIVE, f"{summary}; not judged on partial data"
+    elif 100.0 * rate > limit:
+        status, message = S.FAIL, f"{summary}, above the {limit:g}% maximum"
+    else:
+        status, message = S.PASS, f"{summary}, within the {limit:g}% maximum"
+    return CheckResult(UNEXPECTED, status, observed, limit, observed_text, threshold_text, message, details)
 
 
-def _blocking_check(hits: list[BlockingHit], stats: WindowStats, config: GateConfig) -> CheckResult:
+def blocking_check(hits: list[BlockingHit], stats: WindowStats, config: GateConfig) -> CheckResult:
     rules = [str(p) for p in config.block_pairs] + [f"category:{c}" for c in sorted(config.block_categories)]
     legs = sum(h.legs for h in hits)
     details: dict[str, list[str]] = {"rules": rules}
@@ -250,7 +228,7 @@ def _blocking_check(hits: list[BlockingHit], stats: WindowStats, config: GateCon
     )
 
 
-def _regression_check(current: WindowStats, baseline: WindowStats | None, config: GateConfig) -> CheckResult:
+def regression_check(current: WindowStats, baseline: WindowStats | None, config: GateConfig) -> CheckResult:
     step = config.min_increase
     threshold_text = f">= +{step:g} pp and p < {config.alpha:g}"
     if baseline is None:
@@ -325,119 +303,4 @@ def _regression_check(current: WindowStats, baseline: WindowStats | None, config
         threshold_text,
         f"{why}: {change}",
         details,
-    )
-
-
-# -- assembling ----------------------------------------------------------------------------
-def evaluate(
-    current: TriageReport,
-    baseline: TriageReport | None,
-    config: GateConfig,
-    plan: WindowPlan,
-    *,
-    generated_at: datetime | None = None,
-) -> SmokeResult:
-    """Run every check on the current (and baseline) report."""
-    stats = window_stats(current, config.ignore_categories)
-    base_stats = None if baseline is None else window_stats(baseline, config.ignore_categories)
-    hits = blocking_hits(current.findings, config)
-    checks = (
-        _data_check(current, baseline),
-        _volume_check(stats, config),
-        _rate_check(stats, config, current.findings),
-        _blocking_check(hits, stats, config),
-        _regression_check(stats, base_stats, config),
-    )
-    warnings = list(current.warnings)
-    if baseline is not None:
-        warnings += [f"baseline: {w}" for w in baseline.warnings]
-    top = tuple(
-        TopFailure(
-            f.end_reason, f.end_sub_code, f.legs, f.category, f.title, f.category in config.ignore_categories
-        )
-        for f in current.findings[:TOP_FAILURES]
-    )
-    return SmokeResult(
-        generated_at=generated_at or current.generated_at,
-        source_kind=current.source_kind,
-        source_description=current.source_description,
-        window=current.window,
-        baseline_window=None if baseline is None else baseline.window,
-        settle_seconds=plan.settle.total_seconds(),
-        anchor=plan.anchor,
-        config=config,
-        checks=checks,
-        current=stats,
-        baseline=base_stats,
-        blocking_hits=tuple(hits),
-        top_failures=top,
-        warnings=tuple(warnings),
-        query_requests=current.query_requests,
-    )
-
-
-def run_gate(
-    collected: Collected,
-    config: GateConfig,
-    catalog: Catalog | None = None,
-    *,
-    generated_at: datetime | None = None,
-) -> SmokeResult:
-    """Explain the collected data with the catalog and evaluate the gate."""
-    catalog = catalog or load_catalog()
-    moment = generated_at or datetime.now(timezone.utc)
-    base_window = collected.plan.baseline
-    if (
-        config.baseline is None
-        and collected.baseline is not None
-        and base_window is not None
-        and base_window.start is not None
-        and base_window.end is not None
-    ):
-        config = replace(config, baseline=base_window.end - base_window.start)
-    current = build_report(collected.current, catalog, generated_at=moment)
-    baseline = (
-        None if collected.baseline is None else build_report(collected.baseline, catalog, generated_at=moment)
-    )
-    return evaluate(current, baseline, config, collected.plan, generated_at=moment)
-
-
-def error_result(
-    error: AcsTriageError,
-    config: GateConfig,
-    *,
-    source_kind: str,
-    source_description: str,
-    plan: WindowPlan | None = None,
-    generated_at: datetime | None = None,
-) -> SmokeResult:
-    """The result when the data could not be obtained: ``data-complete`` is an error,
-    every other check is skipped, and the exit code is the error's own (3, 4 or 5)."""
-    reason = f"not evaluated: {error.message}"
-    checks = (
-        CheckResult(
-            DATA,
-            S.ERROR,
-            None,
-            None,
-            "error",
-            "complete",
-            str(error),
-            {"exit_code": int(error.exit_code), "error_type": type(error).__name__},
-        ),
-        *(CheckResult(name, S.SKIPPED, None, None, "", "", reason) for name in CHECK_NAMES[1:]),
-    )
-    empty = Window(None, None)
-    return SmokeResult(
-        generated_at=generated_at or datetime.now(timezone.utc),
-        source_kind=source_kind,
-        source_description=source_description,
-        window=plan.current if plan else empty,
-        baseline_window=plan.baseline if plan else None,
-        settle_seconds=plan.settle.total_seconds() if plan else 0.0,
-        anchor=plan.anchor if plan else "",
-        config=config,
-        checks=checks,
-        error=str(error),
-        error_exit=error.exit_code,
     )

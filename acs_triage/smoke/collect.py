@@ -9,11 +9,11 @@ pass to find it, one pass for both windows), or exactly at ``--end``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from acs_triage.records import TriageInput
 from acs_triage.sources.base import Source
-from acs_triage.windows import WindowPlan, live_plan, plan_windows
+from acs_triage.windows import WindowPlan, deployed_plan, live_plan, plan_windows
 
 __all__ = ["Collected", "collect_windows", "plan_for"]
 
@@ -32,8 +32,13 @@ def plan_for(
     baseline: timedelta | None,
     *,
     end: datetime | None = None,
+    deployed_at: datetime | None = None,
 ) -> WindowPlan:
-    """The windows of one run: relative to ``end``, to now (live sources) or to the newest row."""
+    """The windows of one run: the calls placed since ``deployed_at`` (on CallStartTime),
+    else relative to ``end``, to now (live sources) or to the newest row."""
+    if deployed_at is not None:
+        stop = end or (datetime.now(timezone.utc).replace(microsecond=0) if source.live else None)
+        return deployed_plan(deployed_at, baseline, end=stop)
     if end is not None:
         return plan_windows(end, since, timedelta(0), baseline, anchor="--end")
     if source.live:

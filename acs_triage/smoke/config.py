@@ -4,9 +4,13 @@ Defaults, and why (``docs/smoke.md`` has the long form):
 
 * ``max_failure_rate`` 10 % of legs, counting every failed leg (as the engine
   defines it: any end reason but ``0`` and 2xx) except those in an ignored category.
-* ``ignore_categories`` ``{"canceled"}``: a caller hanging up before the answer
-  (487) says nothing about a deployment, and its share swings with user behaviour.
-  Ignored legs leave both the numerator and the denominator of the rate.
+* callee outcomes left out: busy, no answer, declined and canceled legs (the catalog's
+  ``callee-outcome`` categories) say nothing about a deployment, and their share swings
+  with who is called and when; Microsoft marks a busy callee and a canceled call as
+  Success. Ignored legs leave both the numerator and the denominator of the rate.
+  ``count_callee_outcomes`` brings them back; ``ignore_categories`` adds categories.
+* ``max_unexpected_rate`` off: Microsoft's unexpected rate (ResultCategory
+  Unexpected*) is reported, and gated only when a maximum is given.
 * ``block_pairs``: three pairs that mean "this configuration is broken" and never
   happen on a healthy resource, so one occurrence fails the gate: 403/511532 (no
   SIP trunk configuration), 403/510403 (call blocked: alternate ID, routing) and
@@ -55,7 +59,8 @@ DEFAULT_BLOCK_PAIRS: tuple[BlockPair, ...] = (
     BlockPair("403", "510403", "call blocked: alternate caller ID or routing"),
     BlockPair("404", "511404", "resource or number not found"),
 )
-DEFAULT_IGNORE_CATEGORIES: frozenset[str] = frozenset({"canceled"})
+#: Categories ignored besides the callee outcomes (none by default).
+DEFAULT_IGNORE_CATEGORIES: frozenset[str] = frozenset()
 
 
 def parse_block_pair(text: str) -> BlockPair:
@@ -83,6 +88,14 @@ class GateConfig:
     baseline: timedelta | None = None
     alpha: float = 0.01
     min_increase: float = 2.0
+    count_callee_outcomes: bool = False  #: count busy/no-answer/declined/canceled legs as failures
+    max_unexpected_rate: float | None = None  #: percent; None: reported, not gated
+
+    def ignores(self, category: str, kind: str) -> bool:
+        """Whether failed legs of this category leave the failure rate."""
+        return category in self.ignore_categories or (
+            kind == "callee-outcome" and not self.count_callee_outcomes
+        )
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.max_failure_rate <= 100.0:
@@ -96,6 +109,10 @@ class GateConfig:
         if not 0.0 <= self.min_increase <= 100.0:
             raise UsageError(
                 f"--min-increase must be within 0..100 (percentage points), got {self.min_increase:g}"
+            )
+        if self.max_unexpected_rate is not None and not 0.0 <= self.max_unexpected_rate <= 100.0:
+            raise UsageError(
+                f"--max-unexpected-rate must be within 0..100 (percent), got {self.max_unexpected_rate:g}"
             )
         if self.baseline is not None and self.baseline <= timedelta(0):
             raise UsageError("--baseline must be a positive duration")
@@ -115,6 +132,8 @@ class GateConfig:
         return {
             "max_failure_rate_pct": self.max_failure_rate,
             "ignore_categories": sorted(self.ignore_categories),
+            "count_callee_outcomes": self.count_callee_outcomes,
+            "max_unexpected_rate_pct": self.max_unexpected_rate,
             "block_pairs": [str(p) for p in self.block_pairs],
             "block_categories": sorted(self.block_categories),
             "min_legs": self.min_legs,

@@ -81,6 +81,13 @@ class WindowStats:
     ignored_legs: int  #: failed legs in an ignored category
     ignored_by_category: tuple[tuple[str, int], ...] = ()
     partial: bool = False
+    unexpected_legs: int = 0  #: Microsoft's verdict: ResultCategory Unexpected* (every PSTN leg counted)
+    unclassified_legs: int = 0
+
+    @property
+    def unexpected_rate(self) -> float | None:
+        """Microsoft's unexpected legs over every PSTN leg; None without legs."""
+        return None if self.legs == 0 else self.unexpected_legs / self.legs
 
     @property
     def considered_legs(self) -> int:
@@ -99,7 +106,7 @@ class WindowStats:
         return None if considered == 0 else self.counted_failures / considered
 
     def to_dict(self) -> dict[str, object]:
-        rate = self.failure_rate
+        rate, unexpected = self.failure_rate, self.unexpected_rate
         return {
             "start": iso(self.window.start),
             "end": iso(self.window.end),
@@ -110,6 +117,9 @@ class WindowStats:
             "considered_legs": self.considered_legs,
             "counted_failed_legs": self.counted_failures,
             "failure_rate_pct": None if rate is None else round(100.0 * rate, 4),
+            "unexpected_legs": self.unexpected_legs,
+            "unclassified_legs": self.unclassified_legs,
+            "unexpected_rate_pct": None if unexpected is None else round(100.0 * unexpected, 4),
             "partial": self.partial,
         }
 

@@ -28,10 +28,16 @@ from acs_triage.records import (
     TimelineBin,
     TriageInput,
 )
-from acs_triage.windows import Window
+from acs_triage.windows import WRITTEN, Window
 
 EXACT_DISTINCT_LIMIT = 200_000
 EXAMPLES = 3
+#: Distinct logged ResultCategory values kept per pair (Microsoft uses four); further
+#: values are counted together under OTHER_CATEGORY, as the KQL's make_list cap does.
+MAX_CATEGORIES = 16
+OTHER_CATEGORY = "(other)"
+#: Distinct PstnParticipantCallType values kept per pair (as the KQL's make_set cap).
+MAX_CALL_TYPES = 5
 _HLL_P = 14  # 16384 registers: ~0.8 % standard error
 
 
@@ -93,6 +99,19 @@ class _PairState:
     minute_counts: Counter[int] = field(default_factory=Counter)  # otherwise, per minute
     examples: list[str] = field(default_factory=list)
     identifiers: list[str] = field(default_factory=list)
+    categories: Counter[str] = field(default_factory=Counter)  # logged ResultCategory -> legs
+    call_types: list[str] = field(default_factory=list)  # distinct PstnParticipantCallType values
+
+    def add_category(self, value: str) -> None:
+        categories = self.categories
+        if value in categories or len(categories) < MAX_CATEGORIES:
+            categories[value] += 1
+        else:  # hostile input with endless distinct values: memory stays bounded
+            categories[OTHER_CATEGORY] += 1
+
+    def add_call_type(self, value: str) -> None:
+        if value and len(self.call_types) < MAX_CALL_TYPES and value not in self.call_types:
+            self.call_types.append(value)
 
 
 @dataclass
@@ -115,6 +134,7 @@ class LegAggregator:
 
     def __init__(self, window: Window | None = None, bin_size: timedelta = timedelta(hours=1)):
         self.window = window or Window(None, None)
+        self._written = self.window.column == WRITTEN  # else the window is on CallStartTime
         self.bin_size = bin_size
         self.accounting = RowAccounting()
         self.rejections: list[Rejection] = []
@@ -144,10 +164,10 @@ class LegAggregator:
         if not item.is_pstn:
             accounting.skipped_not_pstn += 1
             return
-        moment = item.time_generated
+        moment = item.time_generated if self._written else item.call_start_time
         start, end = self.window.start, self.window.end
-        if (start is not None and moment < start) or (end is not None and moment >= end):
-            accounting.skipped_outside_window += 1
+        if moment is None or (start is not None and moment < start) or (end is not None and moment >= end):
+            accounting.skipped_outside_window += 1  # a leg without CallStartTime cannot be placed in time
             return
         accounting.triaged += 1
         self._legs += 1
@@ -192,6 +212,8 @@ class LegAggregator:
             state.examples.append(item.correlation_id)
         if item.identifier and len(state.identifiers) < EXAMPLES and item.identifier not in state.identifiers:
             state.identifiers.append(item.identifier)
+        state.add_category(item.result_category)
+        state.add_call_type(item.pstn_call_type)
 
     def _after_last(self) -> datetime | None:
         """Just after the newest leg (windows are half-open), or None without legs."""
@@ -235,6 +257,8 @@ class LegAggregator:
                     recent_legs=recent,
                     example_correlation_ids=tuple(state.examples),
                     example_identifiers=tuple(state.identifiers),
+                    result_categories=tuple(sorted(state.categories.items())),
+                    pstn_call_types=tuple(state.call_types),
                 )
             )
         pairs.sort(key=lambda p: (-p.legs, p.end_reason, p.end_sub_code))
@@ -249,7 +273,7 @@ class LegAggregator:
             total_legs=self._legs,
             total_calls=self._calls.count(),
             timeline=timeline,
-            window=Window(start, end),
+            window=Window(start, end, self.window.column),
             source_kind=source_kind,
             source_description=source_description,
             accounting=self.accounting,

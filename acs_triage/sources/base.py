@@ -30,7 +30,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 from acs_triage.codes import is_failure_end
 from acs_triage.records import Leg, LegBatch, Rejection, TriageInput
 from acs_triage.sources.aggregate import LegAggregator
-from acs_triage.windows import Window
+from acs_triage.windows import WRITTEN, Window
 
 __all__ = ["ClosingSource", "LegStreamSource", "Source"]
 
@@ -56,6 +56,10 @@ class Source(Protocol):
     def triage(self, windows: Sequence[Window], *, bin_size: timedelta | None = None) -> list[TriageInput]:
         """Aggregates for each window, in order. Rejected input rows are accounted
         in the first window's input only."""
+        ...
+
+    def pstn_legs(self, window: Window) -> int:
+        """How many PSTN legs the window holds so far (one cheap question, for polling)."""
         ...
 
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
@@ -128,6 +132,16 @@ class LegStreamSource(ClosingSource, ABC):
                 for aggregator in rest:
                     aggregator.add(item)
         return [a.result(source_kind=self.kind, source_description=self.description) for a in aggregators]
+
+    def pstn_legs(self, window: Window) -> int:
+        written = window.column == WRITTEN
+        return sum(
+            1
+            for item in self.items()
+            if isinstance(item, Leg)
+            and item.is_pstn
+            and window.contains(item.time_generated if written else item.call_start_time)
+        )
 
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
         legs: list[Leg] = []

@@ -47,6 +47,9 @@ class SourceSpec:
     input_format: InputFormat = InputFormat.AUTO
     sample: bool = False
     connection: ConnectionOptions = ConnectionOptions()
+    #: the call-leg table a workspace source reads: ``summary`` (ACSCallSummary) or
+    #: ``updates`` (ACSCallSummaryUpdates: sooner, highest version of each leg)
+    table: str = "summary"
 
     def __post_init__(self) -> None:
         live = bool(self.workspace_id or self.resource_id)
@@ -57,6 +60,10 @@ class SourceSpec:
             raise UsageError("use one source: --workspace-id/--resource-id, --from-file or --sample")
         if self.workspace_id and self.resource_id:
             raise UsageError("give either --workspace-id or --resource-id, not both")
+        if self.table != "summary" and not live:
+            raise UsageError(
+                "--table applies to a workspace or resource; exported files hold the rows they hold"
+            )
 
     @property
     def kind(self) -> str:
@@ -100,4 +107,4 @@ def open_source(spec: SourceSpec) -> Source:
     runner = LogsRunner(
         target, connection, credential, RunnerOptions.for_timeout(options.timeout, options.retries)
     )
-    return WorkspaceSource(runner)
+    return WorkspaceSource(runner, table=spec.table)

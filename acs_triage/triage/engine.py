@@ -12,10 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from acs_triage.catalog.loader import Catalog, load_catalog
+from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
 from acs_triage.masking import mask_identifier, mask_rejections
 from acs_triage.records import PairAggregate, TriageInput
 from acs_triage.triage.report import Finding, TimelinePoint, Totals, TriageReport
+from acs_triage.triage.verdicts import Verdicts, verdicts
 from acs_triage.version import __version__
 
 #: What to do about a pair nothing in the catalog explains.
@@ -44,6 +46,13 @@ def trend(recent: int, earlier: int, recent_volume: int = 0, earlier_volume: int
     return "steady"
 
 
+def pair_verdicts(pair: PairAggregate, explanation: Explanation) -> Verdicts:
+    """Microsoft's verdicts on the pair's legs (the documented category only counts for a
+    documented pair: a code-level or class-level meaning documents no category)."""
+    documented = explanation.meaning.result_category if explanation.documented else None
+    return verdicts(pair.result_categories, documented, pair=f"{pair.end_reason}/{pair.end_sub_code}")
+
+
 def explain_pair(
     pair: PairAggregate,
     failed_legs: int,
@@ -51,10 +60,15 @@ def explain_pair(
     *,
     show_pii: bool,
     volumes: tuple[int, int] = (0, 0),
+    connectivity: str | None = None,
 ) -> Finding:
-    """One finding: the aggregate plus what the catalog says about its pair."""
+    """One finding: the aggregate plus what the catalog says about its pair, and
+    Microsoft's own verdict beside it. ``connectivity`` overrides what the legs' PSTN
+    call types say (direct-routing or microsoft-numbers)."""
     explanation = catalog.explain(pair.end_reason, pair.end_sub_code)
     meaning = explanation.meaning
+    connected = connectivity or catalog.connectivity(pair.pstn_call_types)
+    verdict = pair_verdicts(pair, explanation)
     note = meaning.note
     if explanation.erratum is not None:
         fixed = "/".join(explanation.erratum.corrected)
@@ -78,11 +92,11 @@ def explain_pair(
         generated_by_note=explanation.generated_by_note,
         documented=explanation.documented,
         match_level=explanation.level.value,
-        who_acts=meaning.who_acts,
+        who_acts=meaning.who_acts_for(connected),
         retry=meaning.retry,
         retry_advice=meaning.retry_advice,
         causes=meaning.causes,
-        actions=meaning.actions if meaning.known else UNKNOWN_ACTIONS,
+        actions=meaning.actions_for(connected) if meaning.known else UNKNOWN_ACTIONS,
         source_url=meaning.source.url or None,
         source_title=meaning.source.title or None,
         source_date=meaning.source.date or None,
@@ -95,6 +109,16 @@ def explain_pair(
         trend=trend(pair.recent_legs, earlier, recent_volume=volumes[1], earlier_volume=volumes[0]),
         example_correlation_ids=pair.example_correlation_ids,
         example_identifiers=identifiers,
+        category_kind=catalog.category_kind(meaning.category),
+        connectivity=connected,
+        logged_result_categories=verdict.logged,
+        result_category_source=None
+        if meaning.result_category_source is None or not explanation.documented
+        else meaning.result_category_source.url,
+        result_category_agrees=verdict.agrees,
+        result_category_disagreement=verdict.disagreement,
+        unexpected_legs=verdict.unexpected_legs,
+        unclassified_legs=verdict.unclassified_legs,
     )
 
 
@@ -104,16 +128,27 @@ def build_report(
     *,
     show_pii: bool = False,
     generated_at: datetime | None = None,
+    connectivity: str | None = None,
 ) -> TriageReport:
-    """Explain every failed pair of ``data`` and assemble the report."""
+    """Explain every failed pair of ``data`` and assemble the report.
+
+    ``connectivity`` (``direct-routing`` or ``microsoft-numbers``) tailors the advice for
+    SBC-generated failures when the data does not say which applies."""
     catalog = catalog or load_catalog()
     failed_pairs = [p for p in data.pairs if is_failure_end(p.end_reason)]
     failed_legs = sum(p.legs for p in failed_pairs)
     volumes = data.half_volumes or (0, 0)
     findings = sorted(
-        (explain_pair(p, failed_legs, catalog, show_pii=show_pii, volumes=volumes) for p in failed_pairs),
+        (
+            explain_pair(
+                p, failed_legs, catalog, show_pii=show_pii, volumes=volumes, connectivity=connectivity
+            )
+            for p in failed_pairs
+        ),
         key=lambda f: (-f.legs, -f.calls, f.end_reason, f.end_sub_code),
     )
+    # Microsoft's verdicts count every PSTN leg, normal endings included.
+    all_verdicts = [pair_verdicts(p, catalog.explain(p.end_reason, p.end_sub_code)) for p in data.pairs]
     warnings = list(data.warnings)
     if data.accounting is not None and data.accounting.rejected:
         warnings.append(f"{data.accounting.rejected} input row(s) rejected; see 'rejections'.")
@@ -130,6 +165,9 @@ def build_report(
             calls=data.total_calls,
             failed_legs=failed_legs,
             calls_approximate=data.calls_approximate,
+            unexpected_legs=sum(v.unexpected_legs for v in all_verdicts),
+            unclassified_legs=sum(v.unclassified_legs for v in all_verdicts),
+            callee_outcome_legs=sum(f.legs for f in findings if f.category_kind == "callee-outcome"),
         ),
         findings=tuple(findings),
         timeline=tuple(TimelinePoint(b.start, b.legs, b.calls, b.failed_legs) for b in data.timeline),

@@ -45,10 +45,15 @@ class AnnotatedLeg:
     leg: Leg
     explanation: Explanation
     identifier: str  #: the leg's identifier, masked unless PII is shown
+    connectivity: str = "unknown"  #: whose SBC the advice is for (see Meaning.actions_for)
 
     @property
     def failed(self) -> bool:
         return is_failure_end(self.leg.end_reason)
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return self.explanation.meaning.actions_for(self.connectivity)
 
     def to_dict(self) -> dict[str, Any]:
         leg, meaning = self.leg, self.explanation.meaning
@@ -67,35 +72,45 @@ class AnnotatedLeg:
             "match_level": self.explanation.level.value,
             "generated_by": self.explanation.generated_by,
             "category": meaning.category,
-            "who_acts": list(meaning.who_acts),
+            "who_acts": list(meaning.who_acts_for(self.connectivity)),
             "retry": meaning.retry,
-            "actions": list(meaning.actions),
+            "actions": list(self.actions),
             "source": meaning.source.url or None,
+            "result_category": leg.result_category,
+            "connectivity": self.connectivity,
         }
 
 
 def annotate(
-    legs: Iterable[Leg], *, catalog: Catalog | None = None, show_pii: bool = False
+    legs: Iterable[Leg],
+    *,
+    catalog: Catalog | None = None,
+    show_pii: bool = False,
+    connectivity: str | None = None,
 ) -> tuple[AnnotatedLeg, ...]:
-    """Each leg with the catalog's explanation of its pair; identifiers masked by default."""
+    """Each leg with the catalog's explanation of its pair; identifiers masked by default.
+    ``connectivity`` overrides what each leg's PstnParticipantCallType says."""
     catalog = catalog or load_catalog()
     return tuple(
         AnnotatedLeg(
             leg,
             catalog.explain(leg.end_reason, leg.end_sub_code),
             leg.identifier if show_pii else mask_identifier(leg.identifier),
+            connectivity or catalog.connectivity([leg.pstn_call_type]),
         )
         for leg in legs
     )
 
 
-def _common(batch: LegBatch, catalog: Catalog | None, show_pii: bool) -> dict[str, Any]:
+def _common(
+    batch: LegBatch, catalog: Catalog | None, show_pii: bool, connectivity: str | None
+) -> dict[str, Any]:
     """The :class:`LegReport` fields of a batch: annotated legs, warnings, masked rejections."""
     rejected = (
         [f"{len(batch.rejections)} input row(s) rejected; see 'rejections'"] if batch.rejections else []
     )
     return {
-        "legs": annotate(batch.legs, catalog=catalog, show_pii=show_pii),
+        "legs": annotate(batch.legs, catalog=catalog, show_pii=show_pii, connectivity=connectivity),
         "partial": batch.partial,
         "warnings": (*batch.warnings, *rejected),
         "pii_masked": not show_pii,
@@ -139,10 +154,15 @@ class CallReport(LegReport):
 
 
 def call_report(
-    correlation_id: str, batch: LegBatch, *, catalog: Catalog | None = None, show_pii: bool = False
+    correlation_id: str,
+    batch: LegBatch,
+    *,
+    catalog: Catalog | None = None,
+    show_pii: bool = False,
+    connectivity: str | None = None,
 ) -> CallReport:
     """The legs a source found for one call, annotated."""
-    return CallReport(correlation_id=correlation_id, **_common(batch, catalog, show_pii))
+    return CallReport(correlation_id=correlation_id, **_common(batch, catalog, show_pii, connectivity))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,9 +189,10 @@ def failed_legs_report(
     *,
     catalog: Catalog | None = None,
     show_pii: bool = False,
+    connectivity: str | None = None,
 ) -> FailedLegsReport:
     """The failed legs a source found, annotated; says when the cap cut some off."""
     capped = [f"output capped at --max-rows {max_rows}; older legs are not shown"] if batch.capped else []
-    common = _common(batch, catalog, show_pii)
+    common = _common(batch, catalog, show_pii, connectivity)
     common["warnings"] = (*common["warnings"], *capped)
     return FailedLegsReport(filters=filters, max_rows=max_rows, capped=batch.capped, **common)

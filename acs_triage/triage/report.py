@@ -51,6 +51,17 @@ class Finding:
     earlier_legs: int
     example_correlation_ids: tuple[str, ...]
     example_identifiers: tuple[str, ...]
+    #: normal, callee-outcome (busy, no answer, declined, canceled) or failure
+    category_kind: str = "failure"
+    #: direct-routing, microsoft-numbers, mixed or unknown: whose SBC the advice is for
+    connectivity: str = "unknown"
+    #: Microsoft's verdict as logged: ResultCategory value ("none" when blank) -> legs
+    logged_result_categories: dict[str, int] = field(default_factory=dict)
+    result_category_source: str | None = None  #: where the documented result_category is published
+    result_category_agrees: bool | None = None  #: None when there is nothing to compare
+    result_category_disagreement: str | None = None
+    unexpected_legs: int = 0  #: legs Microsoft counts as unexpected (see triage/verdicts.py)
+    unclassified_legs: int = 0  #: blank ResultCategory and no documented category
 
     def to_dict(self) -> dict[str, Any]:
         """Every field, in order; ``source_url`` is written as ``source``."""
@@ -59,17 +70,26 @@ class Finding:
 
 @dataclass(frozen=True)
 class Totals:
+    """PSTN legs of the window, by acs-triage's rule and by Microsoft's verdict."""
+
     legs: int
     calls: int
-    failed_legs: int
+    failed_legs: int  #: end reason neither 0 nor 2xx (acs-triage's rule)
     calls_approximate: bool
+    unexpected_legs: int = 0  #: Microsoft's verdict: ResultCategory Unexpected* (Call Diagnostics)
+    unclassified_legs: int = 0  #: no logged and no documented ResultCategory
+    callee_outcome_legs: int = 0  #: failed legs that are callee outcomes (busy, no answer, ...)
 
     @property
     def failure_rate(self) -> float | None:
         return None if self.legs == 0 else self.failed_legs / self.legs
 
+    @property
+    def unexpected_rate(self) -> float | None:
+        return None if self.legs == 0 else self.unexpected_legs / self.legs
+
     def to_dict(self) -> dict[str, Any]:
-        rate = self.failure_rate
+        rate, unexpected = self.failure_rate, self.unexpected_rate
         return {
             "legs": self.legs,
             "calls": self.calls,
@@ -77,6 +97,10 @@ class Totals:
             "normal_legs": self.legs - self.failed_legs,
             "failure_rate": None if rate is None else round(rate, 6),
             "calls_approximate": self.calls_approximate,
+            "unexpected_legs": self.unexpected_legs,
+            "unexpected_rate": None if unexpected is None else round(unexpected, 6),
+            "unclassified_legs": self.unclassified_legs,
+            "callee_outcome_legs": self.callee_outcome_legs,
         }
 
 

@@ -150,7 +150,29 @@ _EXPECTED = {"480", "484", "486", "487", "603", "404"}
 _SERVER = {"408", "410", "500", "502", "503", "504"}
 
 
+#: Result categories Microsoft publishes for PSTN pairs (verdicts-and-codes.md: S1 the
+#: troubleshooting-codes page, S7 the Call Diagnostics sub-code mapping); logged as is.
+PUBLISHED_RESULT_CATEGORIES: dict[tuple[str, str], str] = {
+    ("0", "0"): "Success",
+    ("0", "560000"): "Success",
+    ("0", "540000"): "Success",
+    ("403", "510403"): "ExpectedError",
+    ("404", "560404"): "ExpectedError",
+    ("408", "500001"): "ExpectedError",
+    ("403", "560403"): "UnexpectedClientError",
+    ("480", "560480"): "UnexpectedServerError",
+    ("503", "560503"): "UnexpectedServerError",
+    ("486", "560486"): "Success",
+    ("487", "540487"): "Success",
+}
+#: Share of legs logged with a blank ResultCategory (Microsoft's sample queries see some).
+BLANK_RESULT_CATEGORY_SHARE = 0.05
+
+
 def _category(reason: str, subcode: str) -> str:
+    published = PUBLISHED_RESULT_CATEGORIES.get((reason, subcode))
+    if published is not None:
+        return published
     if reason == "0" or (reason in ("487", "603") and subcode in ("0", "540487", "10003", "10024")):
         return "Success"
     if reason in _EXPECTED:
@@ -399,6 +421,9 @@ def generate_call_summary(
     ).astype(object)
 
     sub_id = _subscription_of(resource_id)
+    # Some legs carry a blank ResultCategory; a separate generator keeps every other
+    # column as it was for a given seed.
+    category[np.random.default_rng([seed, 7919]).random(n) < BLANK_RESULT_CATEGORY_SHARE] = ""
 
     def ts(values: np.ndarray) -> pd.Series:
         return pd.Series(pd.to_datetime(values, unit="us", utc=True))

@@ -361,6 +361,10 @@ class LogAnalyticsEmulator:
     max_rows:
         Result rows beyond this are cut and a ``PartialError``
         (E_QUERY_RESULT_SET_TOO_LARGE) is added, like the service's 500,000 limit.
+    reveal_by_clock:
+        Rows arrive as time goes by, as ingestion does: the clock is the machine's
+        (``now`` is ignored) and a row is visible only once its ``TimeGenerated`` has
+        passed. For tests of waiting for data (``smoke --wait``).
     """
 
     def __init__(
@@ -373,12 +377,14 @@ class LogAnalyticsEmulator:
         token: str,
         dynamic_as: str = "string",
         max_rows: int = 500_000,
+        reveal_by_clock: bool = False,
     ) -> None:
         if not token:
             raise ValueError("token must be non-empty")
         if dynamic_as not in ("string", "json"):
             raise ValueError("dynamic_as must be 'string' or 'json'")
-        self.now = now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
+        self._now = now.replace(tzinfo=timezone.utc) if now.tzinfo is None else now.astimezone(timezone.utc)
+        self.reveal_by_clock = reveal_by_clock
         self.token = token
         self.dynamic_as = dynamic_as
         self.max_rows = int(max_rows)
@@ -420,6 +426,11 @@ class LogAnalyticsEmulator:
             shared = {name: self._load(f"shared__{name}", df) for name, df in tables.items()}  # type: ignore[arg-type]
             for ws in self.workspaces:
                 self._ws_tables[ws] = dict(shared)
+
+    @property
+    def now(self) -> datetime:
+        """The emulator clock (the machine's with ``reveal_by_clock``)."""
+        return datetime.now(timezone.utc) if self.reveal_by_clock else self._now
 
     def _load(self, base: str, df: pd.DataFrame) -> str:
         self._con.register("__emu_load", df)
@@ -714,9 +725,14 @@ class LogAnalyticsEmulator:
                 if base not in bases:
                     bases.append(base)
 
+        clock = self.now
+
         def where(base: str) -> str:
             cols = self._base_cols[base]
             conds = []
+            if self.reveal_by_clock and "TimeGenerated" in cols:
+                moment = f"TIMESTAMPTZ {_sql_str(clock.strftime('%Y-%m-%d %H:%M:%S.%f+00'))}"
+                conds.append(f'"TimeGenerated" <= {moment}')
             if span is not None and "TimeGenerated" in cols:
                 lo, hi = (f"TIMESTAMPTZ {_sql_str(t.strftime('%Y-%m-%d %H:%M:%S.%f+00'))}" for t in span)
                 conds.append(f'"TimeGenerated" >= {lo} AND "TimeGenerated" < {hi}')
@@ -740,7 +756,7 @@ class LogAnalyticsEmulator:
                 con.execute(f"CREATE OR REPLACE VIEW main.{_ident(name)} AS {selects}")
             self._views = set(logical)
             try:
-                rel = duckdb_kql.kql(con, kql_text, query_now=self.now)
+                rel = duckdb_kql.kql(con, kql_text, query_now=clock)
                 names = list(rel.columns)
                 kinds = [_kusto_type(t) for t in rel.types]
                 raw_rows = rel.fetchall()

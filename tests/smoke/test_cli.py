@@ -26,6 +26,7 @@ from tests.emulator import LogAnalyticsEmulator
 from tests.helpers import CliRunner, put_fake_az_on_path
 from tests.smoke.helpers import (
     BASELINE,
+    CALLEE_OUTCOME_PAIRS,
     CURRENT,
     END,
     NOW,
@@ -55,7 +56,8 @@ def test_pass_with_baseline(
     code, doc, _ = smoke_json(cli, *smoke_args(azure, WS_HEALTHY, "--baseline", "2h", "--junit", str(junit)))
     assert code == ExitCode.OK
     assert doc["status"] == "pass"
-    assert set(statuses(doc).values()) == {"pass"}
+    assert set(statuses(doc).values()) == {"pass", "skipped"}
+    assert statuses(doc)["unexpected-rate"] == "skipped"  # reported, not gated by default
     expected = truth(data[WS_HEALTHY], NOW - CURRENT, NOW)
     current = doc["current"]
     assert isinstance(current, dict)
@@ -83,10 +85,10 @@ def test_pass_with_baseline(
     )
     suite, cases = read_junit(junit)
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
-        "5",
+        "6",
         "0",
         "0",
-        "0",
+        "1",
     )
     assert list(cases) == list(CHECK_NAMES)
 
@@ -102,6 +104,7 @@ def test_failure_rate_fails(
         "data-complete": "pass",
         "min-volume": "pass",
         "failure-rate": "fail",
+        "unexpected-rate": "skipped",
         "blocking-codes": "pass",
         "regression": "skipped",
     }
@@ -115,24 +118,26 @@ def test_failure_rate_fails(
     assert code == ExitCode.OK, doc["headline"]
 
 
-def test_canceled_is_ignored_by_default(
+def test_callee_outcomes_are_left_out_by_default(
     azure: LogAnalyticsEmulator, data: dict[str, pd.DataFrame], cli: CliRunner
 ) -> None:
-    everything = truth(data[WS_HEALTHY], NOW - CURRENT, NOW, ignore_reasons=())
-    code, doc, _ = smoke_json(
-        cli, *smoke_args(azure, WS_HEALTHY, "--no-default-ignores", "--max-failure-rate", "5")
-    )
-    current = doc["current"]
-    assert isinstance(current, dict)
-    assert current["ignored_legs"] == 0
-    assert current["failure_rate_pct"] == pytest.approx(everything["rate_pct"], abs=1e-3)
+    everything = truth(data[WS_HEALTHY], NOW - CURRENT, NOW, ignore_pairs=frozenset())
+    for flag in ("--include-callee-outcomes", "--no-default-ignores"):  # the old name still works
+        code, doc, _ = smoke_json(cli, *smoke_args(azure, WS_HEALTHY, flag, "--max-failure-rate", "5"))
+        current = doc["current"]
+        assert isinstance(current, dict)
+        assert current["ignored_legs"] == 0
+        assert current["failure_rate_pct"] == pytest.approx(everything["rate_pct"], abs=1e-3)
+        assert doc["config"]["count_callee_outcomes"] is True  # type: ignore[index]
+        assert code == ExitCode.GATE_FAILED
     assert everything["rate_pct"] > 5 > truth(data[WS_HEALTHY], NOW - CURRENT, NOW)["rate_pct"]
-    assert code == ExitCode.GATE_FAILED
     code, doc, _ = smoke_json(cli, *smoke_args(azure, WS_HEALTHY, "--max-failure-rate", "5"))
     assert code == ExitCode.OK
-    # --ignore-category adds to the default
-    expected = truth(data[WS_RATE], NOW - CURRENT, NOW, ignore_reasons=("487", "486"))
-    code, doc, _ = smoke_json(cli, *smoke_args(azure, WS_RATE, "--ignore-category", "callee-busy"))
+    # --ignore-category adds to the callee outcomes
+    expected = truth(
+        data[WS_RATE], NOW - CURRENT, NOW, ignore_pairs=CALLEE_OUTCOME_PAIRS | {("503", "560503")}
+    )
+    code, doc, _ = smoke_json(cli, *smoke_args(azure, WS_RATE, "--ignore-category", "service-error"))
     current = doc["current"]
     assert isinstance(current, dict)
     assert (current["ignored_legs"], current["considered_legs"]) == (
@@ -140,10 +145,8 @@ def test_canceled_is_ignored_by_default(
         expected["considered"],
     )
     assert current["failure_rate_pct"] == pytest.approx(expected["rate_pct"], abs=1e-3)
-    assert doc["config"]["ignore_categories"] == [  # type: ignore[index]
-        "callee-busy",
-        "canceled",
-    ]
+    assert doc["config"]["ignore_categories"] == ["service-error"]  # type: ignore[index]
+    assert doc["config"]["count_callee_outcomes"] is False  # type: ignore[index]
 
 
 def test_blocking_pair_fails_on_one_leg(azure: LogAnalyticsEmulator, cli: CliRunner) -> None:
@@ -187,6 +190,7 @@ def test_regression_fails_only_when_significant_and_large(
         "data-complete": "pass",
         "min-volume": "pass",
         "failure-rate": "pass",
+        "unexpected-rate": "skipped",
         "blocking-codes": "pass",
         "regression": "fail",
     }
@@ -302,10 +306,10 @@ def test_fault_maps_to_exit_code_and_report_is_written(
     assert "data-complete" in out and "ERROR" in out
     suite, cases = read_junit(junit)
     assert (suite.get("tests"), suite.get("errors"), suite.get("failures"), suite.get("skipped")) == (
-        "5",
+        "6",
         "1",
         "0",
-        "4",
+        "5",
     )
     error = cases["data-complete"].find("error")
     assert error is not None and error.get("type") == error_type
@@ -543,7 +547,7 @@ def memory(items: list[Leg | Rejection], *, live: bool) -> Services:
 
 #: Current window: 40 PSTN legs, 4 failed of which 2 canceled (487, ignored by default),
 #: so 2 counted failures among 38 considered legs: 5.26 %.
-CURRENT_COUNTS = {("0", "560000"): 36, ("486", "560486"): 2, ("487", "560487"): 2}
+CURRENT_COUNTS = {("0", "560000"): 36, ("503", "560503"): 2, ("487", "560487"): 2}
 
 
 def test_live_memory_source_windows_end_settle_before_now(cli: CliRunner) -> None:
@@ -563,6 +567,7 @@ def test_live_memory_source_windows_end_settle_before_now(cli: CliRunner) -> Non
         "data-complete": "pass",
         "min-volume": "pass",
         "failure-rate": "pass",
+        "unexpected-rate": "skipped",
         "blocking-codes": "pass",
         "regression": "skipped",
     }
@@ -590,7 +595,7 @@ def test_live_memory_source_blocking_leg_and_baseline(cli: CliRunner) -> None:
         *pstn_legs(now - timedelta(minutes=20), CURRENT_COUNTS, "cur"),
         *pstn_legs(now - timedelta(minutes=20), {("403", "511532"): 1}, "blocked"),
         # --baseline 1h: the hour before the current window, [now-1h35m, now-35m)
-        *pstn_legs(now - timedelta(minutes=65), {("0", "560000"): 99, ("486", "560486"): 1}, "base"),
+        *pstn_legs(now - timedelta(minutes=65), {("0", "560000"): 99, ("503", "560503"): 1}, "base"),
     ]
     code, doc, _ = smoke_json(
         cli, "smoke", "--from-file", "x", "--baseline", "1h", services=memory(items, live=True)
@@ -600,6 +605,7 @@ def test_live_memory_source_blocking_leg_and_baseline(cli: CliRunner) -> None:
         "data-complete": "pass",
         "min-volume": "pass",
         "failure-rate": "pass",  # 3 / 39 = 7.7 %
+        "unexpected-rate": "skipped",
         "blocking-codes": "fail",
         "regression": "pass",  # +6.7 points, but p = 0.017 >= 0.01 with so few legs
     }
@@ -640,7 +646,7 @@ def test_live_memory_source_blocking_leg_and_baseline(cli: CliRunner) -> None:
 def test_fixed_memory_source_window_ends_at_its_newest_leg(cli: CliRunner) -> None:
     newest = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
     items = [
-        *pstn_legs(newest - timedelta(minutes=10), {("0", "560000"): 25, ("486", "560486"): 5}, "cur"),
+        *pstn_legs(newest - timedelta(minutes=10), {("0", "560000"): 25, ("503", "560503"): 5}, "cur"),
         *pstn_legs(newest, {("0", "560000"): 1}, "last"),
         *pstn_legs(newest - timedelta(minutes=31), {("503", "560503"): 50}, "old"),  # before the window
     ]

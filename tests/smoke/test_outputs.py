@@ -72,7 +72,7 @@ def test_github_actions_annotations_and_step_summary(
     code, out, _ = cli(
         *smoke_args(azure, WS_HEALTHY, "--format", "json", "--output", str(tmp_path / "r.json"))
     )
-    assert out.splitlines() == ["::notice title=acs-triage smoke::PASS: 4 check(s) passed, 1 skipped"]
+    assert out.splitlines() == ["::notice title=acs-triage smoke::PASS: 4 check(s) passed, 2 skipped"]
     code, out, _ = cli(*smoke_args(azure, WS_HEALTHY, "--no-annotations"))
     assert "::" not in out
     text = step_summary.read_text(encoding="utf-8")
@@ -94,7 +94,7 @@ def test_junit_structure_and_escaping() -> None:
     failed = [c.get("name") for c in cases if c.find("failure") is not None]
     skipped = {c.get("name"): c.find("skipped") for c in cases if c.find("skipped") is not None}
     assert failed == ["blocking-codes"]
-    assert set(skipped) == {"min-volume", "failure-rate", "regression"}
+    assert set(skipped) == {"min-volume", "failure-rate", "unexpected-rate", "regression"}
     assert skipped["min-volume"].get("message", "").startswith("inconclusive:")  # type: ignore[union-attr]
     assert skipped["regression"].get("message", "").startswith("skipped:")  # type: ignore[union-attr]
     for element in (root, suite):
@@ -103,14 +103,17 @@ def test_junit_structure_and_escaping() -> None:
             element.get("failures"),
             element.get("errors"),
             element.get("skipped"),
-        ) == ("5", "1", "0", "3")
+        ) == ("6", "1", "0", "4")
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert props["status"] == "fail" and props["exit_code"] == "1"
 
     # hostile text survives: markup, quotes, newlines; XML-illegal controls are dropped
-    check = replace(result.checks[3], message='<b>&"x"</b>\nline2\x00\x1b]]>')
+    blocking = [c.name for c in result.checks].index("blocking-codes")
+    check = replace(result.checks[blocking], message='<b>&"x"</b>\nline2\x00\x1b]]>')
     weird = replace(
-        result, checks=(*result.checks[:3], check, result.checks[4]), source_description="ws <&>\x07"
+        result,
+        checks=(*result.checks[:blocking], check, *result.checks[blocking + 1 :]),
+        source_description="ws <&>\x07",
     )
     parsed = ET.fromstring(junit_xml(weird))
     failure = parsed.find("testsuite/testcase[@name='blocking-codes']/failure")
@@ -129,12 +132,12 @@ def test_workflow_command_escaping() -> None:
 
 
 def test_annotation_lines_per_status() -> None:
-    low = gate(make_input(5, {("486", "560486"): 1}))
+    low = gate(make_input(5, {("503", "560503"): 1}))
     lines = annotation_lines(low)
     assert [line.split(" ", 1)[0] for line in lines] == ["::warning", "::warning", "::warning"]
     assert "min-volume" in lines[0] and "failure-rate" in lines[1]
     ok = gate(make_input(100, {}))
-    assert annotation_lines(ok) == ["::notice title=acs-triage smoke::PASS: 4 check(s) passed, 1 skipped"]
+    assert annotation_lines(ok) == ["::notice title=acs-triage smoke::PASS: 4 check(s) passed, 2 skipped"]
 
 
 def test_step_summary_append(tmp_path: Path) -> None:
@@ -146,7 +149,7 @@ def test_step_summary_append(tmp_path: Path) -> None:
 
 
 def test_view_document_and_markdown() -> None:
-    result = gate(make_input(100, {("486", "560486"): 30, ("403", "510403"): 2}))
+    result = gate(make_input(100, {("503", "560503"): 30, ("403", "510403"): 2}))
     view = smoke_view(result)
     assert view.document["schema"] == SMOKE_SCHEMA
     assert view.document["status"] == "fail"

@@ -12,7 +12,7 @@ from acs_triage.codes import normalize_code
 from acs_triage.records import Leg, PairAggregate, TimelineBin, TriageInput
 from acs_triage.windows import Window
 
-__all__ = ["auto_bin", "leg_from_row", "pair_rows_to_aggregates", "triage_input_from_rows"]
+__all__ = ["auto_bin", "leg_from_row", "legs_of_summary", "pair_rows_to_aggregates", "triage_input_from_rows"]
 
 
 def auto_bin(window: timedelta) -> timedelta:
@@ -52,7 +52,7 @@ def _int(value: object) -> int:
         return 0
 
 
-def _strings(value: object) -> tuple[str, ...]:
+def _strings(value: object, limit: int = 3) -> tuple[str, ...]:
     if isinstance(value, str):
         text = value
         try:
@@ -60,8 +60,29 @@ def _strings(value: object) -> tuple[str, ...]:
         except ValueError:
             return (text,) if text else ()
     if isinstance(value, Sequence):
-        return tuple(str(v) for v in value if v not in (None, ""))[:3]
+        return tuple(str(v) for v in value if v not in (None, ""))[:limit]
     return ()  # pragma: no cover
+
+
+def _verdicts(value: object) -> tuple[tuple[str, int], ...]:
+    """``LoggedResultCategories``: ``[[category, legs], ...]`` as dynamic JSON (each element
+    possibly JSON text itself) to sorted ``(category, legs)`` pairs; a null category is ""."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value else []
+        except ValueError:
+            return ()
+    counts: dict[str, int] = {}
+    for item in value if isinstance(value, Sequence) else ():
+        if isinstance(item, str):
+            try:
+                item = json.loads(item)
+            except ValueError:
+                continue
+        if isinstance(item, Sequence) and not isinstance(item, str) and len(item) == 2:
+            category = "" if item[0] is None else str(item[0]).strip()
+            counts[category] = counts.get(category, 0) + _int(item[1])
+    return tuple(sorted(counts.items()))
 
 
 def pair_rows_to_aggregates(rows: Sequence[Mapping[str, Any]]) -> list[PairAggregate]:
@@ -76,9 +97,16 @@ def pair_rows_to_aggregates(rows: Sequence[Mapping[str, Any]]) -> list[PairAggre
             recent_legs=_int(r["RecentLegs"]),
             example_correlation_ids=_strings(r["ExampleCorrelationIds"]),
             example_identifiers=_strings(r["ExampleIdentifiers"]),
+            result_categories=_verdicts(r.get("LoggedResultCategories")),
+            pstn_call_types=_strings(r.get("PstnCallTypes"), limit=5),
         )
         for r in rows
     ]
+
+
+def legs_of_summary(rows: Sequence[Mapping[str, Any]]) -> int:
+    """The ``Legs`` of a ``pstn-summary`` result (0 when the workspace has no rows)."""
+    return _int(rows[0].get("Legs")) if rows else 0
 
 
 def triage_input_from_rows(

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from acs_triage.queries.render import SUMMARY_TABLE, UPDATES_TABLE
 from acs_triage.queries.store import get_query
 from acs_triage.records import Leg, LegBatch, TriageInput
 from acs_triage.sources.base import ClosingSource
-from acs_triage.sources.workspace.rows import auto_bin, leg_from_row, triage_input_from_rows
+from acs_triage.sources.workspace.rows import auto_bin, leg_from_row, legs_of_summary, triage_input_from_rows
 from acs_triage.sources.workspace.transport import LogsRunner, QueryResult
-from acs_triage.windows import Window
+from acs_triage.windows import WRITTEN, Window
 
 __all__ = ["WorkspaceSource", "fetch_triage_input"]
 
@@ -28,15 +29,41 @@ def _bounds(window: Window) -> tuple[datetime, datetime]:
     return window.start, window.end
 
 
+def _span(window: Window) -> tuple[datetime, datetime] | None:
+    """The service-side window (on TimeGenerated). A window on CallStartTime reads every
+    row written from its start on, however late: the query itself filters."""
+    return _bounds(window) if window.column == WRITTEN else None
+
+
+_EXTRA_PARAMS = {
+    "pstn-failures-by-pair": {"include_normal": True},  # every pair: Microsoft's verdicts on all legs
+}
+
+
 def fetch_triage_input(
-    runner: LogsRunner, start: datetime, end: datetime, bin_size: timedelta | None = None
+    runner: LogsRunner,
+    start: datetime,
+    end: datetime,
+    bin_size: timedelta | None = None,
+    *,
+    column: str = WRITTEN,
+    table: str = SUMMARY_TABLE,
 ) -> TriageInput:
     """Three aggregated queries: totals, pairs, timeline. Response size is bounded."""
-    params = {"start": start, "end": end}
-    span = (start, end)
+    window = Window(start, end, column)
+    params: dict[str, object] = {"start": start, "end": end, "time_column": column}
     size = bin_size or auto_bin(end - start)
     summary, pairs, timeline = (
-        runner.run(get_query(name), {**params, "bin_size": size} if name == "pstn-timeline" else params, span)
+        runner.run(
+            get_query(name),
+            {
+                **params,
+                **_EXTRA_PARAMS.get(name, {}),
+                **({"bin_size": size} if name == "pstn-timeline" else {}),
+            },
+            _span(window),
+            table=table,
+        )
         for name in _TRIAGE_QUERIES
     )
     warnings = [
@@ -48,8 +75,8 @@ def fetch_triage_input(
         summary.rows,
         pairs.rows,
         timeline.rows,
-        Window(start, end),
-        description=runner.target.describe(),
+        window,
+        description=describe(runner, table),
         warnings=warnings,
         query_requests=runner.requests,
     )
@@ -60,15 +87,24 @@ def _batch(result: QueryResult, legs: list[Leg], *, capped: bool = False) -> Leg
     return LegBatch(legs, partial=result.partial, warnings=warnings, capped=capped)
 
 
+def describe(runner: LogsRunner, table: str) -> str:
+    """The target, and the table when it is not the default."""
+    suffix = " (ACSCallSummaryUpdates)" if table == UPDATES_TABLE else ""
+    return runner.target.describe() + suffix
+
+
 class WorkspaceSource(ClosingSource):
-    """A workspace (or ACS resource) reached through a :class:`LogsRunner`."""
+    """A workspace (or ACS resource) reached through a :class:`LogsRunner`, reading call
+    legs from ACSCallSummary (``table="summary"``) or ACSCallSummaryUpdates (``"updates"``,
+    the highest version of each leg: lower latency, possibly incomplete)."""
 
     kind = "workspace"
     live = True
 
-    def __init__(self, runner: LogsRunner) -> None:
+    def __init__(self, runner: LogsRunner, *, table: str = SUMMARY_TABLE) -> None:
         self.runner = runner
-        self.description = runner.target.describe()
+        self.table = table
+        self.description = describe(runner, table)
 
     @property
     def requests(self) -> int:
@@ -79,9 +115,18 @@ class WorkspaceSource(ClosingSource):
         return None
 
     def triage(self, windows: Sequence[Window], *, bin_size: timedelta | None = None) -> list[TriageInput]:
-        inputs = [fetch_triage_input(self.runner, *_bounds(window), bin_size) for window in windows]
+        inputs = [
+            fetch_triage_input(self.runner, *_bounds(w), bin_size, column=w.column, table=self.table)
+            for w in windows
+        ]
         inputs[0].query_requests = self.runner.requests  # every request of the run
         return inputs
+
+    def pstn_legs(self, window: Window) -> int:
+        start, end = _bounds(window)
+        params = {"start": start, "end": end, "time_column": window.column}
+        result = self.runner.run(get_query("pstn-summary"), params, _span(window), table=self.table)
+        return legs_of_summary(result.rows)
 
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
         start, end = _bounds(window)
@@ -103,8 +148,9 @@ class WorkspaceSource(ClosingSource):
             "max_rows": max_rows + 1,
             "start": start,
             "end": end,
+            "time_column": window.column,
         }
-        result = self.runner.run(get_query("pstn-failed-legs"), params, (start, end))
+        result = self.runner.run(get_query("pstn-failed-legs"), params, _span(window), table=self.table)
         legs = [leg for leg in map(leg_from_row, result.rows) if leg is not None]
         return _batch(result, legs[:max_rows], capped=len(legs) > max_rows)
 

@@ -26,7 +26,7 @@ from acs_triage.errors import (
     ServiceError,
     ThrottledError,
 )
-from acs_triage.queries.render import render
+from acs_triage.queries.render import SUMMARY_TABLE, render
 from acs_triage.queries.store import QueryDef
 from acs_triage.sources.connection import Connection
 
@@ -161,10 +161,15 @@ class LogsRunner:
         self.close()
 
     def run(
-        self, query: QueryDef, params: Mapping[str, object], window: tuple[datetime, datetime] | None
+        self,
+        query: QueryDef,
+        params: Mapping[str, object],
+        window: tuple[datetime, datetime] | None,
+        *,
+        table: str = SUMMARY_TABLE,
     ) -> QueryResult:
         """Run ``query``; return rows as dicts keyed by the query's declared columns."""
-        text = render(query, params, with_header=False)
+        text = render(query, params, with_header=False, table=table)
         statuses: list[int] = []
 
         def hook(response: PipelineResponse[Any, Any]) -> None:
