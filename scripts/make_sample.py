@@ -88,18 +88,35 @@ COLUMNS = [
     "Type",
     "_ResourceId",
 ]
-RESULT = {
-    "0": "Success",
-    "487": "Success",
-    "486": "ExpectedError",
-    "480": "ExpectedError",
-    "404": "ExpectedError",
-    "403": "ExpectedError",
-    "603": "ExpectedError",
-    "484": "ExpectedError",
-    "408": "ExpectedError",
-    "410": "UnexpectedClientError",
+# ResultCategory as Microsoft logs it: the category it publishes for a pair where it
+# publishes one (the troubleshooting-codes page and the Call Diagnostics sub-code
+# mapping, see mappings/catalog.yaml), else a plausible one for the SIP class; and a
+# few blank values, which Microsoft's own sample queries see too.
+PUBLISHED = {
+    ("0", "0"): "Success",
+    ("0", "560000"): "Success",
+    ("0", "540000"): "Success",
+    ("403", "510403"): "ExpectedError",
+    ("404", "560404"): "ExpectedError",
+    ("408", "500001"): "ExpectedError",
+    ("403", "560403"): "UnexpectedClientError",
+    ("480", "560480"): "UnexpectedServerError",
+    ("503", "560503"): "UnexpectedServerError",
+    ("486", "560486"): "Success",
+    ("487", "540487"): "Success",
 }
+BLANK_SHARE = 0.04
+
+
+def result_category(reason: str, sub: str, blank: bool) -> str:
+    if blank:
+        return ""
+    published = PUBLISHED.get((reason, sub))
+    if published is not None:
+        return published
+    if reason == "0" or reason == "487":
+        return "Success"
+    return "UnexpectedServerError" if reason.startswith("5") else "ExpectedError"
 
 
 def _pick(rng: random.Random, table: list[tuple[str, str, int]]) -> tuple[str, str]:
@@ -117,6 +134,7 @@ def _guid(rng: random.Random) -> str:
 
 def rows(rng: random.Random) -> list[list[str]]:
     out: list[list[str]] = []
+    blanks = random.Random(SEED + 1)  # its own stream: every other value stays as it was
     for _ in range(CALLS):
         # Busier in business hours (UTC 13-23 is US daytime).
         hour = rng.choices(range(24), weights=[2 if 13 <= h <= 23 else 1 for h in range(24)])[0]
@@ -162,7 +180,7 @@ def rows(rng: random.Random) -> list[list[str]]:
                     identifier,
                     pstn_type,
                     "ACS",
-                    RESULT.get(leg_reason, "UnexpectedServerError"),
+                    result_category(leg_reason, leg_sub, blanks.random() < BLANK_SHARE),
                     "",
                     "Azure",
                     "ACSCallSummary",

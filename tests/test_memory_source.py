@@ -203,7 +203,11 @@ def test_triage_window_options_reach_the_source(cli: CliRunner) -> None:
         services=Opener().services,
     )
     assert code == ExitCode.OK
-    assert doc["window"] == {"start": "2026-03-10T10:15:00Z", "end": "2026-03-10T11:00:00Z"}
+    assert doc["window"] == {
+        "start": "2026-03-10T10:15:00Z",
+        "end": "2026-03-10T11:00:00Z",
+        "column": "TimeGenerated",
+    }
     assert (doc["totals"]["legs"], doc["totals"]["calls"], doc["totals"]["failed_legs"]) == (4, 3, 3)
     assert doc["accounting"]["skipped_outside_window"] == 4
 

@@ -232,15 +232,8 @@ class SmokeResult:
                 "description": self.source_description,
                 "query_requests": self.query_requests,
             },
-            "window": {
-                "start": iso(self.window.start),
-                "end": iso(self.window.end),
-                "settle_seconds": self.settle_seconds,
-                "anchor": self.anchor,
-            },
-            "baseline_window": None
-            if self.baseline_window is None
-            else {"start": iso(self.baseline_window.start), "end": iso(self.baseline_window.end)},
+            "window": {**self.window.to_dict(), "settle_seconds": self.settle_seconds, "anchor": self.anchor},
+            "baseline_window": None if self.baseline_window is None else self.baseline_window.to_dict(),
             "config": self.config.to_dict(),
             "checks": [c.to_dict() for c in self.checks],
             "current": None if self.current is None else self.current.to_dict(),

@@ -163,7 +163,7 @@ class TriageReport:
                 "description": self.source_description,
                 "query_requests": self.query_requests,
             },
-            "window": {"start": iso(self.window.start), "end": iso(self.window.end)},
+            "window": self.window.to_dict(),
             "partial": self.partial,
             "warnings": list(self.warnings),
             "pii_masked": self.pii_masked,

@@ -73,10 +73,15 @@ def test_pass_with_baseline(
     assert doc["window"] == {
         "start": "2026-01-15T11:30:00Z",
         "end": END,
+        "column": "TimeGenerated",
         "settle_seconds": 0.0,
         "anchor": "--end",
     }
-    assert doc["baseline_window"] == {"start": "2026-01-15T09:30:00Z", "end": "2026-01-15T11:30:00Z"}
+    assert doc["baseline_window"] == {
+        "start": "2026-01-15T09:30:00Z",
+        "end": "2026-01-15T11:30:00Z",
+        "column": "TimeGenerated",
+    }
     # three aggregated queries per window, each restricted to its window
     assert len(azure.requests) == 6
     assert [r.timespan for r in azure.requests] == (
@@ -655,6 +660,7 @@ def test_fixed_memory_source_window_ends_at_its_newest_leg(cli: CliRunner) -> No
     assert doc["window"] == {
         "start": "2024-05-02T07:30:00.000001Z",
         "end": "2024-05-02T08:00:00.000001Z",
+        "column": "TimeGenerated",
         "settle_seconds": 0.0,
         "anchor": "newest row",
     }
