@@ -57,6 +57,8 @@ EXPECTED_ERRORS: dict[str, tuple[str, str]] = {
     "code_bad_origin.yaml": ("origin", "enum"),
     "sip_class_bad.yaml": ("class", "enum"),
     "errata_missing_corrected.yaml": ("corrected", "required"),
+    "missing_source.yaml": ("source", "required"),
+    "missing_scope.yaml": ("scope", "required"),
 }
 
 EXPECTED_PSTN_PAIRS = {
