@@ -35,6 +35,18 @@ SEED_PAIRS = [
     ("603", "560603"),
 ]
 NEWEST_EXTRA = [("0", "0"), ("486", "540486")]
+S1_URL = "https://learn.microsoft.com/azure/communication-services/resources/troubleshooting/voice-video-calling/troubleshooting-codes"
+
+# Pairs users asked about that used to fall back to a SIP class, with the result category
+# the troubleshooting-codes page (2025-07-14) prints for each.
+ASKED_PAIRS = [
+    ("410", "3101", "UnexpectedClientError"),  # printed "UnxpectedClientError" (typo)
+    ("0", "5317", "ExpectedError"),
+    ("487", "10004", "ExpectedError"),
+    ("480", "10037", "ExpectedError"),
+    ("495", "4507", "UnexpectedClientError"),
+    ("403", "5828", "UnexpectedClientError"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +63,33 @@ def test_every_documented_pair_is_found(catalog: Catalog, reason: str, sub: str)
     assert meaning is not None and meaning.title and meaning.causes and meaning.actions
     assert meaning.source.url.startswith("https://learn.microsoft.com/")
     assert (meaning.outcome == "normal") == (reason == "0")
+
+
+@pytest.mark.parametrize(("reason", "sub", "result_category"), ASKED_PAIRS)
+def test_asked_pairs_resolve_as_documented_pairs(
+    catalog: Catalog, reason: str, sub: str, result_category: str
+) -> None:
+    explanation = catalog.explain(reason, sub)
+    assert explanation.level is MatchLevel.PAIR and explanation.documented
+    meaning = explanation.meaning
+    assert meaning.result_category == result_category
+    assert meaning.result_category_source is not None
+    assert meaning.result_category_source.url == S1_URL
+    assert meaning.source.url == S1_URL
+
+
+def test_every_pair_explains_itself(catalog: Catalog) -> None:
+    for pair in catalog.pairs:
+        explanation = catalog.explain(pair.end_reason, pair.end_sub_code)
+        assert explanation.level is MatchLevel.PAIR, (pair.end_reason, pair.end_sub_code)
+        assert explanation.meaning == pair.meaning
+
+
+def test_every_pair_category_is_defined_with_a_kind(catalog: Catalog) -> None:
+    kinds = {c.id: c.kind for c in catalog.categories}
+    for pair in catalog.pairs:
+        assert pair.meaning.category in kinds, (pair.end_reason, pair.end_sub_code)
+        assert (kinds[pair.meaning.category] == "normal") == (pair.meaning.outcome == "normal")
 
 
 def test_exactly_the_twenty_pstn_pairs(catalog: Catalog) -> None:
@@ -97,10 +136,21 @@ def test_real_484_pair_is_not_mistaken_for_the_typo(catalog: Catalog) -> None:
 
 
 def test_sub_code_zero_belongs_to_its_code_not_to_every_code(catalog: Catalog) -> None:
+    """Sub-code 0 is documented under four end reasons: each pair is found as itself,
+    and the sub-code step never lends one of them to another end reason."""
+    assert {(p.end_reason, p.end_sub_code) for p in catalog.pairs_with_sub_code("0")} == {
+        ("0", "0"),
+        ("487", "0"),
+        ("603", "0"),
+        ("200", "0"),
+    }
     assert catalog.explain("0", "0").level is MatchLevel.PAIR
-    explanation = catalog.explain("603", "0")
-    assert explanation.level is MatchLevel.CODE  # not the 0/0 normal-clearing pair
-    assert explanation.meaning is not None and explanation.meaning.outcome == "failure"
+    declined = catalog.explain("603", "0")
+    assert declined.level is MatchLevel.PAIR and declined.meaning.category == "callee-declined"
+    for reason in ("486", "480", "500"):
+        explanation = catalog.explain(reason, "0")
+        assert explanation.level is MatchLevel.CODE, reason
+        assert explanation.meaning.outcome == "failure"
 
 
 def test_documented_sub_code_explains_another_end_reason(catalog: Catalog) -> None:
@@ -119,6 +169,26 @@ def test_sub_code_lookup_keeps_failures_and_normal_endings_apart(catalog: Catalo
     assert catalog.explain("0", "560403").level is MatchLevel.CODE
     # 560000 is documented only as normal clearing: a failed 503 is not explained by it.
     assert catalog.explain("503", "560000").level is MatchLevel.CODE
+
+
+def test_sub_code_step_uses_only_a_sub_code_one_pair_documents(catalog: Catalog) -> None:
+    """With hundreds of pairs, the sub-code step still lends a meaning only when exactly one
+    documented pair uses the sub-code and its outcome fits the end reason."""
+    by_sub: dict[str, list[tuple[str, str]]] = {}
+    for p in catalog.pairs:
+        by_sub.setdefault(p.end_sub_code, []).append((p.end_reason, p.end_sub_code))
+    shared = {sub for sub, pairs in by_sub.items() if len(pairs) > 1}
+    assert {"0", "4521", "5000", "5010", "5013", "7000", "7015", "8522"} <= shared
+    for sub in shared:
+        assert catalog.explain("599", sub).level is not MatchLevel.SUB_CODE, sub
+    # a client API sub-code seen under another end reason: its one documented pair
+    muted = catalog.explain("400", "41015")
+    assert muted.level is MatchLevel.SUB_CODE
+    assert muted.sub_code_pair is not None
+    assert (muted.sub_code_pair.end_reason, muted.sub_code_pair.end_sub_code) == ("500", "41015")
+    # a normal ending's sub-code does not explain a failure, and the reverse
+    assert catalog.explain("410", "4097").level is MatchLevel.CODE
+    assert catalog.explain("0", "3101").level is MatchLevel.CODE
 
 
 def test_sbc_advice_fits_the_connectivity(catalog: Catalog) -> None:
@@ -161,7 +231,7 @@ def test_every_category_has_a_kind(catalog: Catalog) -> None:
 
 def test_result_categories_cite_where_microsoft_publishes_them(catalog: Catalog) -> None:
     """The Call Diagnostics sub-code mapping is a different source from the codes page."""
-    by_key = {(p.end_reason, p.end_sub_code): p.meaning for p in catalog.pairs}
+    by_key = {(p.end_reason, p.end_sub_code): p.meaning for p in catalog.pairs if p.scope == "pstn"}
     diagnostics = {
         k for k, m in by_key.items() if m.result_category_source and "queries" in m.result_category_source.url
     }
@@ -172,12 +242,13 @@ def test_result_categories_cite_where_microsoft_publishes_them(catalog: Catalog)
         ("480", "560480"),
         ("503", "560503"),
     }
-    for meaning in by_key.values():
+    for pair in catalog.pairs:
+        meaning = pair.meaning
         assert (meaning.result_category is None) == (meaning.result_category_source is None)
 
 
 def test_acs_meaning_wins_over_rfc3261(catalog: Catalog) -> None:
-    explanation = catalog.explain("480", "10076")
+    explanation = catalog.explain("480", "99999")
     assert explanation.level is MatchLevel.CODE and explanation.code_origin == "acs"
     rfc = [c for c in catalog.codes if c.end_reason == "480" and c.origin == "rfc3261"]
     assert rfc, "the RFC meaning exists too; the ACS one must win"
@@ -252,18 +323,19 @@ def test_loader_rejects_schema_violations() -> None:
 
 def test_explain_all_for_an_end_reason_alone(catalog: Catalog) -> None:
     items = catalog.explain_all("403")
-    assert [(i.end_reason, i.end_sub_code) for i in items] == [
-        ("403", "510403"),
-        ("403", "560403"),
-        ("403", "511532"),
-        ("403", ""),
-    ]
+    pairs = [(i.end_reason, i.end_sub_code) for i in items]
+    assert pairs[:3] == [("403", "510403"), ("403", "560403"), ("403", "511532")]  # PSTN first
+    assert {("403", "5828"), ("403", "7507"), ("403", "43001")} <= set(pairs)  # rooms, CA, SDK
+    assert all(reason == "403" for reason, _ in pairs)
+    assert pairs[-1] == ("403", "")
     assert items[-1].level is MatchLevel.CODE
+    assert all(i.level is MatchLevel.PAIR for i in items[:-1])
 
 
 def test_explain_all_for_zero_covers_both_meanings(catalog: Catalog) -> None:
     pairs = {(i.end_reason, i.end_sub_code) for i in catalog.explain_all("0")}
-    assert {("0", "0"), ("0", "560000"), ("0", "540000"), ("0", "")} == pairs
+    assert {("0", "0"), ("0", "560000"), ("0", "540000"), ("0", ""), ("0", "4097")} <= pairs
+    assert {("487", "0"), ("603", "0"), ("200", "0")} <= pairs  # sub-code 0 under other codes
 
 
 def test_explain_all_for_sub_codes(catalog: Catalog) -> None:

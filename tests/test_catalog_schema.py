@@ -7,11 +7,17 @@
   fixtures that JSON Schema cannot catch (duplicate_pair, unknown_source_ref):
   those are schema-valid and are caught by the semantic checks below instead;
 * catalog.yaml holds exactly the 20 documented PSTN pairs, with unique keys and
-  defined source references.
+  defined source references;
+* catalog.yaml holds every pair of the two Microsoft sources it covers, and nothing else:
+  the tables of the troubleshooting-codes page (2025-07-14) and the Call Diagnostics
+  sub-code mapping (2025-02-18), transcribed in tests/fixtures/catalog/sources/ (numbers and
+  published result categories only), each in the scope of the table it comes from and with
+  the result category of the source it cites.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
@@ -284,3 +290,150 @@ def test_origin_rules(catalog):
     rules = {r["prefix"]: r["generated_by"] for r in catalog["origin_rules"]}
     assert rules == {"560": "sbc-outbound", "540": "sbc-inbound"}
     assert catalog["origin_default"] == "microsoft"
+
+
+# ------------------------------------------------------------------ coverage of the sources
+
+SOURCES = FIXTURES / "sources"
+PAGE = "pstn-codes-2025-07"  # the troubleshooting-codes page, 2025-07-14
+MAPPING = "call-diagnostics-2025-02"  # the Call Diagnostics sub-code mapping, 2025-02-18
+
+# Rows with a sub-code read in each table of the page, and rows of the mapping.
+PAGE_ROWS = {"calling-sdk": 46, "call-end": 38, "call-automation": 48, "pstn": 20}
+MAPPING_ROWS = {"client": 466, "service": 51}
+
+# Pairs per scope, counted from those rows. A pair listed in several tables is counted once,
+# in the first scope of: pstn, rooms, calling, calling-sdk, call-automation.
+EXPECTED_SCOPE_COUNTS = {
+    "pstn": 20,  # the PSTN table
+    "rooms": 3,  # the call-end table's Rooms rows (403/5828, 5829, 5830)
+    # call-end rows, less the 6 also in the PSTN table and the 3 Rooms rows, plus the 17
+    # service rows of the mapping in neither of those tables
+    "calling": 38 - 6 - 3 + 17,
+    # client rows of the mapping (43001 twice); the page's Calling SDK table adds only
+    # 401/71005, which its call-end table also lists (calling)
+    "calling-sdk": 466 - 1,
+    # Call Automation rows less the 27 whose pair another table or the mapping lists
+    "call-automation": 48 - 27,
+}
+SCOPE_ORDER = ("pstn", "rooms", "calling", "calling-sdk", "call-automation")
+ROOMS_SUB_CODES = {"5828", "5829", "5830"}
+
+
+def read_source(name: str) -> list[dict[str, str]]:
+    lines = [
+        line for line in (SOURCES / name).read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+@pytest.fixture(scope="module")
+def page_rows() -> list[dict[str, str]]:
+    return read_source("troubleshooting-codes-2025-07.tsv")
+
+
+@pytest.fixture(scope="module")
+def mapping_rows() -> list[dict[str, str]]:
+    return read_source("call-diagnostics-subcodes-2025-02.tsv")
+
+
+def _published(catalog: dict, row: dict[str, str]) -> tuple[str, str]:
+    """The pair a printed row means (a row printed with a typo maps through the errata)."""
+    key = (row["end_reason"], row["end_sub_code"])
+    for erratum in catalog["errata"]:
+        printed = (erratum["as_published"]["end_reason"], erratum["as_published"]["end_sub_code"])
+        if printed == key:
+            return erratum["corrected"]["end_reason"], erratum["corrected"]["end_sub_code"]
+    return key
+
+
+def _category(value: str) -> str:
+    return value.replace("UnxpectedClientError", "UnexpectedClientError")  # the page's typo
+
+
+def expected_scopes(catalog: dict, page_rows, mapping_rows) -> dict[tuple[str, str], str]:
+    scopes: dict[tuple[str, str], set[str]] = {}
+    for row in page_rows:
+        scope = {"call-end": "calling", "calling-sdk": "calling-sdk"}.get(row["table"], row["table"])
+        if row["table"] == "call-end" and row["end_sub_code"] in ROOMS_SUB_CODES:
+            scope = "rooms"
+        scopes.setdefault(_published(catalog, row), set()).add(scope)
+    for row in mapping_rows:
+        scope = "calling" if row["client_or_service"] == "service" else "calling-sdk"
+        scopes.setdefault((row["end_reason"], row["end_sub_code"]), set()).add(scope)
+    return {key: min(found, key=SCOPE_ORDER.index) for key, found in scopes.items()}
+
+
+def test_source_transcriptions_have_the_rows_read(page_rows, mapping_rows):
+    assert Counter(r["table"] for r in page_rows) == PAGE_ROWS
+    assert Counter(r["client_or_service"] for r in mapping_rows) == MAPPING_ROWS
+    mapping_pairs = Counter((r["end_reason"], r["end_sub_code"]) for r in mapping_rows)
+    assert [k for k, n in mapping_pairs.items() if n > 1] == [("403", "43001")]
+    # the mapping is keyed by sub-code alone: only sub-code 0 has several end reasons
+    reasons: dict[str, set[str]] = {}
+    for r in mapping_rows:
+        reasons.setdefault(r["end_sub_code"], set()).add(r["end_reason"])
+    assert {sub: codes for sub, codes in reasons.items() if len(codes) > 1} == {"0": {"0", "487", "603"}}
+
+
+def test_scope_counts_match_the_source_tables(catalog, page_rows, mapping_rows):
+    from_sources = Counter(expected_scopes(catalog, page_rows, mapping_rows).values())
+    assert from_sources == EXPECTED_SCOPE_COUNTS
+    assert Counter(p["scope"] for p in catalog["pairs"]) == EXPECTED_SCOPE_COUNTS
+
+
+def test_catalog_holds_exactly_the_documented_pairs_in_their_scopes(catalog, page_rows, mapping_rows):
+    expected = expected_scopes(catalog, page_rows, mapping_rows)
+    got = {(p["end_reason"], p["end_sub_code"]): p["scope"] for p in catalog["pairs"]}
+    assert set(got) - set(expected) == set(), "pairs no source documents"
+    assert set(expected) - set(got) == set(), "documented pairs missing"
+    assert got == expected
+
+
+def test_every_mapping_sub_code_is_catalogued(catalog, mapping_rows):
+    pairs = {(p["end_reason"], p["end_sub_code"]) for p in catalog["pairs"]}
+    missing = [r for r in mapping_rows if (r["end_reason"], r["end_sub_code"]) not in pairs]
+    assert missing == []
+    assert {r["end_sub_code"] for r in mapping_rows} <= {p["end_sub_code"] for p in catalog["pairs"]}
+
+
+def test_result_categories_come_from_the_cited_source(catalog, page_rows, mapping_rows):
+    """The page's category where it prints one, else the mapping's, else none; where both
+    print one and they differ, the note gives both."""
+    printed: dict[tuple[str, str], set[str]] = {}
+    for row in page_rows:
+        if row["result_category"]:
+            printed.setdefault(_published(catalog, row), set()).add(_category(row["result_category"]))
+    assert all(len(values) == 1 for values in printed.values()), "the page's tables agree"
+    page = {key: values.pop() for key, values in printed.items()}
+    mapping = {
+        (r["end_reason"], r["end_sub_code"]): r["result_category"]
+        for r in mapping_rows
+        if r["result_category"]
+    }
+    for p in catalog["pairs"]:
+        key = (p["end_reason"], p["end_sub_code"])
+        if key in page:
+            expected = (page[key], PAGE)
+        elif key in mapping:
+            expected = (mapping[key], MAPPING)
+        else:
+            expected = (None, None)
+        assert (p.get("result_category"), p.get("result_category_source")) == expected, key
+        if key in page and key in mapping and mapping[key] != page[key]:
+            assert page[key] in p["note"] and mapping[key] in p["note"], key
+
+
+def test_pair_sources_are_the_pages_read(catalog):
+    assert {p["source"] for p in catalog["pairs"]} == {PAGE, MAPPING}
+
+
+def test_categories_of_every_pair_are_defined(catalog):
+    kinds = {c["id"]: c["kind"] for c in catalog["categories"]}
+    assert {p["category"] for p in catalog["pairs"]} <= set(kinds)
+    assert {k for k, kind in kinds.items() if kind == "callee-outcome"} == {
+        "callee-busy",
+        "callee-no-answer",
+        "callee-declined",
+        "canceled",
+    }
