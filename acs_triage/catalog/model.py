@@ -11,6 +11,25 @@ from acs_triage.jsonable import pick
 #: The title of an end code nothing in the catalog explains.
 UNKNOWN_TITLE = "Unknown end code"
 
+#: Every pair's ``scope``: the section of Microsoft's troubleshooting-codes page (or the
+#: Call Diagnostics sub-code mapping) it comes from, with what its codes are.
+SCOPES: dict[str, str] = {
+    "pstn": "PSTN end-code pairs",
+    "calling": "call end code pairs (call end and server codes)",
+    "rooms": "Rooms end-code pairs",
+    "call-automation": "Call Automation result code pairs",
+    "calling-sdk": "Calling SDK (client API) error code pairs",
+}
+#: The ``--scope`` value that selects every scope.
+ALL_SCOPES = "all"
+
+
+def scope_title(scope: str) -> str:
+    """``Documented ACS ... pairs`` for a scope (or for all of them)."""
+    if scope == ALL_SCOPES:
+        return "Documented ACS end-code pairs, all scopes"
+    return f"Documented ACS {SCOPES.get(scope, scope + ' pairs')}"
+
 
 class MatchLevel(str, Enum):
     """How an explanation was found, most specific first."""

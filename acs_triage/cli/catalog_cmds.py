@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from acs_triage.catalog.loader import load_catalog
+from acs_triage.catalog.model import ALL_SCOPES, SCOPES
 from acs_triage.cli.options import FormatOpt, OutputOpt
 from acs_triage.cli.output import emit
 from acs_triage.errors import UsageError
@@ -55,16 +56,28 @@ def codes(
             help="Only pairs this party must act on (sbc, acs-configuration, callee, microsoft, ...).",
         ),
     ] = None,
+    scope: Annotated[
+        str,
+        typer.Option(
+            "--scope",
+            help=f"Which documented pairs: {', '.join(SCOPES)}, or {ALL_SCOPES} for every pair.",
+        ),
+    ] = "pstn",
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> None:
-    """The catalog of documented PSTN end-code pairs."""
+    """The catalog of documented end-code pairs (PSTN unless --scope says otherwise)."""
     catalog = load_catalog()
     categories = {p.meaning.category for p in catalog.pairs}
     parties = {w for p in catalog.pairs for w in p.meaning.who_acts}
+    scopes = [*SCOPES, ALL_SCOPES]
+    if scope not in scopes:
+        raise UsageError(f"unknown --scope {scope!r}; valid: {', '.join(scopes)}")
     if category is not None and category not in categories:
         raise UsageError(f"unknown category {category!r}; valid: {', '.join(sorted(categories))}")
     if who_acts is not None and who_acts not in parties:
         raise UsageError(f"unknown --who-acts {who_acts!r}; valid: {', '.join(sorted(parties))}")
-    entries = catalog.filter_pairs(code=code, category=category, who_acts=who_acts, scope="pstn")
-    emit(codes_view(catalog, entries), fmt, output)
+    entries = catalog.filter_pairs(
+        code=code, category=category, who_acts=who_acts, scope=None if scope == ALL_SCOPES else scope
+    )
+    emit(codes_view(catalog, entries, scope), fmt, output)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from acs_triage.catalog.loader import Catalog, origin_label
-from acs_triage.catalog.model import Explanation, PairEntry
+from acs_triage.catalog.model import ALL_SCOPES, Explanation, PairEntry, scope_title
 from acs_triage.formats.base import Section, View
 from acs_triage.formats.common import advice_lines
 
@@ -79,9 +79,12 @@ def explanation_view(items: Sequence[Explanation], query: str) -> View:
 
 
 # -- codes ---------------------------------------------------------------------------
-def codes_view(catalog: Catalog, entries: Sequence[PairEntry]) -> View:
+def codes_view(catalog: Catalog, entries: Sequence[PairEntry], scope: str = "pstn") -> View:
+    """``acs-triage codes``: the pairs of one scope (``all``: every scope, with a scope column)."""
+    every = scope == ALL_SCOPES
     rows = [
         [
+            *([p.scope] if every else []),
             p.end_reason,
             p.end_sub_code,
             p.meaning.title,
@@ -98,12 +101,14 @@ def codes_view(catalog: Catalog, entries: Sequence[PairEntry]) -> View:
     document = {
         "schema": CODES_SCHEMA,
         "catalog_version": catalog.version,
+        "scope": scope,
         "count": len(pairs),
         "pairs": pairs,
     }
     table = Section(
-        title=f"Documented ACS PSTN end-code pairs ({len(rows)})",
+        title=f"{scope_title(scope)} ({len(rows)})",
         headers=[
+            *(["scope"] if every else []),
             "reason",
             "sub-code",
             "title",
