@@ -11,9 +11,11 @@ stale. A development tool: it is not part of the installed package.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from acs_triage.catalog.loader import Catalog, load_catalog, origin_label
+from acs_triage.catalog.model import SCOPES, PairEntry, scope_title
 from acs_triage.queries.annotate import ANNOTATION_COLUMNS, annotate_query
 from acs_triage.queries.store import QueryDef, load_queries, parse_query
 
@@ -34,18 +36,130 @@ def _range(minimum: float | None, maximum: float | None) -> str:
     return f" (range {low}..{high})"
 
 
+#: Scopes whose pairs get a section each with causes and actions; the others (hundreds of
+#: Calling SDK errors sharing their advice) get a table and their advice grouped.
+DETAILED_SCOPES = ("pstn", "calling", "rooms", "call-automation")
+SCOPE_INTROS = {
+    "pstn": "ParticipantEndReason / ParticipantEndSubCode pairs of PSTN legs: the PSTN table of "
+    "the troubleshooting-codes page.",
+    "calling": "Call end and server codes of VoIP legs: the call-end table of the "
+    "troubleshooting-codes page (pairs not in its PSTN table), then the service rows of the "
+    "Call Diagnostics sub-code mapping that the page does not list.",
+    "rooms": "Rooms join failures, from the call-end table of the troubleshooting-codes page.",
+    "call-automation": "Call Automation results (the code and sub-code of an event's "
+    "ResultInformation) that only the Call Automation table of the troubleshooting-codes page "
+    "lists; its other rows are under the scope of the table that also lists them.",
+    "calling-sdk": "Errors of the Calling SDK's client API: every client row of the Call "
+    "Diagnostics sub-code mapping (the page's Calling SDK table lists 45 of them). The "
+    "causes and actions are shared by kind of error; they follow the table.",
+}
+
+
+def _anchor(text: str) -> str:
+    """The anchor GitHub gives a heading."""
+    kept = "".join(ch for ch in text.lower() if ch.isalnum() or ch in " -_")
+    return kept.replace(" ", "-")
+
+
+def _pair_table(pairs: list[PairEntry]) -> list[str]:
+    out = [
+        "| Reason | Sub-code | Title | Outcome | Category | Who acts | Retry | MS result category |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for p in pairs:
+        m = p.meaning
+        out.append(
+            f"| {p.end_reason} | {p.end_sub_code} | {_md(m.title)} | {m.outcome} | "
+            f"{m.category} | {', '.join(m.who_acts)} | {m.retry} | "
+            f"{m.result_category or ''} |"
+        )
+    return out
+
+
+def _pair_details(catalog: Catalog, p: PairEntry) -> list[str]:
+    m = p.meaning
+    out = [f"#### {p.end_reason} / {p.end_sub_code}: {m.title}", ""]
+    out += [
+        "- **Causes:** " + " ".join(f"({i}) {_md(c)}" for i, c in enumerate(m.causes, 1)),
+        "- **What to do:** " + " ".join(f"({i}) {_md(a)}" for i, a in enumerate(m.actions, 1)),
+    ]
+    if m.actions_direct_routing:
+        out.append(
+            "- **With Direct Routing:** "
+            + " ".join(f"({i}) {_md(a)}" for i, a in enumerate(m.actions_direct_routing, 1))
+        )
+    if m.actions_microsoft_numbers:
+        out.append(
+            "- **With Microsoft-provided numbers:** "
+            + " ".join(f"({i}) {_md(a)}" for i, a in enumerate(m.actions_microsoft_numbers, 1))
+        )
+    out.append(f"- **Retry:** {m.retry}: {_md(m.retry_advice)}")
+    if m.result_category and m.result_category_source is not None:
+        out.append(
+            f"- **Microsoft result category:** {m.result_category} "
+            f"([{_md(m.result_category_source.title)}]({m.result_category_source.url}))"
+        )
+    if m.note:
+        out.append(f"- **Note:** {_md(m.note)}")
+    for erratum in catalog.errata_for(p):
+        out.append(
+            f"- **Erratum:** published as {'/'.join(erratum.as_published)} in "
+            f"[{_md(erratum.source.title)}]({erratum.source.url}): "
+            f"{_md(erratum.note)}"
+        )
+    out += [f"- **Source:** [{_md(m.source.title)}]({m.source.url}) ({m.source.date})", ""]
+    return out
+
+
+def _shared_advice(pairs: list[PairEntry]) -> list[str]:
+    """Causes and actions shared by several pairs, once, with the sub-codes using them."""
+    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...], str], list[PairEntry]] = {}
+    for p in pairs:
+        m = p.meaning
+        groups.setdefault((m.category, m.causes, m.actions, m.retry_advice), []).append(p)
+    out: list[str] = []
+    for (category, causes, actions, advice), members in sorted(
+        groups.items(), key=lambda item: (item[0][0], -len(item[1]))
+    ):
+        subs = ", ".join(p.end_sub_code for p in members)
+        out += [
+            f"- **{category}** ({len(members)}: {subs})",
+            "  - **Causes:** " + " ".join(f"({i}) {_md(c)}" for i, c in enumerate(causes, 1)),
+            "  - **What to do:** " + " ".join(f"({i}) {_md(a)}" for i, a in enumerate(actions, 1)),
+            f"  - **Retry:** {_md(advice)}",
+        ]
+    sources = sorted({(p.meaning.source.title, p.meaning.source.url) for p in pairs})
+    out += ["", "Sources: " + "; ".join(f"[{_md(title)}]({url})" for title, url in sources) + "."]
+    return [*out, ""]
+
+
 def catalog_markdown(catalog: Catalog | None = None) -> str:
     catalog = catalog or load_catalog()
+    by_scope: dict[str, list[PairEntry]] = {scope: [] for scope in SCOPES}
+    for pair in catalog.pairs:
+        by_scope.setdefault(pair.scope, []).append(pair)
+    counts = ", ".join(f"{len(pairs)} {scope}" for scope, pairs in by_scope.items())
     out = [
         "# End-code catalog",
         "",
         "<!-- Generated by `python scripts/generate.py` from mappings/catalog.yaml. Do not edit. -->",
         "",
-        f"Catalog version **{catalog.version}**: {len(catalog.pairs)} documented pairs, "
-        f"{len(catalog.codes)} code-level meanings, {len(catalog.classes)} SIP classes, "
-        f"{len(catalog.errata)} errata. Lookup order: documented pair, erratum, end reason "
-        "alone (ACS meaning before RFC 3261), SIP class, unknown. See "
-        "[catalog-format.md](catalog-format.md) for the file format.",
+        f"Catalog version **{catalog.version}**: {len(catalog.pairs)} documented pairs "
+        f"({counts}), {len(catalog.codes)} code-level meanings, {len(catalog.classes)} SIP "
+        f"classes, {len(catalog.errata)} errata. Lookup order: documented pair, erratum, "
+        "documented sub-code under another end reason (only a sub-code exactly one pair uses, "
+        "with the same outcome), end reason alone (ACS meaning before RFC 3261), SIP class, "
+        "unknown. See [catalog-format.md](catalog-format.md) for the file format; "
+        "`acs-triage codes --scope SCOPE` lists the pairs of one scope.",
+        "",
+        "Contents: "
+        + ", ".join(
+            f"[{scope_title(scope).removeprefix('Documented ACS ')}](#{_anchor(scope_title(scope))})"
+            for scope in by_scope
+        )
+        + ", [code-level meanings](#code-level-meanings-no-documented-pair), "
+        "[SIP classes](#sip-response-classes-last-fallback), [categories](#categories), "
+        "[sources](#sources).",
         "",
         "## Who generated the failure",
         "",
@@ -54,39 +168,22 @@ def catalog_markdown(catalog: Catalog | None = None) -> str:
         out.append(
             f"- Sub-code `{rule.prefix}xxx`: **{origin_label(rule.generated_by)}**. {_md(rule.description)}"
         )
-    out += [
-        f"- Any other sub-code: **{origin_label(catalog.origin_default)}**.",
-        "",
-        "## Documented PSTN pairs",
-        "",
-        "| Reason | Sub-code | Title | Outcome | Category | Who acts | Retry | MS result category |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for p in catalog.pairs:
-        m = p.meaning
-        out.append(
-            f"| {p.end_reason} | {p.end_sub_code} | {_md(m.title)} | {m.outcome} | "
-            f"{m.category} | {', '.join(m.who_acts)} | {m.retry} | "
-            f"{m.result_category or ''} |"
-        )
-    out.append("")
-    for p in catalog.pairs:
-        m = p.meaning
-        out += [f"### {p.end_reason} / {p.end_sub_code}: {m.title}", ""]
+    out += [f"- Any other sub-code: **{origin_label(catalog.origin_default)}**.", ""]
+    for scope, pairs in by_scope.items():
         out += [
-            "- **Causes:** " + " ".join(f"({i}) {_md(c)}" for i, c in enumerate(m.causes, 1)),
-            "- **What to do:** " + " ".join(f"({i}) {_md(a)}" for i, a in enumerate(m.actions, 1)),
-            f"- **Retry:** {m.retry}: {_md(m.retry_advice)}",
+            f"## {scope_title(scope)}",
+            "",
+            f"Scope `{scope}`, {len(pairs)} pairs. {SCOPE_INTROS.get(scope, '')}",
+            "",
         ]
-        if m.note:
-            out.append(f"- **Note:** {_md(m.note)}")
-        for erratum in catalog.errata_for(p):
-            out.append(
-                f"- **Erratum:** published as {'/'.join(erratum.as_published)} in "
-                f"[{_md(erratum.source.title)}]({erratum.source.url}): "
-                f"{_md(erratum.note)}"
-            )
-        out += [f"- **Source:** [{_md(m.source.title)}]({m.source.url}) ({m.source.date})", ""]
+        out += _pair_table(pairs)
+        out.append("")
+        if scope in DETAILED_SCOPES:
+            for p in pairs:
+                out += _pair_details(catalog, p)
+        else:
+            out += ["### Causes and actions by kind of error", ""]
+            out += _shared_advice(pairs)
     out += [
         "## Code-level meanings (no documented pair)",
         "",
@@ -109,6 +206,18 @@ def catalog_markdown(catalog: Catalog | None = None) -> str:
     for k in catalog.classes:
         m = k.meaning
         out.append(f"| {k.sip_class}xx | {_md(m.title)} | {m.outcome} | {m.category} | {m.retry} |")
+    out += [
+        "",
+        "## Categories",
+        "",
+        "Kinds: `normal` endings, `callee-outcome` (busy, no answer, declined, canceled: not a "
+        "fault to fix) and `failure`.",
+        "",
+        "| Category | Kind | Meaning | Pairs |",
+        "|---|---|---|---|",
+    ]
+    used = Counter(p.meaning.category for p in catalog.pairs)
+    out += [f"| {c.id} | {c.kind} | {_md(c.title)} | {used[c.id]} |" for c in catalog.categories]
     out += ["", "## Sources", ""]
     out += [f"- `{s.id}`: [{_md(s.title)}]({s.url}) ({s.date})" for s in catalog.sources]
     return "\n".join(out) + "\n"
