@@ -15,6 +15,21 @@ from typing import NamedTuple
 
 from acs_triage.windows import Window
 
+#: Which legs a triage looks at (``--scope``): PSTN legs (the default), every other
+#: endpoint type (VoIP, Server, BOT, ...), or all of them.
+PSTN_SCOPE, VOIP_SCOPE, ALL_SCOPE = "pstn", "voip", "all"
+LEG_SCOPES = (PSTN_SCOPE, VOIP_SCOPE, ALL_SCOPE)
+
+
+def is_pstn_endpoint(endpoint_type: str) -> bool:
+    """The documented PSTN test: ``EndpointType =~ "PSTN"``."""
+    return endpoint_type.strip().lower() == "pstn"
+
+
+def in_scope(endpoint_type: str, scope: str) -> bool:
+    """Whether a leg of this endpoint type belongs to ``scope``."""
+    return scope == ALL_SCOPE or is_pstn_endpoint(endpoint_type) == (scope == PSTN_SCOPE)
+
 
 class Leg(NamedTuple):
     """One ``ACSCallSummary`` row, as much of it as triage needs.
@@ -39,7 +54,7 @@ class Leg(NamedTuple):
     @property
     def is_pstn(self) -> bool:
         """The documented PSTN test: ``EndpointType =~ "PSTN"``."""
-        return self.endpoint_type.strip().lower() == "pstn"
+        return is_pstn_endpoint(self.endpoint_type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +104,7 @@ class RowAccounting:
 
     rows_read: int = 0
     triaged: int = 0
-    skipped_not_pstn: int = 0
+    skipped_not_pstn: int = 0  #: legs outside ``--scope`` (not PSTN, for the default scope)
     skipped_outside_window: int = 0  #: includes legs without CallStartTime in a CallStartTime window
     rejected: int = 0
 
@@ -118,6 +133,11 @@ class TriageInput:
     query_requests: int = 0
     #: PSTN legs in the first and second half of the window (for volume-scaled trends)
     half_volumes: tuple[int, int] | None = None
+    scope: str = PSTN_SCOPE  #: which legs the aggregates cover (``--scope``)
+    #: every leg of the window by EndpointType (as logged, lower-cased), whatever the scope
+    legs_by_endpoint_type: dict[str, int] = field(default_factory=dict)
+    #: failed legs of the window outside the scope (not in the aggregates)
+    failed_legs_out_of_scope: int = 0
 
 
 @dataclass(slots=True)

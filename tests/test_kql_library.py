@@ -158,15 +158,19 @@ def test_parameter_line_is_required() -> None:
 
 
 PSTN_RULE = 'EndpointType =~ "PSTN"'
+SCOPE_RULE = 'where _scope == "all" or IsPstn == (_scope == "pstn")'
 FAILURE_RULE = 'not(ParticipantEndReason == "0" or ParticipantEndReason startswith "2")'
 
 
 def test_every_query_defines_pstn_and_failure_the_same_way() -> None:
     """One PSTN rule and one failure rule everywhere (their meaning is checked against
     Python by executing them: tests/test_live.py::test_kql_and_python_agree_on_every_rule)."""
-    pstn_queries = set(QUERIES) - {"call-legs"}
+    pstn_queries = set(QUERIES) - {"call-legs", "legs-by-endpoint-type"}
     assert {name for name, q in QUERIES.items() if PSTN_RULE in q.body} == pstn_queries
-    failure_queries = pstn_queries
+    scoped = {name for name, q in QUERIES.items() if any(p.name == "scope" for p in q.parameters)}
+    assert {name for name, q in QUERIES.items() if SCOPE_RULE in q.body} == scoped
+    assert {"pstn-summary", "pstn-failures-by-pair", "pstn-timeline", "pstn-failed-legs"} <= scoped
+    failure_queries = pstn_queries | {"legs-by-endpoint-type"}
     assert {name for name, q in QUERIES.items() if FAILURE_RULE in q.body} == failure_queries
     for name in failure_queries:
         body = QUERIES[name].body

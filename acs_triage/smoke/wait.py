@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from acs_triage.records import PSTN_SCOPE
 from acs_triage.sources.base import Source
 from acs_triage.windows import WindowPlan
 
@@ -25,12 +26,16 @@ MIN_POLL_INTERVAL = timedelta(seconds=1)
 MAX_POLL_INTERVAL = timedelta(minutes=5)
 
 
+_LEG_WORD = {"pstn": "PSTN ", "voip": "VoIP "}
+
+
 @dataclass(frozen=True)
 class WaitOutcome:
-    legs: int  #: PSTN legs in the window at the last poll
+    legs: int  #: legs in scope in the window at the last poll
     needed: int
     polls: int
     waited: timedelta
+    scope: str = PSTN_SCOPE
 
     @property
     def reached(self) -> bool:
@@ -41,9 +46,10 @@ class WaitOutcome:
         minutes = self.waited.total_seconds() / 60
         return (
             f"waited {minutes:.1f} min ({self.polls} poll(s)): {self.legs} of {self.needed} post-deployment "
-            "PSTN legs arrived. ACSCallSummary rows are written only when a call record is complete, often "
-            "tens of minutes after the call ends: wait longer (--wait), lower --min-legs for a low-volume "
-            "resource, or read ACSCallSummaryUpdates (--table updates), which arrives sooner"
+            f"{_LEG_WORD.get(self.scope, '')}legs arrived. ACSCallSummary rows are written only when a call "
+            "record is complete, often tens of minutes after the call ends: wait longer (--wait), lower "
+            "--min-legs for a low-volume resource, or read ACSCallSummaryUpdates (--table updates), "
+            "which arrives sooner"
         )
 
 
@@ -57,8 +63,9 @@ def wait_for_legs(
     progress: Callable[[int, float], None] = lambda legs, left: None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    scope: str = PSTN_SCOPE,
 ) -> WaitOutcome:
-    """Poll ``source`` for the PSTN legs of ``plan().current`` (re-planned each poll, as
+    """Poll ``source`` for the legs in ``scope`` of ``plan().current`` (re-planned each poll, as
     live windows move with the clock) until ``min_legs`` or the deadline.
 
     ``progress(legs, seconds_left)`` is called after every poll.
@@ -68,10 +75,10 @@ def wait_for_legs(
     deadline = started + wait.total_seconds()
     polls = 0
     while True:
-        legs = source.pstn_legs(plan().current)
+        legs = source.count_legs(plan().current, scope=scope)
         polls += 1
         left = deadline - clock()
         progress(legs, max(left, 0.0))
         if legs >= min_legs or left <= 0:
-            return WaitOutcome(legs, min_legs, polls, timedelta(seconds=clock() - started))
+            return WaitOutcome(legs, min_legs, polls, timedelta(seconds=clock() - started), scope)
         sleep(min(interval, left))

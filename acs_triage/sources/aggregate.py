@@ -21,16 +21,20 @@ from datetime import datetime, timedelta, timezone
 
 from acs_triage.codes import is_failure_end
 from acs_triage.records import (
+    PSTN_SCOPE,
     Leg,
     PairAggregate,
     Rejection,
     RowAccounting,
     TimelineBin,
     TriageInput,
+    in_scope,
 )
 from acs_triage.windows import WRITTEN, Window
 
 EXACT_DISTINCT_LIMIT = 200_000
+#: Timeline bin of file data (the workspace picks one from the window: ``auto_bin``).
+DEFAULT_BIN = timedelta(hours=1)
 EXAMPLES = 3
 #: Distinct logged ResultCategory values kept per pair (Microsoft uses four); further
 #: values are counted together under OTHER_CATEGORY, as the KQL's make_list cap does.
@@ -38,6 +42,8 @@ MAX_CATEGORIES = 16
 OTHER_CATEGORY = "(other)"
 #: Distinct PstnParticipantCallType values kept per pair (as the KQL's make_set cap).
 MAX_CALL_TYPES = 5
+#: Distinct EndpointType values counted (Microsoft documents six).
+MAX_ENDPOINT_TYPES = 16
 _HLL_P = 14  # 16384 registers: ~0.8 % standard error
 
 
@@ -132,8 +138,18 @@ def _floor(moment: datetime, size: timedelta) -> datetime:
 class LegAggregator:
     """Accumulate legs (and rejections) into a :class:`TriageInput`."""
 
-    def __init__(self, window: Window | None = None, bin_size: timedelta = timedelta(hours=1)):
+    def __init__(
+        self,
+        window: Window | None = None,
+        bin_size: timedelta = DEFAULT_BIN,
+        *,
+        scope: str = PSTN_SCOPE,
+    ):
         self.window = window or Window(None, None)
+        self.scope = scope
+        #: every leg of the window by endpoint type, and the failed legs outside the scope
+        self._endpoint_types: Counter[str] = Counter()
+        self._failed_out_of_scope = 0
         self._written = self.window.column == WRITTEN  # else the window is on CallStartTime
         self.bin_size = bin_size
         self.accounting = RowAccounting()
@@ -161,13 +177,19 @@ class LegAggregator:
             accounting.rejected += 1
             self.rejections.append(item)
             return
-        if not item.is_pstn:
-            accounting.skipped_not_pstn += 1
-            return
         moment = item.time_generated if self._written else item.call_start_time
         start, end = self.window.start, self.window.end
         if moment is None or (start is not None and moment < start) or (end is not None and moment >= end):
-            accounting.skipped_outside_window += 1  # a leg without CallStartTime cannot be placed in time
+            # not in the window (a leg without CallStartTime cannot be placed in time)
+            if in_scope(item.endpoint_type, self.scope):
+                accounting.skipped_outside_window += 1
+            else:
+                accounting.skipped_not_pstn += 1
+            return
+        self._count_endpoint_type(item.endpoint_type)
+        if not in_scope(item.endpoint_type, self.scope):
+            accounting.skipped_not_pstn += 1
+            self._failed_out_of_scope += is_failure_end(item.end_reason)
             return
         accounting.triaged += 1
         self._legs += 1
@@ -214,6 +236,14 @@ class LegAggregator:
             state.identifiers.append(item.identifier)
         state.add_category(item.result_category)
         state.add_call_type(item.pstn_call_type)
+
+    def _count_endpoint_type(self, endpoint_type: str) -> None:
+        key = endpoint_type.strip().lower() or "(blank)"
+        counts = self._endpoint_types
+        if key in counts or len(counts) < MAX_ENDPOINT_TYPES:
+            counts[key] += 1
+        else:  # hostile input with endless distinct values: memory stays bounded
+            counts[OTHER_CATEGORY] += 1
 
     def _after_last(self) -> datetime | None:
         """Just after the newest leg (windows are half-open), or None without legs."""
@@ -280,4 +310,7 @@ class LegAggregator:
             rejections=self.rejections,
             calls_approximate=approximate,
             half_volumes=(self._legs - total_recent, total_recent),
+            scope=self.scope,
+            legs_by_endpoint_type=dict(sorted(self._endpoint_types.items())),
+            failed_legs_out_of_scope=self._failed_out_of_scope,
         )

@@ -28,8 +28,8 @@ from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
 
 from acs_triage.codes import is_failure_end
-from acs_triage.records import Leg, LegBatch, Rejection, TriageInput
-from acs_triage.sources.aggregate import LegAggregator
+from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, Rejection, TriageInput, in_scope
+from acs_triage.sources.aggregate import DEFAULT_BIN, LegAggregator
 from acs_triage.windows import WRITTEN, Window
 
 __all__ = ["ClosingSource", "LegStreamSource", "Source"]
@@ -53,13 +53,15 @@ class Source(Protocol):
         data without a single leg)."""
         ...
 
-    def triage(self, windows: Sequence[Window], *, bin_size: timedelta | None = None) -> list[TriageInput]:
-        """Aggregates for each window, in order. Rejected input rows are accounted
-        in the first window's input only."""
+    def triage(
+        self, windows: Sequence[Window], *, bin_size: timedelta | None = None, scope: str = PSTN_SCOPE
+    ) -> list[TriageInput]:
+        """Aggregates of the legs in ``scope`` for each window, in order. Rejected input
+        rows are accounted in the first window's input only."""
         ...
 
-    def pstn_legs(self, window: Window) -> int:
-        """How many PSTN legs the window holds so far (one cheap question, for polling)."""
+    def count_legs(self, window: Window, *, scope: str = PSTN_SCOPE) -> int:
+        """How many legs in ``scope`` the window holds so far (one cheap question, for polling)."""
         ...
 
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
@@ -67,9 +69,15 @@ class Source(Protocol):
         ...
 
     def failed_legs(
-        self, window: Window, *, end_reason: str = "", sub_code: str = "", max_rows: int = 1000
+        self,
+        window: Window,
+        *,
+        end_reason: str = "",
+        sub_code: str = "",
+        max_rows: int = 1000,
+        scope: str = PSTN_SCOPE,
     ) -> LegBatch:
-        """The newest ``max_rows`` failed PSTN legs (optionally of one end reason
+        """The newest ``max_rows`` failed legs in ``scope`` (optionally of one end reason
         and/or sub-code), newest first; ``capped`` when more matched."""
         ...
 
@@ -122,9 +130,11 @@ class LegStreamSource(ClosingSource, ABC):
                 newest = item.time_generated
         return newest
 
-    def triage(self, windows: Sequence[Window], *, bin_size: timedelta | None = None) -> list[TriageInput]:
-        size = {} if bin_size is None else {"bin_size": bin_size}
-        aggregators = [LegAggregator(window, **size) for window in windows]
+    def triage(
+        self, windows: Sequence[Window], *, bin_size: timedelta | None = None, scope: str = PSTN_SCOPE
+    ) -> list[TriageInput]:
+        size = bin_size or DEFAULT_BIN
+        aggregators = [LegAggregator(window, size, scope=scope) for window in windows]
         first, rest = aggregators[0], aggregators[1:]
         for item in self.items():
             first.add(item)
@@ -133,13 +143,13 @@ class LegStreamSource(ClosingSource, ABC):
                     aggregator.add(item)
         return [a.result(source_kind=self.kind, source_description=self.description) for a in aggregators]
 
-    def pstn_legs(self, window: Window) -> int:
+    def count_legs(self, window: Window, *, scope: str = PSTN_SCOPE) -> int:
         written = window.column == WRITTEN
         return sum(
             1
             for item in self.items()
             if isinstance(item, Leg)
-            and item.is_pstn
+            and in_scope(item.endpoint_type, scope)
             and window.contains(item.time_generated if written else item.call_start_time)
         )
 
@@ -154,7 +164,13 @@ class LegStreamSource(ClosingSource, ABC):
         return LegBatch(sorted(legs, key=lambda leg: leg.time_generated), rejections)
 
     def failed_legs(
-        self, window: Window, *, end_reason: str = "", sub_code: str = "", max_rows: int = 1000
+        self,
+        window: Window,
+        *,
+        end_reason: str = "",
+        sub_code: str = "",
+        max_rows: int = 1000,
+        scope: str = PSTN_SCOPE,
     ) -> LegBatch:
         # One more than asked for tells whether the cap cut anything off; a heap keeps
         # memory bounded by max_rows whatever the size of the input.
@@ -165,9 +181,9 @@ class LegStreamSource(ClosingSource, ABC):
             if isinstance(item, Rejection):
                 rejections.append(item)
                 continue
-            if not item.is_pstn or not is_failure_end(item.end_reason):
+            if not in_scope(item.endpoint_type, scope) or not is_failure_end(item.end_reason):
                 continue
-            if not window.contains(item.time_generated):
+            if not window.contains(item.time_generated if window.column == WRITTEN else item.call_start_time):
                 continue
             if (end_reason and item.end_reason != end_reason) or (sub_code and item.end_sub_code != sub_code):
                 continue

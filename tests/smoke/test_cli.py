@@ -82,11 +82,11 @@ def test_pass_with_baseline(
         "end": "2026-01-15T11:30:00Z",
         "column": "TimeGenerated",
     }
-    # three aggregated queries per window, each restricted to its window
-    assert len(azure.requests) == 6
+    # four aggregated queries per window, each restricted to its window
+    assert len(azure.requests) == 8
     assert [r.timespan for r in azure.requests] == (
-        ["2026-01-15T11:30:00.000Z/2026-01-15T12:00:00.000Z"] * 3
-        + ["2026-01-15T09:30:00.000Z/2026-01-15T11:30:00.000Z"] * 3
+        ["2026-01-15T11:30:00.000Z/2026-01-15T12:00:00.000Z"] * 4
+        + ["2026-01-15T09:30:00.000Z/2026-01-15T11:30:00.000Z"] * 4
     )
     suite, cases = read_junit(junit)
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (

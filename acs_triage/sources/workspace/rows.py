@@ -9,10 +9,17 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from acs_triage.codes import normalize_code
-from acs_triage.records import Leg, PairAggregate, TimelineBin, TriageInput
+from acs_triage.records import PSTN_SCOPE, Leg, PairAggregate, TimelineBin, TriageInput, in_scope
 from acs_triage.windows import Window
 
-__all__ = ["auto_bin", "leg_from_row", "legs_of_summary", "pair_rows_to_aggregates", "triage_input_from_rows"]
+__all__ = [
+    "auto_bin",
+    "by_endpoint_type",
+    "leg_from_row",
+    "legs_of_summary",
+    "pair_rows_to_aggregates",
+    "triage_input_from_rows",
+]
 
 
 def auto_bin(window: timedelta) -> timedelta:
@@ -109,19 +116,34 @@ def legs_of_summary(rows: Sequence[Mapping[str, Any]]) -> int:
     return _int(rows[0].get("Legs")) if rows else 0
 
 
+def by_endpoint_type(rows: Sequence[Mapping[str, Any]], scope: str) -> tuple[dict[str, int], int]:
+    """``legs-by-endpoint-type`` rows: legs per endpoint type, and the failed legs outside ``scope``."""
+    legs: dict[str, int] = {}
+    failed_out = 0
+    for row in rows:
+        kind = _text(row.get("EndpointType")).strip().lower() or "(blank)"
+        legs[kind] = legs.get(kind, 0) + _int(row.get("Legs"))
+        if not in_scope(kind, scope):
+            failed_out += _int(row.get("FailedLegs"))
+    return dict(sorted(legs.items())), failed_out
+
+
 def triage_input_from_rows(
     summary: Sequence[Mapping[str, Any]],
     pairs: Sequence[Mapping[str, Any]],
     timeline: Sequence[Mapping[str, Any]],
+    endpoint_types: Sequence[Mapping[str, Any]],
     window: Window,
     *,
     description: str,
     warnings: list[str],
     query_requests: int,
+    scope: str = PSTN_SCOPE,
 ) -> TriageInput:
-    """The rows of ``pstn-summary``, ``pstn-failures-by-pair`` and ``pstn-timeline``
-    over ``window`` as the engine's input."""
+    """The rows of ``pstn-summary``, ``pstn-failures-by-pair``, ``pstn-timeline`` and
+    ``legs-by-endpoint-type`` over ``window`` as the engine's input."""
     assert window.start is not None
+    per_type, failed_out = by_endpoint_type(endpoint_types, scope)
     totals = summary[0] if summary else {}
     legs, recent = _int(totals.get("Legs")), _int(totals.get("RecentLegs"))
     bins = [
@@ -146,6 +168,9 @@ def triage_input_from_rows(
         calls_approximate=True,
         query_requests=query_requests,
         half_volumes=(legs - recent, recent),
+        scope=scope,
+        legs_by_endpoint_type=per_type,
+        failed_legs_out_of_scope=failed_out,
     )
 
 

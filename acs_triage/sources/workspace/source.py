@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from acs_triage.queries.render import SUMMARY_TABLE, UPDATES_TABLE
-from acs_triage.queries.store import get_query
-from acs_triage.records import Leg, LegBatch, TriageInput
+from acs_triage.queries.store import QueryDef, get_query
+from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, TriageInput
 from acs_triage.sources.base import ClosingSource
 from acs_triage.sources.workspace.rows import auto_bin, leg_from_row, legs_of_summary, triage_input_from_rows
 from acs_triage.sources.workspace.transport import LogsRunner, QueryResult
@@ -20,7 +20,7 @@ from acs_triage.windows import WRITTEN, Window
 
 __all__ = ["WorkspaceSource", "fetch_triage_input"]
 
-_TRIAGE_QUERIES = ("pstn-summary", "pstn-failures-by-pair", "pstn-timeline")
+_TRIAGE_QUERIES = ("pstn-summary", "pstn-failures-by-pair", "pstn-timeline", "legs-by-endpoint-type")
 
 
 def _bounds(window: Window) -> tuple[datetime, datetime]:
@@ -35,7 +35,7 @@ def _span(window: Window) -> tuple[datetime, datetime] | None:
     return _bounds(window) if window.column == WRITTEN else None
 
 
-_EXTRA_PARAMS = {
+_EXTRA_PARAMS: dict[str, dict[str, object]] = {
     "pstn-failures-by-pair": {"include_normal": True},  # every pair: Microsoft's verdicts on all legs
 }
 
@@ -48,19 +48,20 @@ def fetch_triage_input(
     *,
     column: str = WRITTEN,
     table: str = SUMMARY_TABLE,
+    scope: str = PSTN_SCOPE,
 ) -> TriageInput:
-    """Three aggregated queries: totals, pairs, timeline. Response size is bounded."""
+    """Four aggregated queries: totals, pairs, timeline and legs by endpoint type.
+    Response size is bounded, whatever the number of legs."""
     window = Window(start, end, column)
-    params: dict[str, object] = {"start": start, "end": end, "time_column": column}
-    size = bin_size or auto_bin(end - start)
-    summary, pairs, timeline = (
+    params: dict[str, object] = {"start": start, "end": end, "time_column": column, "scope": scope}
+    extra: dict[str, dict[str, object]] = {
+        **_EXTRA_PARAMS,
+        "pstn-timeline": {"bin_size": bin_size or auto_bin(end - start)},
+    }
+    summary, pairs, timeline, endpoint_types = (
         runner.run(
             get_query(name),
-            {
-                **params,
-                **_EXTRA_PARAMS.get(name, {}),
-                **({"bin_size": size} if name == "pstn-timeline" else {}),
-            },
+            _params_for(get_query(name), {**params, **extra.get(name, {})}),
             _span(window),
             table=table,
         )
@@ -68,18 +69,26 @@ def fetch_triage_input(
     )
     warnings = [
         f"partial results from {name}: {result.partial_message}"
-        for name, result in zip(_TRIAGE_QUERIES, (summary, pairs, timeline), strict=True)
+        for name, result in zip(_TRIAGE_QUERIES, (summary, pairs, timeline, endpoint_types), strict=True)
         if result.partial
     ]
     return triage_input_from_rows(
         summary.rows,
         pairs.rows,
         timeline.rows,
+        endpoint_types.rows,
         window,
         description=describe(runner, table),
         warnings=warnings,
         query_requests=runner.requests,
+        scope=scope,
     )
+
+
+def _params_for(query: QueryDef, values: dict[str, object]) -> dict[str, object]:
+    """The values the query declares (one set of values serves every query of a triage)."""
+    names = {p.name for p in query.parameters}
+    return {k: v for k, v in values.items() if k in names}
 
 
 def _batch(result: QueryResult, legs: list[Leg], *, capped: bool = False) -> LegBatch:
@@ -114,17 +123,21 @@ class WorkspaceSource(ClosingSource):
     def newest(self) -> datetime | None:
         return None
 
-    def triage(self, windows: Sequence[Window], *, bin_size: timedelta | None = None) -> list[TriageInput]:
+    def triage(
+        self, windows: Sequence[Window], *, bin_size: timedelta | None = None, scope: str = PSTN_SCOPE
+    ) -> list[TriageInput]:
         inputs = [
-            fetch_triage_input(self.runner, *_bounds(w), bin_size, column=w.column, table=self.table)
+            fetch_triage_input(
+                self.runner, *_bounds(w), bin_size, column=w.column, table=self.table, scope=scope
+            )
             for w in windows
         ]
         inputs[0].query_requests = self.runner.requests  # every request of the run
         return inputs
 
-    def pstn_legs(self, window: Window) -> int:
+    def count_legs(self, window: Window, *, scope: str = PSTN_SCOPE) -> int:
         start, end = _bounds(window)
-        params = {"start": start, "end": end, "time_column": window.column}
+        params = {"start": start, "end": end, "time_column": window.column, "scope": scope}
         result = self.runner.run(get_query("pstn-summary"), params, _span(window), table=self.table)
         return legs_of_summary(result.rows)
 
@@ -138,7 +151,13 @@ class WorkspaceSource(ClosingSource):
         return _batch(result, [leg for leg in map(leg_from_row, result.rows) if leg is not None])
 
     def failed_legs(
-        self, window: Window, *, end_reason: str = "", sub_code: str = "", max_rows: int = 1000
+        self,
+        window: Window,
+        *,
+        end_reason: str = "",
+        sub_code: str = "",
+        max_rows: int = 1000,
+        scope: str = PSTN_SCOPE,
     ) -> LegBatch:
         start, end = _bounds(window)
         # One row more than shown tells whether the cap cut anything off.
@@ -149,6 +168,7 @@ class WorkspaceSource(ClosingSource):
             "start": start,
             "end": end,
             "time_column": window.column,
+            "scope": scope,
         }
         result = self.runner.run(get_query("pstn-failed-legs"), params, _span(window), table=self.table)
         legs = [leg for leg in map(leg_from_row, result.rows) if leg is not None]
