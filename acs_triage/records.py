@@ -21,6 +21,11 @@ PSTN_SCOPE, VOIP_SCOPE, ALL_SCOPE = "pstn", "voip", "all"
 LEG_SCOPES = (PSTN_SCOPE, VOIP_SCOPE, ALL_SCOPE)
 
 
+def scope_legs(scope: str) -> str:
+    """How the legs of a scope are named in messages: "PSTN legs", "VoIP legs", "legs"."""
+    return {PSTN_SCOPE: "PSTN legs", VOIP_SCOPE: "VoIP legs"}.get(scope, "legs")
+
+
 def is_pstn_endpoint(endpoint_type: str) -> bool:
     """The documented PSTN test: ``EndpointType =~ "PSTN"``."""
     return endpoint_type.strip().lower() == "pstn"

@@ -57,6 +57,30 @@ INBOUND = [
     ("0", "0", 10),
     ("500", "540500", 2),
 ]
+# (end reason, sub-code, weight, ResultCategory) for VoIP legs (the ACS SDK side of the
+# same calls): mostly normal, and the documented call-end pairs users ask about, with
+# the ResultCategory Microsoft publishes for each (troubleshooting-codes page).
+VOIP = [
+    ("0", "0", 820, "Success"),
+    ("0", "5000", 30, "Success"),
+    ("0", "5010", 20, "Success"),
+    ("0", "4521", 12, "ExpectedError"),
+    ("0", "5317", 4, "ExpectedError"),
+    ("487", "0", 20, "Success"),
+    ("603", "0", 8, "Success"),
+    ("487", "10004", 14, "ExpectedError"),
+    ("480", "10037", 8, "ExpectedError"),
+    ("410", "3101", 12, "UnexpectedClientError"),
+    ("410", "3100", 4, "UnexpectedClientError"),
+    ("410", "301005", 5, "UnexpectedClientError"),
+    ("495", "4507", 4, "UnexpectedClientError"),
+    ("403", "5828", 3, "UnexpectedClientError"),
+    ("408", "4506", 3, "UnexpectedClientError"),
+    ("490", "4502", 3, "UnexpectedClientError"),
+    ("500", "10045", 2, "UnexpectedServerError"),
+    ("488", "99999", 3, "UnexpectedClientError"),  # not documented: explained by its SIP class
+]
+SERVER = [("0", "0", 95, "Success"), ("0", "7000", 5, "Success")]
 # An incident: the SBC rejects outbound calls with 503 in the last three hours.
 INCIDENT = (DAY + timedelta(hours=21), DAY + timedelta(hours=24), ("503", "560503"), 0.25)
 COLUMNS = [
@@ -108,9 +132,14 @@ PUBLISHED = {
 BLANK_SHARE = 0.04
 
 
-def result_category(reason: str, sub: str, blank: bool) -> str:
+NON_PSTN = {(r, s): category for r, s, _, category in VOIP + SERVER}
+
+
+def result_category(reason: str, sub: str, blank: bool, endpoint: str = "PSTN") -> str:
     if blank:
         return ""
+    if endpoint != "PSTN" and (reason, sub) in NON_PSTN:
+        return NON_PSTN[(reason, sub)]
     published = PUBLISHED.get((reason, sub))
     if published is not None:
         return published
@@ -135,6 +164,7 @@ def _guid(rng: random.Random) -> str:
 def rows(rng: random.Random) -> list[list[str]]:
     out: list[list[str]] = []
     blanks = random.Random(SEED + 1)  # its own stream: every other value stays as it was
+    endings = random.Random(SEED + 2)  # non-PSTN endings: their own stream too
     for _ in range(CALLS):
         # Busier in business hours (UTC 13-23 is US daytime).
         hour = rng.choices(range(24), weights=[2 if 13 <= h <= 23 else 1 for h in range(24)])[0]
@@ -150,7 +180,11 @@ def rows(rng: random.Random) -> list[list[str]]:
         number = f"+1425555{rng.randrange(100, 200):04d}"
         call_type = "Group" if rng.random() < 0.2 else "P2P"
         legs = [("PSTN", f"4:{number}", reason, sub, "Inbound" if inbound else "Outbound")]
-        legs.append(("VoIP" if rng.random() < 0.7 else "Server", f"8:acs:{_guid(rng)}", "0", "0", ""))
+        endpoint_type = "VoIP" if rng.random() < 0.7 else "Server"
+        ending = endings.choices(table := VOIP if endpoint_type == "VoIP" else SERVER, [e[2] for e in table])[
+            0
+        ]
+        legs.append((endpoint_type, f"8:acs:{_guid(rng)}", ending[0], ending[1], ""))
         if call_type == "Group" and rng.random() < 0.5:
             legs.append(("Bot", f"28:acs:{_guid(rng)}", "0", "5000", ""))
         for endpoint, identifier, leg_reason, leg_sub, pstn_type in legs:
@@ -180,7 +214,7 @@ def rows(rng: random.Random) -> list[list[str]]:
                     identifier,
                     pstn_type,
                     "ACS",
-                    result_category(leg_reason, leg_sub, blanks.random() < BLANK_SHARE),
+                    result_category(leg_reason, leg_sub, blanks.random() < BLANK_SHARE, endpoint),
                     "",
                     "Azure",
                     "ACSCallSummary",

@@ -164,6 +164,9 @@ def test_triage_reads_the_injected_source(cli: CliRunner) -> None:
         "unexpected_rate": 0.5,
         "unclassified_legs": 2,
         "callee_outcome_legs": 2,  # 486 busy, 487 canceled
+        "scope": "pstn",
+        "legs_by_endpoint_type": {"pstn": 8, "voip": 1},  # the VoIP leg of c1: ended normally
+        "failed_legs_out_of_scope": 0,
     }
     assert doc["window"]["start"] == "2026-03-10T10:00:00Z"
     assert doc["window"]["end"] == "2026-03-10T11:10:00.000001Z"

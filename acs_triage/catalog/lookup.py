@@ -131,7 +131,9 @@ class Catalog:
         generated_by, note = self.origin(sub)
         pair = self.pair(reason, sub)
         if pair is not None:
-            return Explanation(reason, sub, MatchLevel.PAIR, pair.meaning, generated_by, note)
+            return Explanation(
+                reason, sub, MatchLevel.PAIR, pair.meaning, generated_by, note, scope=pair.scope
+            )
         for erratum in self.errata:
             if erratum.as_published == (reason, sub):
                 corrected = self.pair(*erratum.corrected)
@@ -144,6 +146,7 @@ class Catalog:
                         generated_by,
                         note,
                         erratum=erratum,
+                        scope=corrected.scope,
                     )
         documented_sub = self._by_sub_code(reason, sub)
         if documented_sub is not None:
@@ -155,6 +158,7 @@ class Catalog:
                 generated_by,
                 note,
                 sub_code_pair=documented_sub,
+                scope=documented_sub.scope,
             )
         code = self.code(reason)
         if code is not None:

@@ -231,6 +231,7 @@ class Explanation:
     code_origin: str | None = None  # for MatchLevel.CODE: "acs" or "rfc3261"
     erratum: Erratum | None = None
     sub_code_pair: PairEntry | None = None  # for MatchLevel.SUB_CODE: the documented pair used
+    scope: str | None = None  #: the catalog scope of the documented pair used (pstn, calling, ...)
 
     @property
     def documented(self) -> bool:
@@ -258,7 +259,7 @@ class Explanation:
         return {
             **pick(self, "end_reason", "end_sub_code", "documented"),
             "match_level": self.level.value,
-            **pick(self, "code_origin", "generated_by", "generated_by_note"),
+            **pick(self, "scope", "code_origin", "generated_by", "generated_by_note"),
             "meaning": self.meaning.to_dict() if self.meaning.known else None,
             "erratum": None if self.erratum is None else self.erratum.to_dict(),
             "sub_code_of": None

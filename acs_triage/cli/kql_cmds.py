@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from acs_triage.cli.groups import uses
-from acs_triage.cli.options import FormatOpt, OutputOpt, window_options
+from acs_triage.cli.options import FormatOpt, LegScope, OutputOpt, window_options
 from acs_triage.cli.output import emit
 from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
@@ -19,6 +19,10 @@ from acs_triage.queries.store import get_query, load_queries
 from acs_triage.windows import WindowRequest
 
 NO_WINDOW = WindowRequest()  # placeholder default: the window group supplies the value
+
+
+def _scoped() -> str:
+    return ", ".join(q.name for q in load_queries().values() if any(p.name == "scope" for p in q.parameters))
 
 
 def kql_list(fmt: FormatOpt = OutputFormat.TABLE, output: OutputOpt = None) -> None:
@@ -33,6 +37,14 @@ def kql_show(
         list[str] | None, typer.Option("--param", "-p", help="Parameter as name=value (repeatable).")
     ] = None,
     window: WindowRequest = NO_WINDOW,
+    scope: Annotated[
+        LegScope | None,
+        typer.Option(
+            "--scope",
+            case_sensitive=False,
+            help="Which legs, for queries with a scope parameter: pstn, voip or all (same as -p scope=).",
+        ),
+    ] = None,
     annotated: Annotated[
         bool, typer.Option("--annotated", help="Join the end-code catalog in the query itself.")
     ] = False,
@@ -48,6 +60,10 @@ def kql_show(
             raise UsageError(f"--param expects name=value, got {item!r}")
         raw[key.strip()] = value
     given: dict[str, object] = {"lookback": window.since, "start": window.start, "end": window.end}
+    if scope is not None:
+        if not any(p.name == "scope" for p in query.parameters):
+            raise UsageError(f"query {name!r} has no scope parameter; --scope applies to: {_scoped()}")
+        given["scope"] = scope.value
     raw.update({key: value for key, value in given.items() if value is not None})
     values = coerce_parameters(query, raw)
     text = render_query(query, values)

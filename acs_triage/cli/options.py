@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from acs_triage.formats import OutputFormat
+from acs_triage.records import ALL_SCOPE, PSTN_SCOPE, VOIP_SCOPE
 from acs_triage.sources.base import Source
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
@@ -115,6 +116,12 @@ SampleOpt = Annotated[
 ]
 
 
+class LegScope(str, Enum):
+    PSTN = PSTN_SCOPE
+    VOIP = VOIP_SCOPE
+    ALL = ALL_SCOPE
+
+
 class LegTable(str, Enum):
     SUMMARY = "summary"
     UPDATES = "updates"
@@ -162,6 +169,15 @@ ConnectivityOpt = Annotated[
         help="How your PSTN numbers connect, for SBC-generated failures: direct-routing (your own SBC) "
         "or microsoft-numbers (the carrier's SBC); auto reads PstnParticipantCallType and otherwise "
         "gives both sets of advice.",
+    ),
+]
+ScopeOpt = Annotated[
+    LegScope,
+    typer.Option(
+        "--scope",
+        case_sensitive=False,
+        help="Which legs: pstn (EndpointType PSTN), voip (every other endpoint type: VoIP, Server, "
+        "Bot, ...) or all. Every documented end code is explained whatever the scope.",
     ),
 ]
 ShowPiiOpt = Annotated[bool, typer.Option("--show-pii", help="Show phone numbers unmasked.")]

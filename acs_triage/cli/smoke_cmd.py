@@ -21,7 +21,7 @@ import typer
 
 from acs_triage.catalog.loader import load_catalog
 from acs_triage.cli.groups import uses
-from acs_triage.cli.options import FormatOpt, OutputOpt, SourceRequest, source_options
+from acs_triage.cli.options import FormatOpt, LegScope, OutputOpt, ScopeOpt, SourceRequest, source_options
 from acs_triage.cli.output import emit, warn
 from acs_triage.cli.progress import WaitProgress, spinner
 from acs_triage.errors import AcsTriageError, InputError, UsageError
@@ -128,6 +128,7 @@ def gate_options(
             help="Smallest failure-rate increase, in percentage points, that fails the regression check.",
         ),
     ] = 2.0,
+    scope: ScopeOpt = LegScope.PSTN,
 ) -> GateConfig:
     """The gate's thresholds and rules, checked against the catalog's categories."""
     ignores = set(DEFAULT_IGNORE_CATEGORIES) | {c.strip() for c in ignore_category or [] if c.strip()}
@@ -147,6 +148,7 @@ def gate_options(
         baseline=parse_span(baseline, "--baseline") if baseline else None,
         count_callee_outcomes=include_callee_outcomes,
         max_unexpected_rate=max_unexpected_rate,
+        scope=scope.value,
     )
     config.validate_categories(known_categories(load_catalog()))
     return config
@@ -203,7 +205,7 @@ def smoke(
         str | None,
         typer.Option(
             "--wait",
-            help="Wait up to this long (e.g. 20m) for --min-legs PSTN legs to arrive, polling with one "
+            help="Wait up to this long (e.g. 20m) for --min-legs legs in --scope to arrive, polling with one "
             "cheap query, then judge. ACS writes a call's summary only once the call record is complete.",
         ),
     ] = None,
@@ -275,14 +277,20 @@ def smoke(
             if wait_span is not None:
                 progress = WaitProgress(config.min_legs, wait_span)
                 outcome = wait_for_legs(
-                    opened, make_plan, config.min_legs, wait_span, every, progress=progress
+                    opened,
+                    make_plan,
+                    config.min_legs,
+                    wait_span,
+                    every,
+                    progress=progress,
+                    scope=config.scope,
                 )
                 progress.done(outcome)
                 if not outcome.reached:
                     notes.append(outcome.hint())
             with spinner(f"querying {opened.description}", live=opened.live):
                 plan = make_plan()
-                collected = collect_windows(opened, plan)
+                collected = collect_windows(opened, plan, scope=config.scope)
         result = run_gate(collected, config)
         result = replace(result, warnings=(*result.warnings, *notes))
     except UsageError:

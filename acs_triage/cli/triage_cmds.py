@@ -12,7 +12,9 @@ from acs_triage.cli.options import (
     ConnectivityChoice,
     ConnectivityOpt,
     FormatOpt,
+    LegScope,
     OutputOpt,
+    ScopeOpt,
     ShowPiiOpt,
     SourceRequest,
     source_options,
@@ -43,6 +45,7 @@ def triage(
     source: SourceRequest,
     window: WindowRequest,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 5 when any input row was rejected.")] = False,
+    scope: ScopeOpt = LegScope.PSTN,
     show_pii: ShowPiiOpt = False,
     connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
     details: Annotated[
@@ -54,10 +57,11 @@ def triage(
 ) -> int:
     """Which PSTN failures happened, how many, since when, who must act, what to do.
 
+    --scope voip or all triages the other legs of the calls too (VoIP, Server, Bot, ...).
     Window: the last 24h on a workspace; exported files and the sample are read whole.
     """
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
-        (data,) = opened.triage([_window(opened, window, "triage")])
+        (data,) = opened.triage([_window(opened, window, "triage")], scope=scope.value)
     report = build_report(data, show_pii=show_pii, connectivity=connectivity.override)
     emit(report_view(report, details=details), fmt, output)
     for message in report.warnings:
@@ -113,12 +117,13 @@ def legs(
             help="Row cap (the Logs API returns at most 500,000 rows and about 64 MB).",
         ),
     ] = 1000,
+    scope: ScopeOpt = LegScope.PSTN,
     show_pii: ShowPiiOpt = False,
     connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
     fmt: FormatOpt = OutputFormat.TABLE,
     output: OutputOpt = None,
 ) -> int:
-    """Failed PSTN legs, newest first and capped, each explained (detail and export).
+    """Failed PSTN legs (--scope: or others), newest first and capped, each explained.
 
     Window: the last 24h on a workspace; exported files and the sample are read whole.
     """
@@ -129,6 +134,7 @@ def legs(
             end_reason=filters["end_reason"],
             sub_code=filters["sub_code"],
             max_rows=max_rows,
+            scope=scope.value,
         )
     report = failed_legs_report(
         batch, filters, max_rows, show_pii=show_pii, connectivity=connectivity.override

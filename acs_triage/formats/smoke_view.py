@@ -7,6 +7,7 @@ The markdown rendering is also what ``--summary`` and ``$GITHUB_STEP_SUMMARY`` g
 from __future__ import annotations
 
 from acs_triage.formats.base import Section, View
+from acs_triage.records import scope_legs
 from acs_triage.smoke.result import SMOKE_SCHEMA, SmokeResult
 from acs_triage.times import iso
 from acs_triage.windows import Window
@@ -42,7 +43,7 @@ def _overview(result: SmokeResult) -> list[str]:
             else ""
         )
         lines.append(
-            f"PSTN legs: {current.legs}, failed {current.failed_legs}{ignored}; "
+            f"{scope_legs(result.config.scope)}: {current.legs}, failed {current.failed_legs}{ignored}; "
             f"counted failure rate "
             f"{'n/a' if rate is None else f'{100 * rate:.2f}%'}"
         )

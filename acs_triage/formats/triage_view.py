@@ -41,6 +41,27 @@ def _verdict_line(f: Finding) -> str:
     return f"Microsoft's verdict (ResultCategory): logged {logged or 'nothing'}; {documented}"
 
 
+#: How a scope is named in a report's title and summary.
+SCOPE_LABELS = {"pstn": "PSTN", "voip": "VoIP", "all": "All"}
+
+
+def _scope_lines(report: TriageReport) -> list[str]:
+    """The legs of the window by endpoint type, and the failures the scope leaves out."""
+    totals = report.totals
+    lines = []
+    if totals.legs_by_endpoint_type:
+        by_count = sorted(totals.legs_by_endpoint_type.items(), key=lambda kv: (-kv[1], kv[0]))
+        counts = ", ".join(f"{k or '(blank)'} {v}" for k, v in by_count)
+        lines.append(f"Endpoints: {counts} (every leg of the window, by EndpointType)")
+    if totals.failed_legs_out_of_scope:
+        widen = "--scope all" if totals.scope != "all" else ""
+        lines.append(
+            f"Not shown: {totals.failed_legs_out_of_scope} failed leg(s) outside --scope {totals.scope}"
+            + (f" ({widen} includes them)" if widen else "")
+        )
+    return lines
+
+
 def report_view(report: TriageReport, *, details: int = 5) -> View:
     totals = report.totals
     status = "PARTIAL DATA" if report.partial else "complete"
@@ -53,15 +74,17 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
         else ""
     )
     unclassified = f", {totals.unclassified_legs} unclassified" if totals.unclassified_legs else ""
+    label = SCOPE_LABELS.get(totals.scope, totals.scope)
     summary = [
         f"Source:  {report.source_description} [{report.source_kind}, {status}]",
         f"Window:  {window} ({report.window.column}: calls {column})",
-        f"PSTN:    {totals.legs} legs, {totals.calls} calls{approx}",
+        f"{(label + ':').ljust(8)} {totals.legs} legs, {totals.calls} calls{approx}",
         f"Failed:  {totals.failed_legs} legs, failure rate {pct(totals.failure_rate)} "
         f"(acs-triage: end reason not 0 or 2xx{callee})",
         f"Unexpected: {totals.unexpected_legs} legs, unexpected rate {pct(totals.unexpected_rate)} "
         f"(Microsoft's ResultCategory, as Call Diagnostics counts it{unclassified})",
     ]
+    summary += _scope_lines(report)
     trend_line = timeline_line(report)
     if trend_line:
         summary.append(trend_line)
@@ -69,7 +92,7 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
         a = report.accounting
         summary.append(
             f"Rows:    {a.rows_read} read = {a.triaged} triaged + {a.skipped_not_pstn} "
-            f"not PSTN + {a.skipped_outside_window} outside window + "
+            f"outside scope + {a.skipped_outside_window} outside window + "
             f"{a.rejected} rejected"
         )
     if report.pii_masked:
@@ -95,7 +118,9 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
             ]
         )
     sections = [
-        Section(title="acs-triage: PSTN failure triage", lines=summary),
+        Section(
+            title=f"acs-triage: {'' if totals.scope == 'all' else label + ' '}failure triage", lines=summary
+        ),
         Section(
             title="Failures by end reason / sub-code, by impact",
             headers=[
@@ -121,6 +146,8 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
             f"({f.earlier_legs} legs in the first half, {f.recent_legs} in the second)",
             f"Retry: {f.retry}: {f.retry_advice}" if f.retry_advice else f"Retry: {f.retry}",
         ]
+        if f.scope:
+            lines.append(f"Documented among Microsoft's {f.scope} codes (catalog scope {f.scope}).")
         lines.append(_verdict_line(f))
         if f.result_category_disagreement:
             lines.append(f"DISAGREES: {f.result_category_disagreement}")

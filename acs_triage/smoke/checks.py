@@ -26,6 +26,7 @@ Checks, in report order (``docs/smoke.md``):
 
 from __future__ import annotations
 
+from acs_triage.records import scope_legs
 from acs_triage.smoke.config import GateConfig
 from acs_triage.smoke.result import BlockingHit, CheckResult, CheckStatus, WindowStats
 from acs_triage.smoke.stats import two_proportion_z_test, wilson_interval
@@ -126,7 +127,13 @@ def rate_check(stats: WindowStats, config: GateConfig, findings: tuple[Finding, 
     failed, considered = stats.counted_failures, stats.considered_legs
     if rate is None:
         return CheckResult(
-            RATE, S.INCONCLUSIVE, None, limit, "n/a", threshold_text, "no PSTN legs in the window"
+            RATE,
+            S.INCONCLUSIVE,
+            None,
+            limit,
+            "n/a",
+            threshold_text,
+            f"no {scope_legs(config.scope)} in the window",
         )
     low, high = wilson_interval(failed, considered)
     observed = round(100.0 * rate, 4)
@@ -178,7 +185,7 @@ def unexpected_check(stats: WindowStats, config: GateConfig) -> CheckResult:
         )
     threshold_text = f"<= {limit:g}%"
     if rate is None:
-        status, message = S.INCONCLUSIVE, "no PSTN legs in the window"
+        status, message = S.INCONCLUSIVE, f"no {scope_legs(config.scope)} in the window"
     elif legs < config.min_legs:
         status, message = S.INCONCLUSIVE, f"{summary}; too few legs to judge (need {config.min_legs})"
     elif stats.partial:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from acs_triage.records import TriageInput
+from acs_triage.records import PSTN_SCOPE, TriageInput
 from acs_triage.sources.base import Source
 from acs_triage.windows import WindowPlan, deployed_plan, live_plan, plan_windows
 
@@ -49,8 +49,8 @@ def plan_for(
     return plan_windows(anchor_time, since, settle, baseline, anchor="newest row")
 
 
-def collect_windows(source: Source, plan: WindowPlan) -> Collected:
-    """The aggregates of the plan's windows, through the source."""
+def collect_windows(source: Source, plan: WindowPlan, *, scope: str = PSTN_SCOPE) -> Collected:
+    """The aggregates of the plan's windows (legs in ``scope``), through the source."""
     windows = [plan.current] if plan.baseline is None else [plan.current, plan.baseline]
-    inputs = source.triage(windows)
+    inputs = source.triage(windows, scope=scope)
     return Collected(plan, inputs[0], inputs[1] if plan.baseline is not None else None)

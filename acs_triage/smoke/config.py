@@ -29,6 +29,7 @@ from datetime import timedelta
 
 from acs_triage.codes import normalize_code
 from acs_triage.errors import UsageError
+from acs_triage.records import PSTN_SCOPE
 
 __all__ = [
     "DEFAULT_BLOCK_PAIRS",
@@ -90,6 +91,7 @@ class GateConfig:
     min_increase: float = 2.0
     count_callee_outcomes: bool = False  #: count busy/no-answer/declined/canceled legs as failures
     max_unexpected_rate: float | None = None  #: percent; None: reported, not gated
+    scope: str = PSTN_SCOPE  #: which legs are judged: pstn, voip or all (``--scope``)
 
     def ignores(self, category: str, kind: str) -> bool:
         """Whether failed legs of this category leave the failure rate."""
@@ -140,4 +142,5 @@ class GateConfig:
             "baseline_seconds": None if self.baseline is None else self.baseline.total_seconds(),
             "alpha": self.alpha,
             "min_increase_pp": self.min_increase,
+            "scope": self.scope,
         }

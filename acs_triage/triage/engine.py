@@ -119,6 +119,7 @@ def explain_pair(
         result_category_disagreement=verdict.disagreement,
         unexpected_legs=verdict.unexpected_legs,
         unclassified_legs=verdict.unclassified_legs,
+        scope=explanation.scope,
     )
 
 
@@ -147,7 +148,7 @@ def build_report(
         ),
         key=lambda f: (-f.legs, -f.calls, f.end_reason, f.end_sub_code),
     )
-    # Microsoft's verdicts count every PSTN leg, normal endings included.
+    # Microsoft's verdicts count every leg in scope, normal endings included.
     all_verdicts = [pair_verdicts(p, catalog.explain(p.end_reason, p.end_sub_code)) for p in data.pairs]
     warnings = list(data.warnings)
     if data.accounting is not None and data.accounting.rejected:
@@ -168,6 +169,9 @@ def build_report(
             unexpected_legs=sum(v.unexpected_legs for v in all_verdicts),
             unclassified_legs=sum(v.unclassified_legs for v in all_verdicts),
             callee_outcome_legs=sum(f.legs for f in findings if f.category_kind == "callee-outcome"),
+            scope=data.scope,
+            legs_by_endpoint_type=dict(data.legs_by_endpoint_type),
+            failed_legs_out_of_scope=data.failed_legs_out_of_scope,
         ),
         findings=tuple(findings),
         timeline=tuple(TimelinePoint(b.start, b.legs, b.calls, b.failed_legs) for b in data.timeline),

@@ -20,7 +20,7 @@ REPORT_SCHEMA = "acs-triage/triage-report/v1"
 
 @dataclass(frozen=True)
 class Finding:
-    """One (end reason, sub-code) pair of failed PSTN legs, explained."""
+    """One (end reason, sub-code) pair of failed legs (PSTN by default; ``--scope``), explained."""
 
     end_reason: str
     end_sub_code: str
@@ -62,6 +62,9 @@ class Finding:
     result_category_disagreement: str | None = None
     unexpected_legs: int = 0  #: legs Microsoft counts as unexpected (see triage/verdicts.py)
     unclassified_legs: int = 0  #: blank ResultCategory and no documented category
+    #: the catalog scope of the documented pair that explains it (pstn, calling,
+    #: call-automation, rooms, calling-sdk); None when no documented pair does
+    scope: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Every field, in order; ``source_url`` is written as ``source``."""
@@ -70,7 +73,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Totals:
-    """PSTN legs of the window, by acs-triage's rule and by Microsoft's verdict."""
+    """The legs in scope of the window (PSTN by default), by acs-triage's rule and by
+    Microsoft's verdict, and what the scope leaves out."""
 
     legs: int
     calls: int
@@ -79,6 +83,10 @@ class Totals:
     unexpected_legs: int = 0  #: Microsoft's verdict: ResultCategory Unexpected* (Call Diagnostics)
     unclassified_legs: int = 0  #: no logged and no documented ResultCategory
     callee_outcome_legs: int = 0  #: failed legs that are callee outcomes (busy, no answer, ...)
+    scope: str = "pstn"  #: pstn, voip or all (``--scope``)
+    #: every leg of the window by EndpointType (lower-cased), whatever the scope
+    legs_by_endpoint_type: dict[str, int] = field(default_factory=dict)
+    failed_legs_out_of_scope: int = 0  #: failed legs of other endpoint types, not in the findings
 
     @property
     def failure_rate(self) -> float | None:
@@ -101,6 +109,9 @@ class Totals:
             "unexpected_rate": None if unexpected is None else round(unexpected, 6),
             "unclassified_legs": self.unclassified_legs,
             "callee_outcome_legs": self.callee_outcome_legs,
+            "scope": self.scope,
+            "legs_by_endpoint_type": dict(self.legs_by_endpoint_type),
+            "failed_legs_out_of_scope": self.failed_legs_out_of_scope,
         }
 
 
