@@ -223,6 +223,47 @@ def catalog_markdown(catalog: Catalog | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+#: Documented limits a pasted query meets (checked 2026-11-30; see docs/queries.md).
+ALERT_RULE_LIMIT = 64 * 1024
+
+
+def _annotated_size(queries: dict[str, QueryDef]) -> list[str]:
+    """How big the annotated query is, against the limits Microsoft documents."""
+    annotated = queries.get(ANNOTATED_NAME)
+    if annotated is None:
+        return []
+    size = len(annotated.text.encode("utf-8"))
+    catalog = load_catalog()
+    return [
+        "### Size of the annotated form",
+        "",
+        f"`--annotated` embeds the whole catalog ({len(catalog.pairs)} documented pairs, every "
+        "meaning, action list and source once, referenced by number), so "
+        f"`{ANNOTATED_NAME}.kql` is {size:,} bytes. Where it fits:",
+        "",
+        "| Where | Documented limit on the query text | Fits |",
+        "|---|---|---|",
+        "| Logs query API (`api.loganalytics.azure.com`), `acs-triage` itself | none documented: the "
+        "[service limits](https://learn.microsoft.com/azure/azure-monitor/fundamentals/service-limits"
+        "#log-analytics-workspaces) cover rows (500,000), result size (~100 MB), run time and request "
+        "rate, and the REST spec's `query` has no `maxLength` | yes (tested: the emulator runs it "
+        "through the real SDK) |",
+        "| Azure portal Logs, Workbooks | none documented (only result rows: 30,000 portal, 10,000 "
+        "workbooks) | yes |",
+        '| Log search alert rule (`scheduledQueryRules`) | "the combined size of all data in the log '
+        "alert rule properties can't exceed 64 KB\" ([Azure Monitor service limits, alerts]"
+        "(https://learn.microsoft.com/azure/azure-monitor/fundamentals/service-limits#alerts)) | "
+        + ("yes" if size < ALERT_RULE_LIMIT else f"**no** ({size / ALERT_RULE_LIMIT:.1f}x)")
+        + ": alert on the plain queries (rates and counts), and annotate when you investigate |",
+        '| Microsoft Sentinel analytics rule | "between 1 and 10,000 characters" ([Sentinel scheduled '
+        "rules](https://learn.microsoft.com/azure/sentinel/scheduled-rules-overview)) | no |",
+        "",
+        "Kusto documents no limit on query text length or `datatable` size; it rejects a query "
+        "whose syntax tree is too deep, which a `datatable` does not make deeper.",
+        "",
+    ]
+
+
 def queries_markdown(queries: dict[str, QueryDef] | None = None) -> str:
     queries = queries or load_queries()
     out = [
@@ -236,6 +277,7 @@ def queries_markdown(queries: dict[str, QueryDef] | None = None) -> str:
         "query is checked in the test suite by Microsoft's Kusto.Language against the "
         "table schemas in `kql/tables/`.",
         "",
+        *_annotated_size(queries),
         "| Query | Version | Title | Tables | Used by |",
         "|---|---|---|---|---|",
     ]
