@@ -145,6 +145,29 @@ class TriageInput:
     failed_legs_out_of_scope: int = 0
 
 
+@dataclass(frozen=True)
+class LegFilter:
+    """Which failed legs ``legs`` lists: in ``scope``, optionally of one end reason and/or
+    sub-code (blank: any), the newest ``max_rows`` of them."""
+
+    end_reason: str = ""
+    sub_code: str = ""
+    max_rows: int = 1000
+    scope: str = PSTN_SCOPE
+
+    def matches(self, leg: Leg) -> bool:
+        """Whether a failed leg passes the end-reason, sub-code and scope filters."""
+        return (
+            in_scope(leg.endpoint_type, self.scope)
+            and (not self.end_reason or leg.end_reason == self.end_reason)
+            and (not self.sub_code or leg.end_sub_code == self.sub_code)
+        )
+
+    def to_dict(self) -> dict[str, str]:
+        """The filters as the ``legs`` JSON writes them (blank means any)."""
+        return {"end_reason": self.end_reason, "sub_code": self.sub_code, "scope": self.scope}
+
+
 @dataclass(slots=True)
 class LegBatch:
     """Raw legs a source found for a detail question (one call, failed legs)."""

@@ -26,7 +26,7 @@ from acs_triage.sources.exports import InputFormat
 from acs_triage.sources.spec import ConnectionOptions, SourceSpec, open_source
 from acs_triage.windows import PLACED, WRITTEN, WindowRequest
 
-__all__ = ["SourceRequest", "source_options", "window_options"]
+__all__ = ["Presentation", "SourceRequest", "presentation_options", "source_options", "window_options"]
 
 #: ``--timeout`` when a command does not set its own default.
 DEFAULT_TIMEOUT = 300.0
@@ -181,6 +181,26 @@ ScopeOpt = Annotated[
     ),
 ]
 ShowPiiOpt = Annotated[bool, typer.Option("--show-pii", help="Show phone numbers unmasked.")]
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How a report is shown: masking, the SBC advice it tailors, the format and where."""
+
+    show_pii: bool
+    connectivity: str | None  #: None: read it from the legs
+    fmt: OutputFormat
+    output: Path | None
+
+
+def presentation_options(
+    show_pii: ShowPiiOpt = False,
+    connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
+    fmt: FormatOpt = OutputFormat.TABLE,
+    output: OutputOpt = None,
+) -> Presentation:
+    """The options of every command that shows explained legs (triage, call, legs)."""
+    return Presentation(show_pii, connectivity.override, fmt, output)
 
 
 @dataclass(frozen=True)

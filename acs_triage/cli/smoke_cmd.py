@@ -15,7 +15,7 @@ import sys
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,7 +27,7 @@ from acs_triage.cli.progress import WaitProgress, spinner
 from acs_triage.errors import AcsTriageError, InputError, UsageError
 from acs_triage.formats import OutputFormat, render
 from acs_triage.formats.smoke_view import smoke_view
-from acs_triage.smoke.collect import collect_windows, plan_for
+from acs_triage.smoke.collect import GateWindows, collect_windows, plan_for
 from acs_triage.smoke.config import (
     DEFAULT_BLOCK_PAIRS,
     DEFAULT_IGNORE_CATEGORIES,
@@ -46,6 +46,11 @@ from acs_triage.smoke.wait import wait_for_legs
 from acs_triage.windows import LIVE_SETTLE, WindowPlan, WindowRequest, parse_span
 
 __all__ = ["gate_options", "smoke"]
+
+
+def _repeatable(flag: str, help_text: str) -> Any:
+    """A repeatable option (given once per value)."""
+    return typer.Option(flag, help=f"{help_text} Repeatable.")
 
 
 def gate_options(
@@ -79,10 +84,10 @@ def gate_options(
     ] = None,
     ignore_category: Annotated[
         list[str] | None,
-        typer.Option(
+        _repeatable(
             "--ignore-category",
-            help="Also leave this category out of the failure rate (repeatable; busy, no answer, "
-            "declined and canceled legs are left out by default).",
+            "Also leave this category out of the failure rate (busy, no answer, declined and canceled "
+            "legs are left out by default).",
         ),
     ] = None,
     include_callee_outcomes: Annotated[
@@ -95,18 +100,16 @@ def gate_options(
     ] = False,
     block: Annotated[
         list[str] | None,
-        typer.Option(
+        _repeatable(
             "--block",
-            help="END_REASON/SUB_CODE that fails the gate on one leg (repeatable; "
-            "403/* for any sub-code). Added to the defaults 403/511532, "
-            "403/510403, 404/511404.",
+            "END_REASON/SUB_CODE that fails the gate on one leg (403/* for any sub-code). Added to "
+            "the defaults 403/511532, 403/510403, 404/511404.",
         ),
     ] = None,
     block_category: Annotated[
         list[str] | None,
-        typer.Option(
-            "--block-category",
-            help="Category that fails the gate on one leg (repeatable), e.g. caller-configuration.",
+        _repeatable(
+            "--block-category", "Category that fails the gate on one leg, e.g. caller-configuration."
         ),
     ] = None,
     no_default_blocks: Annotated[
@@ -264,15 +267,11 @@ def smoke(
     try:
         with source.open() as opened:
             kind, description = opened.kind, opened.description
-            settle_span = (
-                settle_span if settle_span is not None else LIVE_SETTLE if opened.live else timedelta(0)
-            )
+            settled = settle_span if settle_span is not None else LIVE_SETTLE if opened.live else timedelta(0)
+            asked = GateWindows(since_span, settled, config.baseline, end_at, deployed)
 
             def make_plan() -> WindowPlan:
-                assert settle_span is not None
-                return plan_for(
-                    opened, since_span, settle_span, config.baseline, end=end_at, deployed_at=deployed
-                )
+                return plan_for(opened, asked)
 
             if wait_span is not None:
                 progress = WaitProgress(config.min_legs, wait_span)

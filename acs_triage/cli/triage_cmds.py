@@ -9,14 +9,11 @@ import typer
 
 from acs_triage.cli.groups import uses
 from acs_triage.cli.options import (
-    ConnectivityChoice,
-    ConnectivityOpt,
-    FormatOpt,
     LegScope,
-    OutputOpt,
+    Presentation,
     ScopeOpt,
-    ShowPiiOpt,
     SourceRequest,
+    presentation_options,
     source_options,
     window_options,
 )
@@ -26,12 +23,14 @@ from acs_triage.errors import ExitCode, UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.formats.leg_views import call_view, legs_view
 from acs_triage.formats.triage_view import report_view
+from acs_triage.records import LegFilter
 from acs_triage.sources.base import Source
 from acs_triage.sources.workspace.transport import API_MAX_ROWS
 from acs_triage.triage.engine import build_report
 from acs_triage.triage.legs import call_report, failed_legs_report
 from acs_triage.windows import Window, WindowRequest, resolve_window
 
+SHOWN = Presentation(False, None, OutputFormat.TABLE, None)  #: placeholder: the group supplies the value
 #: Default window length on a workspace, per command (files are read whole).
 LIVE_DEFAULTS = {"triage": timedelta(hours=24), "legs": timedelta(hours=24), "call": timedelta(days=30)}
 
@@ -40,20 +39,17 @@ def _window(source: Source, request: WindowRequest, command: str) -> Window:
     return resolve_window(request, default=LIVE_DEFAULTS[command] if source.live else None)
 
 
-@uses(source=source_options, window=window_options)
+@uses(source=source_options, window=window_options, shown=presentation_options)
 def triage(
     source: SourceRequest,
     window: WindowRequest,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 5 when any input row was rejected.")] = False,
     scope: ScopeOpt = LegScope.PSTN,
-    show_pii: ShowPiiOpt = False,
-    connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
     details: Annotated[
         int,
         typer.Option("--details", min=0, help="How many findings get their full actions in table/markdown."),
     ] = 5,
-    fmt: FormatOpt = OutputFormat.TABLE,
-    output: OutputOpt = None,
+    shown: Presentation = SHOWN,
 ) -> int:
     """Which PSTN failures happened, how many, since when, who must act, what to do.
 
@@ -62,8 +58,8 @@ def triage(
     """
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
         (data,) = opened.triage([_window(opened, window, "triage")], scope=scope.value)
-    report = build_report(data, show_pii=show_pii, connectivity=connectivity.override)
-    emit(report_view(report, details=details), fmt, output)
+    report = build_report(data, show_pii=shown.show_pii, connectivity=shown.connectivity)
+    emit(report_view(report, details=details), shown.fmt, shown.output)
     for message in report.warnings:
         warn(message)
     if report.partial:
@@ -74,15 +70,12 @@ def triage(
     return ExitCode.OK
 
 
-@uses(source=source_options, window=window_options)
+@uses(source=source_options, window=window_options, shown=presentation_options)
 def call(
     correlation_id: Annotated[str, typer.Argument(help="The call's CorrelationId.")],
     source: SourceRequest,
     window: WindowRequest,
-    show_pii: ShowPiiOpt = False,
-    connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
-    fmt: FormatOpt = OutputFormat.TABLE,
-    output: OutputOpt = None,
+    shown: Presentation = SHOWN,
 ) -> int:
     """Every leg of one call, each with its end code explained.
 
@@ -93,8 +86,8 @@ def call(
         raise UsageError("the correlation id is empty")
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
         batch = opened.call_legs(correlation_id, _window(opened, window, "call"))
-    report = call_report(correlation_id, batch, show_pii=show_pii, connectivity=connectivity.override)
-    emit(call_view(report), fmt, output)
+    report = call_report(correlation_id, batch, show_pii=shown.show_pii, connectivity=shown.connectivity)
+    emit(call_view(report), shown.fmt, shown.output)
     for message in report.warnings:
         warn(message)
     if not report.legs:
@@ -102,7 +95,7 @@ def call(
     return ExitCode.PARTIAL if report.partial else ExitCode.OK
 
 
-@uses(source=source_options, window=window_options)
+@uses(source=source_options, window=window_options, shown=presentation_options)
 def legs(
     source: SourceRequest,
     window: WindowRequest,
@@ -118,28 +111,17 @@ def legs(
         ),
     ] = 1000,
     scope: ScopeOpt = LegScope.PSTN,
-    show_pii: ShowPiiOpt = False,
-    connectivity: ConnectivityOpt = ConnectivityChoice.AUTO,
-    fmt: FormatOpt = OutputFormat.TABLE,
-    output: OutputOpt = None,
+    shown: Presentation = SHOWN,
 ) -> int:
     """Failed PSTN legs (--scope: or others), newest first and capped, each explained.
 
     Window: the last 24h on a workspace; exported files and the sample are read whole.
     """
-    filters = {"end_reason": end_reason.strip(), "sub_code": sub_code.strip()}
+    wanted = LegFilter(end_reason.strip(), sub_code.strip(), max_rows, scope.value)
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
-        batch = opened.failed_legs(
-            _window(opened, window, "legs"),
-            end_reason=filters["end_reason"],
-            sub_code=filters["sub_code"],
-            max_rows=max_rows,
-            scope=scope.value,
-        )
-    report = failed_legs_report(
-        batch, filters, max_rows, show_pii=show_pii, connectivity=connectivity.override
-    )
-    emit(legs_view(report), fmt, output)
+        batch = opened.failed_legs(_window(opened, window, "legs"), wanted)
+    report = failed_legs_report(batch, wanted, show_pii=shown.show_pii, connectivity=shown.connectivity)
+    emit(legs_view(report), shown.fmt, shown.output)
     for message in report.warnings:
         warn(message)
     return ExitCode.PARTIAL if report.partial else ExitCode.OK

@@ -8,6 +8,7 @@ from typing import Any
 from acs_triage.catalog.loader import origin_label
 from acs_triage.formats.base import Section, View
 from acs_triage.formats.common import short_origin
+from acs_triage.records import scope_legs
 from acs_triage.triage.legs import AnnotatedLeg, CallReport, FailedLegsReport
 
 __all__ = ["call_view", "legs_view"]
@@ -68,11 +69,12 @@ def call_view(report: CallReport) -> View:
 
 
 def legs_view(report: FailedLegsReport) -> View:
-    filters = ", ".join(f"{k}={v}" for k, v in report.filters.items() if v) or "none"
-    lines = [f"{len(report.legs)} failed PSTN leg(s), newest first; filters: {filters}"]
+    wanted = report.wanted
+    filters = ", ".join(f"{k}={v}" for k, v in wanted.to_dict().items() if v and k != "scope") or "none"
+    lines = [f"{len(report.legs)} failed {scope_legs(wanted.scope)}, newest first; filters: {filters}"]
     if report.capped:
         lines.append(
-            f"CAPPED at --max-rows {report.max_rows}: older legs are not shown; narrow "
+            f"CAPPED at --max-rows {wanted.max_rows}: older legs are not shown; narrow "
             "the window or filter by --end-reason/--sub-code."
         )
     if report.partial:
@@ -81,7 +83,7 @@ def legs_view(report: FailedLegsReport) -> View:
     return View(
         document=report.to_dict(),
         sections=[
-            Section(title="acs-triage: failed PSTN legs", lines=lines),
+            Section(title=f"acs-triage: failed {scope_legs(wanted.scope)}", lines=lines),
             _legs_table(report.legs, _LEGS_COLUMNS),
         ],
     )

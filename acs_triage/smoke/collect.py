@@ -15,7 +15,7 @@ from acs_triage.records import PSTN_SCOPE, TriageInput
 from acs_triage.sources.base import Source
 from acs_triage.windows import WindowPlan, deployed_plan, live_plan, plan_windows
 
-__all__ = ["Collected", "collect_windows", "plan_for"]
+__all__ = ["Collected", "GateWindows", "collect_windows", "plan_for"]
 
 
 @dataclass(frozen=True)
@@ -25,28 +25,33 @@ class Collected:
     baseline: TriageInput | None
 
 
-def plan_for(
-    source: Source,
-    since: timedelta,
-    settle: timedelta,
-    baseline: timedelta | None,
-    *,
-    end: datetime | None = None,
-    deployed_at: datetime | None = None,
-) -> WindowPlan:
+@dataclass(frozen=True)
+class GateWindows:
+    """The windows a smoke run asks for: ``since`` long, ``settle`` before now (live
+    sources), ``baseline`` long before it; or ending exactly at ``end``; or the calls
+    placed since ``deployed_at``."""
+
+    since: timedelta
+    settle: timedelta
+    baseline: timedelta | None = None
+    end: datetime | None = None
+    deployed_at: datetime | None = None
+
+
+def plan_for(source: Source, asked: GateWindows) -> WindowPlan:
     """The windows of one run: the calls placed since ``deployed_at`` (on CallStartTime),
     else relative to ``end``, to now (live sources) or to the newest row."""
-    if deployed_at is not None:
-        stop = end or (datetime.now(timezone.utc).replace(microsecond=0) if source.live else None)
-        return deployed_plan(deployed_at, baseline, end=stop)
-    if end is not None:
-        return plan_windows(end, since, timedelta(0), baseline, anchor="--end")
+    if asked.deployed_at is not None:
+        stop = asked.end or (datetime.now(timezone.utc).replace(microsecond=0) if source.live else None)
+        return deployed_plan(asked.deployed_at, asked.baseline, end=stop)
+    if asked.end is not None:
+        return plan_windows(asked.end, asked.since, timedelta(0), asked.baseline, anchor="--end")
     if source.live:
-        return live_plan(since, settle, baseline)
+        return live_plan(asked.since, asked.settle, asked.baseline)
     newest = source.newest()
     # +1 µs: windows end exclusively, and the newest row belongs in the window.
     anchor_time = None if newest is None else newest + timedelta(microseconds=1)
-    return plan_windows(anchor_time, since, settle, baseline, anchor="newest row")
+    return plan_windows(anchor_time, asked.since, asked.settle, asked.baseline, anchor="newest row")
 
 
 def collect_windows(source: Source, plan: WindowPlan, *, scope: str = PSTN_SCOPE) -> Collected:

@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
 
 from acs_triage.codes import is_failure_end
-from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, Rejection, TriageInput, in_scope
+from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, LegFilter, Rejection, TriageInput, in_scope
 from acs_triage.sources.aggregate import DEFAULT_BIN, LegAggregator
 from acs_triage.windows import WRITTEN, Window
 
@@ -68,17 +68,9 @@ class Source(Protocol):
         """Every leg (PSTN or not) of the call ``correlation_id``, oldest first."""
         ...
 
-    def failed_legs(
-        self,
-        window: Window,
-        *,
-        end_reason: str = "",
-        sub_code: str = "",
-        max_rows: int = 1000,
-        scope: str = PSTN_SCOPE,
-    ) -> LegBatch:
-        """The newest ``max_rows`` failed legs in ``scope`` (optionally of one end reason
-        and/or sub-code), newest first; ``capped`` when more matched."""
+    def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
+        """The newest ``wanted.max_rows`` failed legs ``wanted`` selects, newest first;
+        ``capped`` when more matched."""
         ...
 
     def close(self) -> None: ...
@@ -163,29 +155,19 @@ class LegStreamSource(ClosingSource, ABC):
                 legs.append(item)
         return LegBatch(sorted(legs, key=lambda leg: leg.time_generated), rejections)
 
-    def failed_legs(
-        self,
-        window: Window,
-        *,
-        end_reason: str = "",
-        sub_code: str = "",
-        max_rows: int = 1000,
-        scope: str = PSTN_SCOPE,
-    ) -> LegBatch:
+    def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
         # One more than asked for tells whether the cap cut anything off; a heap keeps
         # memory bounded by max_rows whatever the size of the input.
-        keep = max_rows + 1
+        keep = wanted.max_rows + 1
         newest: list[tuple[float, int, Leg]] = []
         rejections: list[Rejection] = []
         for index, item in enumerate(self.items()):
             if isinstance(item, Rejection):
                 rejections.append(item)
                 continue
-            if not in_scope(item.endpoint_type, scope) or not is_failure_end(item.end_reason):
+            if not is_failure_end(item.end_reason) or not wanted.matches(item):
                 continue
             if not window.contains(item.time_generated if window.column == WRITTEN else item.call_start_time):
-                continue
-            if (end_reason and item.end_reason != end_reason) or (sub_code and item.end_sub_code != sub_code):
                 continue
             entry = (item.time_generated.timestamp(), -index, item)
             if len(newest) < keep:
@@ -193,4 +175,4 @@ class LegStreamSource(ClosingSource, ABC):
             elif entry > newest[0]:
                 heapq.heapreplace(newest, entry)
         found = [leg for _, _, leg in sorted(newest, reverse=True)]
-        return LegBatch(found[:max_rows], rejections, capped=len(found) > max_rows)
+        return LegBatch(found[: wanted.max_rows], rejections, capped=len(found) > wanted.max_rows)

@@ -15,7 +15,7 @@ from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
 from acs_triage.masking import mask_identifier, mask_rejections
-from acs_triage.records import Leg, LegBatch, Rejection
+from acs_triage.records import Leg, LegBatch, LegFilter, Rejection
 from acs_triage.times import iso
 
 __all__ = [
@@ -167,32 +167,32 @@ def call_report(
 
 @dataclass(frozen=True, kw_only=True)
 class FailedLegsReport(LegReport):
-    """Failed PSTN legs, newest first, at most ``max_rows`` of them."""
+    """Failed legs (PSTN by default), newest first, at most ``wanted.max_rows`` of them."""
 
-    filters: dict[str, str]
-    max_rows: int
+    wanted: LegFilter
     capped: bool  # more legs matched than max_rows; the oldest were left out
 
     def _head(self) -> dict[str, Any]:
         return {
             "schema": LEGS_SCHEMA,
-            "filters": self.filters,
-            "max_rows": self.max_rows,
+            "filters": self.wanted.to_dict(),
+            "max_rows": self.wanted.max_rows,
             "capped": self.capped,
         }
 
 
 def failed_legs_report(
     batch: LegBatch,
-    filters: dict[str, str],
-    max_rows: int,
+    wanted: LegFilter,
     *,
     catalog: Catalog | None = None,
     show_pii: bool = False,
     connectivity: str | None = None,
 ) -> FailedLegsReport:
     """The failed legs a source found, annotated; says when the cap cut some off."""
-    capped = [f"output capped at --max-rows {max_rows}; older legs are not shown"] if batch.capped else []
+    capped = (
+        [f"output capped at --max-rows {wanted.max_rows}; older legs are not shown"] if batch.capped else []
+    )
     common = _common(batch, catalog, show_pii, connectivity)
     common["warnings"] = (*common["warnings"], *capped)
-    return FailedLegsReport(filters=filters, max_rows=max_rows, capped=batch.capped, **common)
+    return FailedLegsReport(wanted=wanted, capped=batch.capped, **common)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from acs_triage.errors import AuthError, ExitCode, QueryError, UsageError
-from acs_triage.smoke.collect import collect_windows, plan_for
+from acs_triage.smoke.collect import GateWindows, collect_windows, plan_for
 from acs_triage.smoke.config import GateConfig, parse_block_pair
 from acs_triage.smoke.gate import error_result, run_gate
 from acs_triage.smoke.result import CheckStatus, GateStatus
@@ -120,7 +120,7 @@ def test_duration_options() -> None:
 def test_library_gate_on_files(old_export: tuple[Path, pd.DataFrame]) -> None:
     path, df = old_export
     source = FileSource([str(path)])
-    collected = collect_windows(source, plan_for(source, CURRENT, timedelta(0), BASELINE))
+    collected = collect_windows(source, plan_for(source, GateWindows(CURRENT, timedelta(0), BASELINE)))
     result = run_gate(collected, GateConfig(max_failure_rate=100.0))
     end = df["TimeGenerated"].max().to_pydatetime() + timedelta(microseconds=1)
     assert result.window == Window(end - CURRENT, end)

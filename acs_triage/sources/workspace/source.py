@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from acs_triage.queries.render import SUMMARY_TABLE, UPDATES_TABLE
 from acs_triage.queries.store import QueryDef, get_query
-from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, TriageInput
+from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, LegFilter, TriageInput
 from acs_triage.sources.base import ClosingSource
 from acs_triage.sources.workspace.rows import auto_bin, leg_from_row, legs_of_summary, triage_input_from_rows
 from acs_triage.sources.workspace.transport import LogsRunner, QueryResult
@@ -150,29 +150,21 @@ class WorkspaceSource(ClosingSource):
         )
         return _batch(result, [leg for leg in map(leg_from_row, result.rows) if leg is not None])
 
-    def failed_legs(
-        self,
-        window: Window,
-        *,
-        end_reason: str = "",
-        sub_code: str = "",
-        max_rows: int = 1000,
-        scope: str = PSTN_SCOPE,
-    ) -> LegBatch:
+    def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
         start, end = _bounds(window)
         # One row more than shown tells whether the cap cut anything off.
         params = {
-            "end_reason": end_reason,
-            "sub_code": sub_code,
-            "max_rows": max_rows + 1,
+            "end_reason": wanted.end_reason,
+            "sub_code": wanted.sub_code,
+            "max_rows": wanted.max_rows + 1,
             "start": start,
             "end": end,
             "time_column": window.column,
-            "scope": scope,
+            "scope": wanted.scope,
         }
         result = self.runner.run(get_query("pstn-failed-legs"), params, _span(window), table=self.table)
         legs = [leg for leg in map(leg_from_row, result.rows) if leg is not None]
-        return _batch(result, legs[:max_rows], capped=len(legs) > max_rows)
+        return _batch(result, legs[: wanted.max_rows], capped=len(legs) > wanted.max_rows)
 
     def close(self) -> None:
         self.runner.close()
