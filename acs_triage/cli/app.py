@@ -1,6 +1,7 @@
 """The typer app: registers the commands and maps errors to exit codes.
 
-Commands (in ``catalog_cmds``, ``kql_cmds``, ``triage_cmds``, ``smoke_cmd``) parse
+Commands (in ``catalog_cmds``, ``kql_cmds``, ``triage_cmds``, ``smoke_cmd``,
+``export_cmds``) parse
 options, call the library and format. Data goes to stdout (or ``--output``);
 diagnostics, warnings and the spinner go to stderr. Every
 :class:`~acs_triage.errors.AcsTriageError` and usage error ends as one line on
@@ -24,6 +25,7 @@ except ImportError:  # pragma: no cover - older typer with click installed
     from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 
 from acs_triage.cli.catalog_cmds import codes, explain
+from acs_triage.cli.export_cmds import alert_rule, workbook
 from acs_triage.cli.kql_cmds import kql_list, kql_show
 from acs_triage.cli.smoke_cmd import smoke
 from acs_triage.cli.triage_cmds import call, legs, triage
@@ -43,7 +45,13 @@ app = typer.Typer(
 kql_app = typer.Typer(
     help="List the KQL library and print ready-to-paste queries.", no_args_is_help=True, rich_markup_mode=None
 )
+export_app = typer.Typer(
+    help="Write Azure-native artifacts from the KQL library: an alert rule, a workbook.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(kql_app, name="kql")
+app.add_typer(export_app, name="export")
 app.command()(explain)
 app.command()(codes)
 app.command()(triage)
@@ -52,6 +60,8 @@ app.command()(legs)
 app.command()(smoke)
 kql_app.command("list")(kql_list)
 kql_app.command("show")(kql_show)
+export_app.command("alert-rule")(alert_rule)
+export_app.command("workbook")(workbook)
 
 
 def _version(value: bool) -> None:

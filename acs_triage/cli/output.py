@@ -11,7 +11,7 @@ import typer
 from acs_triage.errors import InputError
 from acs_triage.formats import OutputFormat, View, render
 
-__all__ = ["emit", "warn", "write_text"]
+__all__ = ["emit", "emit_text", "warn", "write_text"]
 
 
 def write_text(path: Path, text: str) -> None:
@@ -24,7 +24,11 @@ def write_text(path: Path, text: str) -> None:
 
 def emit(view: View, fmt: OutputFormat, output: Path | None) -> None:
     """Write the rendered view to stdout, or to ``--output``."""
-    text = render(view, fmt)
+    emit_text(render(view, fmt), output)
+
+
+def emit_text(text: str, output: Path | None) -> None:
+    """Write ``text`` (a rendered view, a template, a workbook) to stdout, or to ``--output``."""
     if output is None:
         try:
             sys.stdout.write(text)
