@@ -28,10 +28,16 @@ class AcsTriageError(Exception):
 
     exit_code: ExitCode = ExitCode.QUERY
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, details: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = " ".join(message.split())
         self.hint = " ".join(hint.split()) if hint else None
+        #: more lines under the message, one per item (e.g. each credential tried)
+        self.details = tuple(" ".join(d.split()) for d in details)
+
+    def lines(self) -> list[str]:
+        """The message line, then the details, as the CLI prints them."""
+        return [str(self), *(f"  {d}" for d in self.details)]
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message} ({self.hint})"

@@ -112,6 +112,10 @@ class RowAccounting:
     skipped_not_pstn: int = 0  #: legs outside ``--scope`` (not PSTN, for the default scope)
     skipped_outside_window: int = 0  #: includes legs without CallStartTime in a CallStartTime window
     rejected: int = 0
+    #: the earliest and latest time (of the window's column) of the legs left outside the
+    #: window: what the data covers, for the hint when the window misses it
+    outside_first: datetime | None = None
+    outside_last: datetime | None = None
 
     def balanced(self) -> bool:
         return self.rows_read == (
@@ -177,3 +181,4 @@ class LegBatch:
     partial: bool = False
     warnings: list[str] = field(default_factory=list)
     capped: bool = False  #: more legs matched than were asked for; the oldest were left out
+    matched: int | None = None  #: how many legs matched before the cap (None: not counted)

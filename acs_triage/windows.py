@@ -90,12 +90,22 @@ class WindowRequest:
         cls, since: str | None = None, start: str | None = None, end: str | None = None, column: str = WRITTEN
     ) -> WindowRequest:
         """Parse the three options' text; a bad value is a :class:`UsageError` naming the option."""
-        return cls(
+        request = cls(
             since=None if since is None else parse_span(since, "--since"),
             start=None if start is None else _instant(start, "--start"),
             end=None if end is None else _instant(end, "--end"),
             column=column,
         )
+        check_order(request.start, request.end)
+        return request
+
+
+def check_order(
+    start: datetime | None, end: datetime | None, names: tuple[str, str] = ("--start", "--end")
+) -> None:
+    """A window must start before it ends."""
+    if start is not None and end is not None and start >= end:
+        raise UsageError(f"{names[0]} ({iso(start)}) must be before {names[1]} ({iso(end)})")
 
 
 def _instant(text: str, option: str) -> datetime:

@@ -21,7 +21,7 @@ def test_codes_default_is_still_the_pstn_table(cli: CliRunner) -> None:
     assert code == 0
     assert out.splitlines()[0] == "Documented ACS PSTN end-code pairs (20)"
     _, out, _ = cli("codes", "-f", "csv")
-    assert next(csv.reader(io.StringIO(out)))[0] == "reason"  # no scope column by default
+    assert next(csv.reader(io.StringIO(out)))[0] == "end_reason"  # no scope column by default
 
 
 @pytest.mark.parametrize(("scope", "count"), SCOPE_COUNTS.items())

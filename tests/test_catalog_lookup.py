@@ -103,7 +103,8 @@ def test_exactly_the_twenty_pstn_pairs(catalog: Catalog) -> None:
         ("560403", "sbc-outbound"),
         ("540487", "sbc-inbound"),
         ("510403", "microsoft"),
-        ("0", "microsoft"),
+        ("0", "unknown"),  # sub-code 0 names nobody
+        ("000", "unknown"),
         ("", "unknown"),
         ("560", "microsoft"),
         ("5604031", "microsoft"),

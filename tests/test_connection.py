@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from acs_triage.cli.progress import spinner
-from acs_triage.errors import ConfigError
+from acs_triage.errors import AuthError, ConfigError, ExitCode
 from acs_triage.sources.connection import AuthMethod, Cloud, Connection, make_credential
 from acs_triage.sources.workspace import Target
 from tests.helpers import CliRunner
@@ -58,9 +58,11 @@ def test_default_auth_builds_default_azure_credential() -> None:
         make_credential(AuthMethod.DEFAULT, Connection.for_cloud(Cloud.PUBLIC))
 
 
-def test_workload_identity_without_configuration_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="AZURE_FEDERATED_TOKEN_FILE"):
+def test_workload_identity_without_configuration_is_an_auth_error_with_its_hint() -> None:
+    with pytest.raises(AuthError, match="--auth workload-identity: WorkloadIdentityCredential") as caught:
         make_credential(AuthMethod.WORKLOAD_IDENTITY, Connection.for_cloud(Cloud.PUBLIC))
+    assert caught.value.exit_code == ExitCode.AUTH_OR_CONFIG
+    assert "AZURE_FEDERATED_TOKEN_FILE" in str(caught.value) and "az login" not in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -167,6 +167,9 @@ def test_triage_reads_the_injected_source(cli: CliRunner) -> None:
         "scope": "pstn",
         "legs_by_endpoint_type": {"pstn": 8, "voip": 1},  # the VoIP leg of c1: ended normally
         "failed_legs_out_of_scope": 0,
+        # the halves of the window (10:00-10:35, 10:35-11:10): the basis of the trends
+        "earlier_legs": 4,
+        "recent_legs": 4,
     }
     assert doc["window"]["start"] == "2026-03-10T10:00:00Z"
     assert doc["window"]["end"] == "2026-03-10T11:10:00.000001Z"
@@ -257,20 +260,21 @@ FAILED_NEWEST_FIRST = [
 
 
 @pytest.mark.parametrize(
-    ("options", "expected", "capped"),
+    ("options", "expected", "matched"),
     [
-        ([], FAILED_NEWEST_FIRST, False),
-        (["--max-rows", "6"], FAILED_NEWEST_FIRST, False),
-        (["--max-rows", "2"], FAILED_NEWEST_FIRST[:2], True),
-        (["--end-reason", "403"], FAILED_NEWEST_FIRST[3:], False),
-        (["--end-reason", "403", "--max-rows", "1"], FAILED_NEWEST_FIRST[3:4], True),
-        (["--sub-code", "560486"], FAILED_NEWEST_FIRST[2:3], False),
-        (["--end-reason", "486", "--sub-code", "560403"], [], False),
+        ([], FAILED_NEWEST_FIRST, 6),
+        (["--max-rows", "6"], FAILED_NEWEST_FIRST, 6),
+        (["--max-rows", "2"], FAILED_NEWEST_FIRST[:2], 6),
+        (["--end-reason", "403"], FAILED_NEWEST_FIRST[3:], 3),
+        (["--end-reason", "403", "--max-rows", "1"], FAILED_NEWEST_FIRST[3:4], 3),
+        (["--sub-code", "560486"], FAILED_NEWEST_FIRST[2:3], 1),
+        (["--end-reason", "486", "--sub-code", "560403"], [], 0),
     ],
 )
 def test_legs_are_the_failed_pstn_legs_newest_first(
-    cli: CliRunner, options: list[str], expected: list[tuple[str, str, str, str]], capped: bool
+    cli: CliRunner, options: list[str], expected: list[tuple[str, str, str, str]], matched: int
 ) -> None:
+    capped = matched > len(expected)
     code, doc, err = cli.json("legs", "--from-file", "x", *options, "-f", "json", services=Opener().services)
     assert code == ExitCode.OK
     assert doc["schema"] == "acs-triage/legs/v1"
@@ -280,4 +284,8 @@ def test_legs_are_the_failed_pstn_legs_newest_first(
     ]
     assert got == expected
     assert doc["capped"] is capped
-    assert ("capped" in err.lower()) is capped
+    assert doc["matched_legs"] == matched
+    # said once, on stdout with the legs, not again as a warning
+    assert "capped" not in err.lower()
+    code, text, _ = cli("legs", "--from-file", "x", *options, services=Opener().services)
+    assert (f"showing the newest {len(expected)} of {matched} failed" in " ".join(text.split())) is capped

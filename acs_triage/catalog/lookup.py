@@ -80,6 +80,11 @@ class Catalog:
         sub = normalize_code(end_sub_code)
         if not sub.isdigit():
             return "unknown", "No sub-code, so the tool cannot tell who generated the failure."
+        if not sub.strip("0"):
+            return (
+                "unknown",
+                "Sub-code 0 names no service or SBC, so the tool cannot tell who ended the call.",
+            )
         for rule in self.origin_rules:
             if len(sub) == 6 and sub.startswith(rule.prefix):
                 sip = sub[3:]

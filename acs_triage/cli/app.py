@@ -27,8 +27,11 @@ except ImportError:  # pragma: no cover - older typer with click installed
 from acs_triage.cli.catalog_cmds import codes, explain
 from acs_triage.cli.export_cmds import alert_rule, workbook
 from acs_triage.cli.kql_cmds import kql_list, kql_show
+from acs_triage.cli.metavars import name_values
+from acs_triage.cli.output import set_wide
 from acs_triage.cli.smoke_cmd import smoke
 from acs_triage.cli.triage_cmds import call, legs, triage
+from acs_triage.cli.usage import hoist_global_options, plain
 from acs_triage.errors import AcsTriageError, ExitCode
 from acs_triage.sources.base import Source
 from acs_triage.sources.spec import SourceSpec, open_source
@@ -62,6 +65,7 @@ kql_app.command("list")(kql_list)
 kql_app.command("show")(kql_show)
 export_app.command("alert-rule")(alert_rule)
 export_app.command("workbook")(workbook)
+name_values(app)
 
 
 def _version(value: bool) -> None:
@@ -75,6 +79,10 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option("--wide", help="Tables and text as wide as their content, whatever the terminal."),
+    ] = False,
     verbose: Annotated[
         int,
         typer.Option(
@@ -87,6 +95,7 @@ def _root(
 ) -> None:
     """Explain Azure Communication Services PSTN call failures and what to do about them."""
     configure_logging(verbose)
+    set_wide(wide)
 
 
 def configure_logging(verbose: int) -> None:
@@ -117,22 +126,27 @@ class Services:
 def run(argv: Sequence[str] | None = None, *, services: Services | None = None) -> int:
     """Run the CLI and return its exit code (no traceback for user-facing errors)."""
     command = typer.main.get_command(app)
+    set_wide(False)  # each run starts from the defaults (tests and embedders call run() repeatedly)
     try:
         result = command.main(
-            args=list(argv) if argv is not None else None,
+            args=hoist_global_options(sys.argv[1:] if argv is None else argv),
             prog_name="acs-triage",
             standalone_mode=False,
             obj=services or Services(),
         )
     except ClickException as exc:
-        message = " ".join(exc.format_message().split())
-        typer.echo(f"acs-triage: error: {message} (see --help)", err=True)
+        context = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and context is not None:
+            typer.echo(context.get_help())  # `acs-triage` (or `acs-triage kql`) alone: its usage
+            return ExitCode.USAGE
+        where = f"{context.command_path} --help" if context is not None else "acs-triage --help"
+        typer.echo(f"acs-triage: error: {plain(exc.format_message())} (see {where})", err=True)
         return ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code
     except typer.Abort:
         typer.echo("acs-triage: aborted", err=True)
         return 130
     except AcsTriageError as exc:
-        typer.echo(f"acs-triage: error: {exc}", err=True)
+        typer.echo("acs-triage: error: " + "\n".join(exc.lines()), err=True)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("acs-triage: interrupted", err=True)

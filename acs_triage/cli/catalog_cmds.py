@@ -31,13 +31,14 @@ def explain(
     output: OutputOpt = None,
 ) -> None:
     """What an end reason / sub-code pair means, who must act and what to do."""
-    items = load_catalog().explain_all(code, sub_code)
+    catalog = load_catalog()
+    items = catalog.explain_all(code, sub_code)
     if not items:
         raise UsageError(
             f"no documented pair uses sub-code {code.strip()!r}; "
             "give the end reason too: acs-triage explain CODE SUBCODE"
         )
-    emit(explanation_view(items, f"{code} {sub_code or ''}".strip()), fmt, output)
+    emit(explanation_view(items, f"{code} {sub_code or ''}".strip(), catalog), fmt, output)
 
 
 def codes(
@@ -71,6 +72,10 @@ def codes(
     categories = {p.meaning.category for p in catalog.pairs}
     parties = {w for p in catalog.pairs for w in p.meaning.who_acts}
     scopes = [*SCOPES, ALL_SCOPES]
+    # Names are lower-case in the catalog; people type SBC or Caller-Configuration too.
+    scope = scope.strip().lower()
+    category = None if category is None else category.strip().lower()
+    who_acts = None if who_acts is None else who_acts.strip().lower()
     if scope not in scopes:
         raise UsageError(f"unknown --scope {scope!r}; valid: {', '.join(scopes)}")
     if category is not None and category not in categories:

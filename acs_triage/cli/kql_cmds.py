@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -16,7 +17,7 @@ from acs_triage.queries.annotate import annotate_query
 from acs_triage.queries.render import coerce_parameters
 from acs_triage.queries.render import render as render_query
 from acs_triage.queries.store import get_query, load_queries
-from acs_triage.windows import WindowRequest
+from acs_triage.windows import WindowRequest, check_order
 
 NO_WINDOW = WindowRequest()  # placeholder default: the window group supplies the value
 
@@ -34,7 +35,8 @@ def kql_list(fmt: FormatOpt = OutputFormat.TABLE, output: OutputOpt = None) -> N
 def kql_show(
     name: Annotated[str, typer.Argument(help="Query name (see 'acs-triage kql list').")],
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Parameter as name=value (repeatable).")
+        list[str] | None,
+        typer.Option("--param", "-p", help="Parameter as name=value (repeatable)."),
     ] = None,
     window: WindowRequest = NO_WINDOW,
     scope: Annotated[
@@ -60,12 +62,19 @@ def kql_show(
             raise UsageError(f"--param expects name=value, got {item!r}")
         raw[key.strip()] = value
     given: dict[str, object] = {"lookback": window.since, "start": window.start, "end": window.end}
+    options = {"lookback": "--since", "start": "--start", "end": "--end"}
+    for key, option in options.items():
+        if given[key] is not None and key in raw:
+            raise UsageError(f"{option} and -p {key} both set the window: give one of them")
     if scope is not None:
         if not any(p.name == "scope" for p in query.parameters):
             raise UsageError(f"query {name!r} has no scope parameter; --scope applies to: {_scoped()}")
         given["scope"] = scope.value
     raw.update({key: value for key, value in given.items() if value is not None})
     values = coerce_parameters(query, raw)
+    start, end = values.get("start"), values.get("end")
+    if isinstance(start, datetime) and isinstance(end, datetime):
+        check_order(start, end, ("start", "end"))
     text = render_query(query, values)
     if annotated:
         text = annotate_query(query, text)

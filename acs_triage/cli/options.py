@@ -10,6 +10,7 @@ command receives one :class:`SourceRequest` and one
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -18,6 +19,7 @@ from typing import Annotated
 
 import typer
 
+from acs_triage.cli.output import warn
 from acs_triage.formats import OutputFormat
 from acs_triage.records import ALL_SCOPE, PSTN_SCOPE, VOIP_SCOPE
 from acs_triage.sources.base import Source
@@ -40,7 +42,10 @@ OutputOpt = Annotated[
 ]
 SinceOpt = Annotated[
     str | None,
-    typer.Option("--since", help="Window ending now (or at --end): 30m, 24h, 7d."),
+    typer.Option(
+        "--since",
+        help="Window ending now (or at --end): 30m, 24h, 7d.",
+    ),
 ]
 StartOpt = Annotated[
     str | None,
@@ -53,7 +58,9 @@ EndOpt = Annotated[
 WorkspaceOpt = Annotated[
     str | None,
     typer.Option(
-        "--workspace-id", envvar="ACS_TRIAGE_WORKSPACE_ID", help="Log Analytics workspace id (GUID)."
+        "--workspace-id",
+        envvar="ACS_TRIAGE_WORKSPACE_ID",
+        help="Log Analytics workspace id (GUID).",
     ),
 ]
 ResourceOpt = Annotated[
@@ -101,7 +108,8 @@ TimeoutOpt = Annotated[
     ),
 ]
 RetriesOpt = Annotated[
-    int, typer.Option("--retries", min=0, max=10, help="Retries for throttling and transient service errors.")
+    int,
+    typer.Option("--retries", min=0, max=10, help="Retries for throttling and transient service errors."),
 ]
 FromFileOpt = Annotated[
     list[str] | None,
@@ -214,6 +222,40 @@ class SourceRequest:
         return self.opener(self.spec)
 
 
+#: Options that only a workspace or resource uses (name -> flag).
+_WORKSPACE_ONLY = {
+    "additional_workspace": "--additional-workspace",
+    "cloud": "--cloud",
+    "endpoint": "--endpoint",
+    "audience": "--audience",
+    "auth": "--auth",
+    "timeout": "--timeout",
+    "retries": "--retries",
+    "table": "--table",
+}
+
+
+def _say_ignored(ctx: typer.Context, source: str, sample: bool) -> None:
+    """Options given on the command line that the chosen source does not use."""
+    names = dict(_WORKSPACE_ONLY, **({"input_format": "--input-format"} if sample else {}))
+    for name, flag in names.items():
+        given = ctx.get_parameter_source(name)
+        if given is not None and given.name == "COMMANDLINE":
+            warn(f"{flag} is ignored with {source} (it applies to a workspace or resource)")
+
+
+def _once(files: list[str]) -> tuple[str, ...]:
+    """The files to read, each once (a file named twice would count its rows twice)."""
+    seen: dict[str, str] = {}
+    for name in files:
+        key = name if name == "-" else os.path.realpath(name)
+        if key in seen:
+            warn(f"{name} is given more than once (as {seen[key]}); it is read once")
+            continue
+        seen[key] = name
+    return tuple(seen.values())
+
+
 def _from_environment(ctx: typer.Context, name: str) -> bool:
     source = ctx.get_parameter_source(name)
     return source is not None and source.name == "ENVIRONMENT"
@@ -251,11 +293,14 @@ def source_options(
             workspace_id = None
         else:
             resource_id = None
+    if sample or from_file:
+        _say_ignored(ctx, "--sample" if sample else "--from-file", sample)
+    files = _once(from_file or [])
     spec = SourceSpec(
         workspace_id=workspace_id,
         resource_id=resource_id,
         additional_workspaces=tuple(additional_workspace or ()),
-        files=tuple(from_file or ()),
+        files=files,
         input_format=InputFormat.AUTO if sample else input_format,
         sample=sample,
         table=table.value,

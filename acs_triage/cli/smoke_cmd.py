@@ -120,7 +120,8 @@ def gate_options(
         typer.Option("--min-legs", min=1, help="Fewer considered legs makes the rate checks inconclusive."),
     ] = 20,
     alpha: Annotated[
-        float, typer.Option("--alpha", min=0.0, max=1.0, help="Significance level of the regression z-test.")
+        float,
+        typer.Option("--alpha", min=0.0, max=1.0, help="Significance level of the regression z-test."),
     ] = 0.01,
     min_increase: Annotated[
         float,
@@ -295,7 +296,7 @@ def smoke(
     except UsageError:
         raise
     except AcsTriageError as exc:
-        typer.echo(f"acs-triage: error: {exc}", err=True)
+        typer.echo("acs-triage: error: " + "\n".join(exc.lines()), err=True)
         result = error_result(exc, config, source_kind=kind, source_description=description, plan=plan)
     return _report(
         result, fmt=fmt, output=output, junit=junit, summary=summary, github_annotations=github_annotations

@@ -17,7 +17,7 @@ from acs_triage.cli.options import (
     source_options,
     window_options,
 )
-from acs_triage.cli.output import emit, warn
+from acs_triage.cli.output import emit, warn_unless_shown
 from acs_triage.cli.progress import spinner
 from acs_triage.errors import ExitCode, UsageError
 from acs_triage.formats import OutputFormat
@@ -47,7 +47,11 @@ def triage(
     scope: ScopeOpt = LegScope.PSTN,
     details: Annotated[
         int,
-        typer.Option("--details", min=0, help="How many findings get their full actions in table/markdown."),
+        typer.Option(
+            "--details",
+            min=0,
+            help="How many findings get their full actions in table/markdown.",
+        ),
     ] = 5,
     shown: Presentation = SHOWN,
 ) -> int:
@@ -60,8 +64,7 @@ def triage(
         (data,) = opened.triage([_window(opened, window, "triage")], scope=scope.value)
     report = build_report(data, show_pii=shown.show_pii, connectivity=shown.connectivity)
     emit(report_view(report, details=details), shown.fmt, shown.output)
-    for message in report.warnings:
-        warn(message)
+    warn_unless_shown(report.warnings, shown.fmt, shown.output)
     if report.partial:
         return ExitCode.PARTIAL
     if strict and report.accounting is not None and report.accounting.rejected:
@@ -88,10 +91,9 @@ def call(
         batch = opened.call_legs(correlation_id, _window(opened, window, "call"))
     report = call_report(correlation_id, batch, show_pii=shown.show_pii, connectivity=shown.connectivity)
     emit(call_view(report), shown.fmt, shown.output)
-    for message in report.warnings:
-        warn(message)
+    warn_unless_shown(report.warnings, shown.fmt, shown.output)
     if not report.legs:
-        warn(f"no legs found for correlation id {correlation_id!r}")
+        warn_unless_shown([f"no legs found for correlation id {correlation_id!r}"], shown.fmt, shown.output)
     return ExitCode.PARTIAL if report.partial else ExitCode.OK
 
 
@@ -122,6 +124,5 @@ def legs(
         batch = opened.failed_legs(_window(opened, window, "legs"), wanted)
     report = failed_legs_report(batch, wanted, show_pii=shown.show_pii, connectivity=shown.connectivity)
     emit(legs_view(report), shown.fmt, shown.output)
-    for message in report.warnings:
-        warn(message)
+    warn_unless_shown(report.warnings, shown.fmt, shown.output)
     return ExitCode.PARTIAL if report.partial else ExitCode.OK

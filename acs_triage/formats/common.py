@@ -1,28 +1,58 @@
-"""Small wording helpers every view shares."""
+"""Small wording helpers and columns every view shares."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["SHORT_ORIGIN", "advice_lines", "pct", "short_origin"]
+from acs_triage.formats.blocks import Block, Column, Items, Text
+
+__all__ = [
+    "CATEGORY",
+    "ORIGIN",
+    "REASON",
+    "RETRY",
+    "SHORT_ORIGIN",
+    "SUB_CODE",
+    "TITLE",
+    "WHO_ACTS",
+    "advice_blocks",
+    "joined",
+    "pct",
+    "short_origin",
+]
 
 #: ``generated_by`` values in a narrow table column.
 SHORT_ORIGIN = {"sbc-outbound": "SBC out", "sbc-inbound": "SBC in", "microsoft": "Microsoft", "unknown": "?"}
 
 
-def pct(value: float | None) -> str:
+def pct(value: object) -> str:
     """A fraction as a percentage with two decimals; ``n/a`` for None."""
-    return "n/a" if value is None else f"{100 * value:.2f}%"
+    return "n/a" if not isinstance(value, (int, float)) else f"{100 * value:.2f}%"
 
 
-def short_origin(generated_by: str) -> str:
-    return SHORT_ORIGIN.get(generated_by, generated_by)
+def short_origin(generated_by: object) -> str:
+    return SHORT_ORIGIN.get(str(generated_by), str(generated_by))
 
 
-def advice_lines(causes: Sequence[str], actions: Sequence[str], note: str | None) -> list[str]:
-    """``Causes:`` and ``What to do:`` as bullet lists, then the note (causes only when any)."""
-    lines = ["Causes:", *(f"  - {c}" for c in causes)] if causes else []
-    lines += ["What to do:", *(f"  - {a}" for a in actions)]
+def joined(value: object) -> str:
+    """A list as people read it in a cell."""
+    return ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value or "")
+
+
+def advice_blocks(causes: Sequence[str], actions: Sequence[str], note: str | None) -> list[Block]:
+    """``Causes:`` and ``What to do:`` as lists, then the note (causes only when any)."""
+    blocks: list[Block] = [Items("Causes:", list(causes))] if causes else []
+    blocks.append(Items("What to do:", list(actions)))
     if note:
-        lines.append(f"Note: {note}")
-    return lines
+        blocks.append(Text(f"Note: {note}"))
+    return blocks
+
+
+#: Columns several views share, keyed by their JSON field name.
+REASON = Column("end_reason", "reason")
+SUB_CODE = Column("end_sub_code", "sub-code")
+TITLE = Column("title", "title", wrap=True, least=24)
+WHO_ACTS = Column("who_acts", "who acts", show=joined, wrap=True, drop=2)
+RETRY = Column("retry", "retry", drop=3)
+CATEGORY = Column("category", "category", drop=4)
+ORIGIN = Column("generated_by", "from", show=short_origin, drop=5)

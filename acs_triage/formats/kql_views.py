@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from acs_triage.formats.base import Section, View
+from acs_triage.formats.base import View
+from acs_triage.formats.blocks import Code, Column, Section, Table
 from acs_triage.queries.store import QueryDef
 from acs_triage.times import iso
 
@@ -16,21 +17,23 @@ QUERY_SCHEMA = "acs-triage/query/v1"
 
 
 # -- kql -----------------------------------------------------------------------------
+#: ``kql list``: one row per query (CSV: the JSON field names, lists joined by ``|``).
+QUERY_COLUMNS = (
+    Column("name", "name"),
+    Column("version", "version", drop=3),
+    Column("title", "title", wrap=True, least=20),
+    Column("tables", "tables", wrap=True, drop=2),
+    Column("parameters", "parameters", wrap=True, drop=1),
+)
+
+
 def queries_view(queries: Sequence[QueryDef]) -> View:
-    rows = [
-        [q.name, q.version, q.title, ", ".join(q.tables), ", ".join(p.name for p in q.parameters)]
-        for q in queries
-    ]
+    rows = [[q.name, q.version, q.title, list(q.tables), [p.name for p in q.parameters]] for q in queries]
+    table = Table(QUERY_COLUMNS, rows)
     return View(
         document={"schema": QUERIES_SCHEMA, "queries": [q.to_dict() for q in queries]},
-        sections=[
-            Section(
-                title="KQL queries",
-                headers=["name", "version", "title", "tables", "parameters"],
-                rows=rows,
-                primary=True,
-            )
-        ],
+        sections=[Section(title="KQL queries", blocks=[table])],
+        csv=table,
     )
 
 
@@ -45,8 +48,9 @@ def query_text_view(query: QueryDef, text: str, values: dict[str, object], annot
     }
     return View(
         document=document,
-        sections=[
-            Section(title="", lines=[text.rstrip("\n")]),
-            Section(title="", headers=["kql"], rows=[[text]], primary=True, human=False),
-        ],
+        sections=[Section(title="", blocks=[Code(text)])],
+        csv=Table(
+            (Column("name", "name"), Column("version", "version"), Column("kql", "kql")),
+            [[query.name, query.version, text]],
+        ),
     )

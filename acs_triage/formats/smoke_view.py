@@ -6,15 +6,14 @@ The markdown rendering is also what ``--summary`` and ``$GITHUB_STEP_SUMMARY`` g
 
 from __future__ import annotations
 
-from acs_triage.formats.base import Section, View
+from acs_triage.formats.base import View
+from acs_triage.formats.blocks import Column, Fields, Items, Section, Table
 from acs_triage.records import scope_legs
 from acs_triage.smoke.result import SMOKE_SCHEMA, SmokeResult
 from acs_triage.times import iso
 from acs_triage.windows import Window
 
 __all__ = ["SMOKE_SCHEMA", "smoke_view"]
-
-CHECK_HEADERS = ("check", "status", "observed", "threshold", "message")
 
 
 def _window(window: Window | None) -> str:
@@ -25,14 +24,14 @@ def _window(window: Window | None) -> str:
     return f"{iso(window.start) or '...'} -> {iso(window.end) or '...'}"
 
 
-def _overview(result: SmokeResult) -> list[str]:
-    lines = [f"Source: {result.source_kind} ({result.source_description})"]
+def _overview(result: SmokeResult) -> list[tuple[str, str]]:
+    fields = [("Source", f"{result.source_kind} ({result.source_description})")]
     settle = f", settle {result.settle_seconds:g}s" if result.settle_seconds else ""
     anchor = f" (relative to {result.anchor}{settle})" if result.anchor else ""
     placed = " (calls placed in it, CallStartTime)" if result.window.column == "CallStartTime" else ""
-    lines.append(f"Window: {_window(result.window)}{placed}{anchor}")
+    fields.append(("Window", f"{_window(result.window)}{placed}{anchor}"))
     if result.baseline_window is not None:
-        lines.append(f"Baseline: {_window(result.baseline_window)}")
+        fields.append(("Baseline", _window(result.baseline_window)))
     current = result.current
     if current is not None:
         rate = current.failure_rate
@@ -42,57 +41,94 @@ def _overview(result: SmokeResult) -> list[str]:
             if current.ignored_legs
             else ""
         )
-        lines.append(
-            f"{scope_legs(result.config.scope)}: {current.legs}, failed {current.failed_legs}{ignored}; "
-            f"counted failure rate "
-            f"{'n/a' if rate is None else f'{100 * rate:.2f}%'}"
+        fields.append(
+            (
+                scope_legs(result.config.scope).capitalize().replace("Pstn", "PSTN").replace("Voip", "VoIP"),
+                f"{current.legs}, failed {current.failed_legs}{ignored}; counted failure rate {_pct(rate)}",
+            )
         )
-        unexpected = current.unexpected_rate
-        lines.append(
-            f"Microsoft's unexpected rate (ResultCategory Unexpected*): "
-            f"{'n/a' if unexpected is None else f'{100 * unexpected:.2f}%'} ({current.unexpected_legs} legs)"
+        fields.append(
+            (
+                "Unexpected",
+                f"{_pct(current.unexpected_rate)} of legs ({current.unexpected_legs}): Microsoft's "
+                "ResultCategory Unexpected*",
+            )
         )
     baseline = result.baseline
     if baseline is not None:
-        rate = baseline.failure_rate
-        lines.append(
-            f"Baseline legs: {baseline.legs}, counted failure rate "
-            f"{'n/a' if rate is None else f'{100 * rate:.2f}%'}"
+        fields.append(
+            ("Baseline legs", f"{baseline.legs}, counted failure rate {_pct(baseline.failure_rate)}")
         )
-    lines.append(f"Exit code: {int(result.exit_code)}")
-    return lines
+    fields.append(("Exit code", str(int(result.exit_code))))
+    return fields
+
+
+def _pct(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{100 * rate:.2f}%"
+
+
+#: ``smoke --format csv``: one row per check, with the JSON field names.
+CHECK_COLUMNS = tuple(
+    Column(key, key)
+    for key in ("name", "status", "observed", "observed_text", "threshold", "threshold_text", "message")
+)
+CHECK_HEADERS = tuple(c.key for c in CHECK_COLUMNS)
+#: The checks as people read them.
+_SHOWN_CHECK = (
+    Column("name", "check"),
+    Column("status", "status", show=lambda s: str(s).upper()),
+    Column("observed_text", "observed", wrap=True, least=10),
+    Column("threshold_text", "threshold", wrap=True, least=8),
+    Column("message", "message", wrap=True, least=24),
+)
+
+
+def _title(result: SmokeResult) -> str:
+    """The verdict; an error is said once, in the data-complete check."""
+    if result.error is not None:
+        return f"ERROR (exit {int(result.exit_code)}): the data could not be obtained (see data-complete)"
+    return result.headline()
 
 
 def smoke_view(result: SmokeResult) -> View:
     """Render-ready view of a :class:`SmokeResult` (every ``--format`` works)."""
+    checks = [
+        (c.name, c.status.value, c.observed, c.observed_text, c.threshold, c.threshold_text, c.message)
+        for c in result.checks
+    ]
+    shown = [(r[0], r[1], r[3], r[5], r[6]) for r in checks]
     sections = [
-        Section(title=f"acs-triage smoke: {result.headline()}", lines=_overview(result)),
-        Section(
-            title="Checks",
-            headers=CHECK_HEADERS,
-            primary=True,
-            rows=[
-                (c.name, c.status.value.upper(), c.observed_text, c.threshold_text, c.message)
-                for c in result.checks
-            ],
-        ),
+        Section(title=f"acs-triage smoke: {_title(result)}", blocks=[Fields(_overview(result))]),
+        Section(title="Checks", blocks=[Table(_SHOWN_CHECK, shown)]),
     ]
     if result.blocking_hits:
         sections.append(
             Section(
                 title="Blocking failures",
-                headers=("pair", "legs", "calls", "category", "title", "rule", "example call"),
-                rows=[
-                    (
-                        f"{h.end_reason}/{h.end_sub_code}",
-                        h.legs,
-                        h.calls,
-                        h.category,
-                        h.title,
-                        h.rule,
-                        h.example_correlation_ids[0] if h.example_correlation_ids else "",
+                blocks=[
+                    Table(
+                        (
+                            Column("pair", "pair"),
+                            Column("legs", "legs", right=True),
+                            Column("calls", "calls", right=True, drop=4),
+                            Column("category", "category", drop=3),
+                            Column("title", "title", wrap=True, least=20),
+                            Column("rule", "rule", drop=2),
+                            Column("example", "example call", drop=5),
+                        ),
+                        [
+                            (
+                                f"{h.end_reason}/{h.end_sub_code}",
+                                h.legs,
+                                h.calls,
+                                h.category,
+                                h.title,
+                                h.rule,
+                                h.example_correlation_ids[0] if h.example_correlation_ids else "",
+                            )
+                            for h in result.blocking_hits
+                        ],
                     )
-                    for h in result.blocking_hits
                 ],
             )
         )
@@ -100,19 +136,29 @@ def smoke_view(result: SmokeResult) -> View:
         sections.append(
             Section(
                 title="Most frequent failures in the window",
-                headers=("pair", "legs", "category", "counted", "title"),
-                rows=[
-                    (
-                        f"{t.end_reason}/{t.end_sub_code}",
-                        t.legs,
-                        t.category,
-                        "no (ignored)" if t.ignored else "yes",
-                        t.title,
+                blocks=[
+                    Table(
+                        (
+                            Column("pair", "pair"),
+                            Column("legs", "legs", right=True),
+                            Column("category", "category", drop=2),
+                            Column("counted", "counted"),
+                            Column("title", "title", wrap=True, least=20),
+                        ),
+                        [
+                            (
+                                f"{t.end_reason}/{t.end_sub_code}",
+                                t.legs,
+                                t.category,
+                                "no (ignored)" if t.ignored else "yes",
+                                t.title,
+                            )
+                            for t in result.top_failures
+                        ],
                     )
-                    for t in result.top_failures
                 ],
             )
         )
     if result.warnings:
-        sections.append(Section(title="Warnings", lines=[f"- {w}" for w in result.warnings]))
-    return View(document=result.to_dict(), sections=sections)
+        sections.append(Section(title="Warnings", blocks=[Items("", list(result.warnings))]))
+    return View(document=result.to_dict(), sections=sections, csv=Table(CHECK_COLUMNS, checks))

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from acs_triage.catalog.loader import origin_label
-from acs_triage.formats.base import Section, View
-from acs_triage.formats.common import advice_lines, pct, short_origin
+from acs_triage.catalog.loader import load_catalog, origin_label
+from acs_triage.formats.base import View
+from acs_triage.formats.blocks import Block, Column, Fields, Items, Section, Table, Text
+from acs_triage.formats.common import (
+    ORIGIN,
+    REASON,
+    RETRY,
+    SUB_CODE,
+    WHO_ACTS,
+    advice_blocks,
+    pct,
+)
 from acs_triage.times import iso
 from acs_triage.triage.report import Finding, TriageReport
 
-__all__ = ["report_view", "timeline_line"]
+__all__ = ["FINDING_COLUMNS", "report_view", "timeline_line"]
 
 # -- triage --------------------------------------------------------------------------
 _BARS = "▁▂▃▄▅▆▇█"
 
 
 def timeline_line(report: TriageReport, width: int = 48) -> str:
-    """Failure rate per time bin as a one-line sparkline (the last ``width`` bins)."""
+    """Failure rate per time bin as a sparkline (the last ``width`` bins), with its scale."""
     points = [p for p in report.timeline if p.legs][-width:]
     if len(points) < 2:
         return ""
@@ -23,8 +32,8 @@ def timeline_line(report: TriageReport, width: int = 48) -> str:
     top = max(rates) or 1.0
     bars = "".join(_BARS[min(int(r / top * (len(_BARS) - 1) + 0.5), len(_BARS) - 1)] for r in rates)
     return (
-        f"Rate:    {bars}  failure rate in {len(points)} bins from "
-        f"{iso(points[0].start)} (peak {pct(top)}, last {pct(rates[-1])})"
+        f"{bars} failure rate in {len(points)} bins from {iso(points[0].start)} "
+        f"(peak {pct(top)}, last {pct(rates[-1])})"
     )
 
 
@@ -45,24 +54,26 @@ def _verdict_line(f: Finding) -> str:
 SCOPE_LABELS = {"pstn": "PSTN", "voip": "VoIP", "all": "All"}
 
 
-def _scope_lines(report: TriageReport) -> list[str]:
+def _scope_fields(report: TriageReport) -> list[tuple[str, str]]:
     """The legs of the window by endpoint type, and the failures the scope leaves out."""
     totals = report.totals
-    lines = []
+    fields = []
     if totals.legs_by_endpoint_type:
         by_count = sorted(totals.legs_by_endpoint_type.items(), key=lambda kv: (-kv[1], kv[0]))
         counts = ", ".join(f"{k or '(blank)'} {v}" for k, v in by_count)
-        lines.append(f"Endpoints: {counts} (every leg of the window, by EndpointType)")
+        fields.append(("Endpoints", f"{counts} (every leg of the window, by EndpointType)"))
     if totals.failed_legs_out_of_scope:
-        widen = "--scope all" if totals.scope != "all" else ""
-        lines.append(
-            f"Not shown: {totals.failed_legs_out_of_scope} failed leg(s) outside --scope {totals.scope}"
-            + (f" ({widen} includes them)" if widen else "")
+        widen = " (--scope all includes them)" if totals.scope != "all" else ""
+        fields.append(
+            (
+                "Not shown",
+                f"{totals.failed_legs_out_of_scope} failed leg(s) outside --scope {totals.scope}{widen}",
+            )
         )
-    return lines
+    return fields
 
 
-def report_view(report: TriageReport, *, details: int = 5) -> View:
+def _summary(report: TriageReport) -> list[Block]:
     totals = report.totals
     status = "PARTIAL DATA" if report.partial else "complete"
     window = f"{iso(report.window.start) or 'start of data'} .. {iso(report.window.end) or 'end of data'}"
@@ -74,171 +85,238 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
         else ""
     )
     unclassified = f", {totals.unclassified_legs} unclassified" if totals.unclassified_legs else ""
-    label = SCOPE_LABELS.get(totals.scope, totals.scope)
-    summary = [
-        f"Source:  {report.source_description} [{report.source_kind}, {status}]",
-        f"Window:  {window} ({report.window.column}: calls {column})",
-        f"{(label + ':').ljust(8)} {totals.legs} legs, {totals.calls} calls{approx}",
-        f"Failed:  {totals.failed_legs} legs, failure rate {pct(totals.failure_rate)} "
-        f"(acs-triage: end reason not 0 or 2xx{callee})",
-        f"Unexpected: {totals.unexpected_legs} legs, unexpected rate {pct(totals.unexpected_rate)} "
-        f"(Microsoft's ResultCategory, as Call Diagnostics counts it{unclassified})",
+    fields = [
+        ("Source", f"{report.source_description} [{report.source_kind}, {status}]"),
+        ("Window", f"{window} ({report.window.column}: calls {column})"),
+        (SCOPE_LABELS.get(totals.scope, totals.scope), f"{totals.legs} legs, {totals.calls} calls{approx}"),
+        (
+            "Failed",
+            f"{totals.failed_legs} legs, failure rate {pct(totals.failure_rate)} "
+            f"(acs-triage: end reason not 0 or 2xx{callee})",
+        ),
+        (
+            "Unexpected",
+            f"{totals.unexpected_legs} legs, unexpected rate {pct(totals.unexpected_rate)} "
+            f"(Microsoft's ResultCategory, as Call Diagnostics counts it{unclassified})",
+        ),
+        *_scope_fields(report),
     ]
-    summary += _scope_lines(report)
-    trend_line = timeline_line(report)
-    if trend_line:
-        summary.append(trend_line)
+    sparkline = timeline_line(report)
+    if sparkline:
+        fields.append(("Rate", sparkline))
     if report.accounting is not None:
         a = report.accounting
-        summary.append(
-            f"Rows:    {a.rows_read} read = {a.triaged} triaged + {a.skipped_not_pstn} "
-            f"outside scope + {a.skipped_outside_window} outside window + "
-            f"{a.rejected} rejected"
+        fields.append(
+            (
+                "Rows",
+                f"{a.rows_read} read = {a.triaged} triaged + {a.skipped_not_pstn} outside scope + "
+                f"{a.skipped_outside_window} outside window + {a.rejected} rejected",
+            )
         )
+    blocks: list[Block] = [Fields(fields)]
     if report.pii_masked:
-        summary.append("Phone numbers are masked; --show-pii reveals them.")
-    summary += [f"WARNING: {w}" for w in report.warnings]
-    rows = []
-    for rank, f in enumerate(report.findings, 1):
-        rows.append(
-            [
-                rank,
-                f.end_reason,
-                f.end_sub_code,
-                f.legs,
-                f.calls,
-                pct(f.share),
-                f.trend,
-                short_origin(f.generated_by),
-                f.title
-                + ("" if f.documented else " [undocumented]")
-                + (" [callee outcome]" if f.category_kind == "callee-outcome" else ""),
-                ", ".join(f.who_acts),
-                f.retry,
-            ]
+        blocks.append(Text("Phone numbers are masked; --show-pii reveals them."))
+    if report.warnings:
+        blocks.append(Items("Warnings:", list(report.warnings)))
+    return blocks
+
+
+def _flags(f: Finding) -> str:
+    return ("" if f.documented else " [undocumented]") + (
+        " [callee outcome]" if f.category_kind == "callee-outcome" else ""
+    )
+
+
+#: The findings table people read (the CSV has its own, with the JSON names).
+_FINDINGS_TABLE = (
+    Column("rank", "#", right=True),
+    REASON,
+    SUB_CODE,
+    Column("legs", "legs", right=True),
+    Column("calls", "calls", right=True, drop=7),
+    Column("share", "share", show=pct, right=True),
+    Column("trend", "trend", drop=6),
+    ORIGIN,
+    Column("title", "title", wrap=True),
+    WHO_ACTS,
+    RETRY,
+)
+
+#: ``triage --format csv``: one row per finding, JSON field names, machine values.
+FINDING_COLUMNS = (
+    REASON,
+    SUB_CODE,
+    *(
+        Column(key, key)
+        for key in (
+            "legs",
+            "calls",
+            "share",
+            "outcome",
+            "category",
+            "category_kind",
+            "title",
+            "generated_by",
+            "documented",
+            "match_level",
+            "scope",
+            "who_acts",
+            "retry",
+            "actions",
+            "source",
+            "result_category",
+            "unexpected_legs",
+            "first_seen",
+            "last_seen",
+            "trend",
+            "example_correlation_ids",
+            "example_identifiers",
         )
+    ),
+)
+
+
+def _trend(f: Finding, report: TriageReport) -> str:
+    """The trend, with the basis it is computed on: the pair's share of the legs of each half."""
+    earlier, recent = report.totals.earlier_legs, report.totals.recent_legs
+    label = SCOPE_LABELS.get(report.totals.scope, "").replace("All", "")
+    legs = f"{label} legs".strip()
+    if earlier and recent:
+        basis = (
+            f"{f.earlier_legs} of {earlier} {legs} in the first half ({pct(f.earlier_legs / earlier)}), "
+            f"{f.recent_legs} of {recent} in the second ({pct(f.recent_legs / recent)})"
+        )
+    else:
+        basis = f"{f.earlier_legs} legs in the first half, {f.recent_legs} in the second"
+    return f"{f.trend}: {basis}"
+
+
+def _origin(f: Finding) -> str:
+    sub = f.end_sub_code
+    said = f"; its final response was SIP {sub[3:]}" if f.generated_by.startswith("sbc-") else ""
+    if f.generated_by == "unknown":
+        return f.generated_by_note
+    return origin_label(f.generated_by) + said
+
+
+def _finding(rank: int, f: Finding, report: TriageReport) -> Section:
+    fields = [
+        ("Generated by", _origin(f)),
+        ("Seen", f"{iso(f.first_seen)} .. {iso(f.last_seen)}"),
+        ("Trend", _trend(f, report)),
+        ("Retry", f"{f.retry}: {f.retry_advice}" if f.retry_advice else f.retry),
+    ]
+    if f.scope:
+        fields.append(("Documented", f"among Microsoft's {f.scope} codes (catalog scope {f.scope})"))
+    fields.append(("Microsoft's verdict", _verdict_line(f).split(": ", 1)[1]))
+    if f.result_category_disagreement:
+        fields.append(("DISAGREES", f.result_category_disagreement))
+    blocks: list[Block] = [Fields(fields), *advice_blocks(f.causes, f.actions, f.note)]
+    examples = [("Example calls", ", ".join(f.example_correlation_ids) or "(none)")]
+    if f.example_identifiers:
+        examples.append(("Example identifiers", ", ".join(f.example_identifiers)))
+    if f.source_url:
+        examples.append(("Source", f"{f.source_title} ({f.source_date}) {f.source_url}"))
+    blocks.append(Fields(examples))
+    return Section(title=f"#{rank} {f.end_reason}/{f.end_sub_code}: {f.title}", blocks=blocks)
+
+
+def _origins_note(report: TriageReport, shown: int) -> Section | None:
+    """What the sub-code prefixes mean, said once for the findings shown."""
+    seen = {f.generated_by for f in report.findings[:shown]}
+    rules = [r for r in load_catalog().origin_rules if r.generated_by in seen]
+    if not rules:
+        return None
+    lines = [f"{r.prefix}xxx ({origin_label(r.generated_by)}): {r.description}" for r in rules]
+    lines.append("Any other sub-code: a Microsoft service generated the failure.")
+    return Section(title="Who generated a failure", blocks=[Items("", lines)])
+
+
+def report_view(report: TriageReport, *, details: int = 5) -> View:
+    totals = report.totals
+    label = SCOPE_LABELS.get(totals.scope, totals.scope)
+    rows = [
+        [
+            rank,
+            f.end_reason,
+            f.end_sub_code,
+            f.legs,
+            f.calls,
+            f.share,
+            f.trend,
+            f.generated_by,
+            f.title + _flags(f),
+            f.who_acts,
+            f.retry,
+        ]
+        for rank, f in enumerate(report.findings, 1)
+    ]
     sections = [
         Section(
-            title=f"acs-triage: {'' if totals.scope == 'all' else label + ' '}failure triage", lines=summary
+            title=f"acs-triage: {'' if totals.scope == 'all' else label + ' '}failure triage",
+            blocks=_summary(report),
         ),
         Section(
             title="Failures by end reason / sub-code, by impact",
-            headers=[
-                "#",
-                "reason",
-                "sub-code",
-                "legs",
-                "calls",
-                "share",
-                "trend",
-                "from",
-                "title",
-                "who acts",
-                "retry",
-            ],
-            rows=rows,
+            blocks=[Table(_FINDINGS_TABLE, rows, empty="no failed legs")],
         ),
     ]
-    for rank, f in enumerate(report.findings[:details], 1):
-        lines = [
-            f"Generated by: {origin_label(f.generated_by)}. {f.generated_by_note}",
-            f"Seen: {iso(f.first_seen)} .. {iso(f.last_seen)}; trend {f.trend} "
-            f"({f.earlier_legs} legs in the first half, {f.recent_legs} in the second)",
-            f"Retry: {f.retry}: {f.retry_advice}" if f.retry_advice else f"Retry: {f.retry}",
-        ]
-        if f.scope:
-            lines.append(f"Documented among Microsoft's {f.scope} codes (catalog scope {f.scope}).")
-        lines.append(_verdict_line(f))
-        if f.result_category_disagreement:
-            lines.append(f"DISAGREES: {f.result_category_disagreement}")
-        lines += advice_lines(f.causes, f.actions, f.note)
-        lines.append(f"Example calls: {', '.join(f.example_correlation_ids) or '(none)'}")
-        if f.example_identifiers:
-            lines.append(f"Example identifiers: {', '.join(f.example_identifiers)}")
-        if f.source_url:
-            lines.append(f"Source: {f.source_title} ({f.source_date}) {f.source_url}")
-        sections.append(Section(title=f"#{rank} {f.end_reason}/{f.end_sub_code}: {f.title}", lines=lines))
+    sections += [_finding(rank, f, report) for rank, f in enumerate(report.findings[:details], 1)]
     if len(report.findings) > details:
+        more = len(report.findings) - details
         sections.append(
             Section(
                 title="",
-                lines=[
-                    f"{len(report.findings) - details} more finding(s): use --format json or "
-                    "--details N for their actions."
-                ],
+                blocks=[Text(f"{more} more finding(s): --details N or --format json for their actions.")],
             )
         )
+    origins = _origins_note(report, details)
+    if origins is not None:
+        sections.append(origins)
     if report.rejections:
         shown = report.rejections[:20]
-        sections.append(
-            Section(
-                title=f"Rejected rows ({len(report.rejections)})",
-                headers=["file", "line", "reason"],
-                rows=[[r.source, r.line, r.reason] for r in shown],
+        blocks: list[Block] = [
+            Table(
+                (
+                    Column("source", "file"),
+                    Column("line", "line", right=True),
+                    Column("reason", "reason", wrap=True),
+                ),
+                [[r.source, r.line, r.reason] for r in shown],
             )
-        )
+        ]
         if len(report.rejections) > len(shown):
-            sections.append(
-                Section(
-                    title="",
-                    lines=[
-                        f"... and {len(report.rejections) - len(shown)} more (all listed in --format json)."
-                    ],
-                )
+            blocks.append(
+                Text(f"... and {len(report.rejections) - len(shown)} more (all listed in --format json).")
             )
+        sections.append(Section(title=f"Rejected rows ({len(report.rejections)})", blocks=blocks))
     csv_rows = [
         [
             f.end_reason,
             f.end_sub_code,
             f.legs,
             f.calls,
-            f"{f.share:.6f}",
+            round(f.share, 6),
             f.outcome,
             f.category,
+            f.category_kind,
             f.title,
             f.generated_by,
             f.documented,
             f.match_level,
-            "; ".join(f.who_acts),
+            f.scope,
+            f.who_acts,
             f.retry,
-            " | ".join(f.actions),
-            f.source_url or "",
-            iso(f.first_seen) or "",
-            iso(f.last_seen) or "",
+            f.actions,
+            f.source_url,
+            f.result_category,
+            f.unexpected_legs,
+            f.first_seen,
+            f.last_seen,
             f.trend,
-            " ".join(f.example_correlation_ids),
-            " ".join(f.example_identifiers),
+            f.example_correlation_ids,
+            f.example_identifiers,
         ]
         for f in report.findings
     ]
-    sections.append(
-        Section(
-            title="",
-            primary=True,
-            human=False,
-            headers=[
-                "end_reason",
-                "end_sub_code",
-                "legs",
-                "calls",
-                "share",
-                "outcome",
-                "category",
-                "title",
-                "generated_by",
-                "documented",
-                "match_level",
-                "who_acts",
-                "retry",
-                "actions",
-                "source",
-                "first_seen",
-                "last_seen",
-                "trend",
-                "example_correlation_ids",
-                "example_identifiers",
-            ],
-            rows=csv_rows,
-        )
-    )
-    return View(document=report.to_dict(), sections=sections)
+    return View(document=report.to_dict(), sections=sections, csv=Table(FINDING_COLUMNS, csv_rows))

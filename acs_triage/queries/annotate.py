@@ -190,7 +190,8 @@ def annotation_pipe(catalog: Catalog) -> str:
                 f"         Title = iff(isnotempty(M_Title), M_Title, {kql_literal(UNKNOWN_TITLE)}),",
                 "         Category = M_Category, WhoActs = M_WhoActs, Retry = M_Retry,",
                 "         Actions = M_Actions, DocSource = M_DocSource,",
-                '         GeneratedBy = case(not(ParticipantEndSubCode matches regex "^[0-9]+$"), "unknown",',
+                '         GeneratedBy = case(not(ParticipantEndSubCode matches regex "^[0-9]*[1-9][0-9]*$"), '
+                '"unknown",',
                 f"                            {origin},",
                 f"                            {kql_literal(catalog.origin_default)})",
                 "| project-away " + ", ".join(drop),

@@ -181,7 +181,7 @@ def error_result(
 ) -> SmokeResult:
     """The result when the data could not be obtained: ``data-complete`` is an error,
     every other check is skipped, and the exit code is the error's own (3, 4 or 5)."""
-    reason = f"not evaluated: {error.message}"
+    reason = "not evaluated: the data could not be obtained (see data-complete)"
     checks = (
         CheckResult(
             CHECK_NAMES[0],

@@ -185,6 +185,11 @@ class LegAggregator:
                 accounting.skipped_outside_window += 1
             else:
                 accounting.skipped_not_pstn += 1
+            if moment is not None:
+                if accounting.outside_first is None or moment < accounting.outside_first:
+                    accounting.outside_first = moment
+                if accounting.outside_last is None or moment > accounting.outside_last:
+                    accounting.outside_last = moment
             return
         self._count_endpoint_type(item.endpoint_type)
         if not in_scope(item.endpoint_type, self.scope):

@@ -65,7 +65,7 @@ class Source(Protocol):
         ...
 
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
-        """Every leg (PSTN or not) of the call ``correlation_id``, oldest first."""
+        """Every leg (PSTN or not) of the call ``correlation_id`` (any letter case), oldest first."""
         ...
 
     def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
@@ -146,12 +146,13 @@ class LegStreamSource(ClosingSource, ABC):
         )
 
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
+        wanted = correlation_id.lower()  # GUIDs: any case names the same call
         legs: list[Leg] = []
         rejections: list[Rejection] = []
         for item in self.items():
             if isinstance(item, Rejection):
                 rejections.append(item)
-            elif item.correlation_id == correlation_id and window.contains(item.time_generated):
+            elif item.correlation_id.lower() == wanted and window.contains(item.time_generated):
                 legs.append(item)
         return LegBatch(sorted(legs, key=lambda leg: leg.time_generated), rejections)
 
@@ -161,6 +162,7 @@ class LegStreamSource(ClosingSource, ABC):
         keep = wanted.max_rows + 1
         newest: list[tuple[float, int, Leg]] = []
         rejections: list[Rejection] = []
+        matched = 0
         for index, item in enumerate(self.items()):
             if isinstance(item, Rejection):
                 rejections.append(item)
@@ -169,10 +171,13 @@ class LegStreamSource(ClosingSource, ABC):
                 continue
             if not window.contains(item.time_generated if window.column == WRITTEN else item.call_start_time):
                 continue
+            matched += 1
             entry = (item.time_generated.timestamp(), -index, item)
             if len(newest) < keep:
                 heapq.heappush(newest, entry)
             elif entry > newest[0]:
                 heapq.heapreplace(newest, entry)
         found = [leg for _, _, leg in sorted(newest, reverse=True)]
-        return LegBatch(found[: wanted.max_rows], rejections, capped=len(found) > wanted.max_rows)
+        return LegBatch(
+            found[: wanted.max_rows], rejections, capped=len(found) > wanted.max_rows, matched=matched
+        )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from acs_triage.errors import ConfigError
+from acs_triage.sources.credential_errors import credential_error
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -97,8 +98,5 @@ def make_credential(method: AuthMethod, connection: Connection) -> TokenCredenti
         try:
             return identity.WorkloadIdentityCredential(authority=authority)
         except ValueError as exc:
-            raise ConfigError(
-                f"workload identity is not configured: {exc}",
-                hint="set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE",
-            ) from None
+            raise credential_error(method.value, str(exc)) from None
     raise AssertionError(method)  # pragma: no cover

@@ -105,6 +105,9 @@ def open_source(spec: SourceSpec) -> Source:
     connection = Connection.for_cloud(options.cloud, options.endpoint, options.audience)
     credential = options.credential or make_credential(options.auth, connection)
     runner = LogsRunner(
-        target, connection, credential, RunnerOptions.for_timeout(options.timeout, options.retries)
+        target,
+        connection,
+        credential,
+        RunnerOptions.for_timeout(options.timeout, options.retries, options.auth.value),
     )
     return WorkspaceSource(runner, table=spec.table)

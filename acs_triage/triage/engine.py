@@ -16,6 +16,7 @@ from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
 from acs_triage.masking import mask_identifier, mask_rejections
 from acs_triage.records import PairAggregate, TriageInput
+from acs_triage.times import iso
 from acs_triage.triage.report import Finding, TimelinePoint, Totals, TriageReport
 from acs_triage.triage.verdicts import Verdicts, verdicts
 from acs_triage.version import __version__
@@ -123,6 +124,19 @@ def explain_pair(
     )
 
 
+def window_hint(data: TriageInput) -> str | None:
+    """The window missed the data: say what the data covers (files and the sample)."""
+    accounting = data.accounting
+    if accounting is None or data.total_legs or accounting.outside_first is None:
+        return None
+    first, last = iso(accounting.outside_first), iso(accounting.outside_last)
+    return (
+        f"no legs in the window, but {accounting.skipped_outside_window + accounting.skipped_not_pstn} "
+        f"row(s) outside it: the data runs from {first} to {last}; leave out --since/--start/--end to read "
+        "it all, or choose a window within it"
+    )
+
+
 def build_report(
     data: TriageInput,
     catalog: Catalog | None = None,
@@ -153,6 +167,9 @@ def build_report(
     warnings = list(data.warnings)
     if data.accounting is not None and data.accounting.rejected:
         warnings.append(f"{data.accounting.rejected} input row(s) rejected; see 'rejections'.")
+    hint = window_hint(data)
+    if hint:
+        warnings.append(hint)
     return TriageReport(
         generated_at=generated_at or datetime.now(timezone.utc),
         tool_version=__version__,
@@ -172,6 +189,8 @@ def build_report(
             scope=data.scope,
             legs_by_endpoint_type=dict(data.legs_by_endpoint_type),
             failed_legs_out_of_scope=data.failed_legs_out_of_scope,
+            earlier_legs=volumes[0],
+            recent_legs=volumes[1],
         ),
         findings=tuple(findings),
         timeline=tuple(TimelinePoint(b.start, b.legs, b.calls, b.failed_legs) for b in data.timeline),

@@ -171,6 +171,7 @@ class FailedLegsReport(LegReport):
 
     wanted: LegFilter
     capped: bool  # more legs matched than max_rows; the oldest were left out
+    matched: int | None = None  #: legs that matched before the cap (None: not counted)
 
     def _head(self) -> dict[str, Any]:
         return {
@@ -178,6 +179,7 @@ class FailedLegsReport(LegReport):
             "filters": self.wanted.to_dict(),
             "max_rows": self.wanted.max_rows,
             "capped": self.capped,
+            "matched_legs": self.matched,
         }
 
 
@@ -189,10 +191,7 @@ def failed_legs_report(
     show_pii: bool = False,
     connectivity: str | None = None,
 ) -> FailedLegsReport:
-    """The failed legs a source found, annotated; says when the cap cut some off."""
-    capped = (
-        [f"output capped at --max-rows {wanted.max_rows}; older legs are not shown"] if batch.capped else []
-    )
+    """The failed legs a source found, annotated; ``capped`` and ``matched`` say when the
+    cap cut some off (the view says it once)."""
     common = _common(batch, catalog, show_pii, connectivity)
-    common["warnings"] = (*common["warnings"], *capped)
-    return FailedLegsReport(wanted=wanted, capped=batch.capped, **common)
+    return FailedLegsReport(wanted=wanted, capped=batch.capped, matched=batch.matched, **common)

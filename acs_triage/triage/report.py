@@ -87,6 +87,9 @@ class Totals:
     #: every leg of the window by EndpointType (lower-cased), whatever the scope
     legs_by_endpoint_type: dict[str, int] = field(default_factory=dict)
     failed_legs_out_of_scope: int = 0  #: failed legs of other endpoint types, not in the findings
+    #: legs in scope in the first and second half of the window (the basis of trends; 0: unknown)
+    earlier_legs: int = 0
+    recent_legs: int = 0
 
     @property
     def failure_rate(self) -> float | None:
@@ -112,6 +115,8 @@ class Totals:
             "scope": self.scope,
             "legs_by_endpoint_type": dict(self.legs_by_endpoint_type),
             "failed_legs_out_of_scope": self.failed_legs_out_of_scope,
+            "earlier_legs": self.earlier_legs,
+            "recent_legs": self.recent_legs,
         }
 
 

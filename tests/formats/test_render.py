@@ -1,9 +1,8 @@
-"""``render(view, fmt)`` on small hand-built views, checked against literal text.
+"""``render(view, fmt, width)`` on small hand-built views, checked against literal text.
 
-Every expected string below is written out by hand (tabulate's ``simple`` and
-``github`` layouts: a column is as wide as its widest cell or its header plus two,
-columns are two spaces apart, trailing blanks are trimmed), never produced by the
-code under test.
+Every expected string below is written out by hand, never produced by the code under
+test: a terminal table is as wide as its widest cell or header, columns two spaces
+apart, trailing blanks trimmed; CSV has the JSON names and machine values.
 """
 
 from __future__ import annotations
@@ -15,123 +14,170 @@ import re
 
 import pytest
 
-from acs_triage.formats import OutputFormat, Section, View, render
+from acs_triage.formats import Code, Column, Fields, Items, OutputFormat, Section, Table, Text, View, render
+from acs_triage.formats.common import pct
 
-#: Characters a terminal would obey: C0 controls except tab and newline, DEL, C1 controls.
-OBEYED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Characters a terminal would obey: C0 controls except newline, DEL, C1 controls.
+OBEYED = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
-SUMMARY = Section(title="Summary", lines=["Source: unit", "2 legs"])
-LEGS = Section(title="Legs", headers=["reason", "legs"], rows=[["403", 2], ["486", 10]])
-MACHINE = Section(
-    title="Machine",
-    headers=["end_reason", "legs"],
-    rows=[["403", 2], ["486", 10]],
-    primary=True,
-    human=False,
+LEGS = Table(
+    (Column("end_reason", "reason"), Column("legs", "legs", right=True)),
+    [["403", 2], ["486", 10]],
 )
-NOTE = Section(title="", lines=["only for humans"])
+SUMMARY = Section(title="Summary", blocks=[Fields([("Source", "unit"), ("Legs", "2")])])
 
 
-def view(*sections: Section, document: dict[str, object] | None = None) -> View:
-    return View(document=document or {"schema": "acs-triage/test/v1"}, sections=sections)
+def view(*sections: Section, csv: Table | None = None, document: dict[str, object] | None = None) -> View:
+    return View(document=document or {"schema": "acs-triage/test/v1"}, sections=sections, csv=csv)
 
 
 # -- csv -------------------------------------------------------------------------------------
-def test_csv_writes_only_the_primary_section_with_one_header_row() -> None:
-    out = render(view(SUMMARY, LEGS, MACHINE, NOTE), OutputFormat.CSV)
-    assert out == "end_reason,legs\n403,2\n486,10\n"
+def test_csv_writes_the_csv_table_with_json_names_and_machine_values() -> None:
+    table = Table(
+        (
+            Column("end_reason", "reason"),
+            Column("share", "share", show=pct),
+            Column("who_acts", "who acts"),
+            Column("documented", "documented"),
+            Column("source", "source"),
+            Column("rank", "#", csv=False),
+        ),
+        [["403", 0.25, ("sbc", "network"), True, None, 1], ["486", 0.75, (), False, "u", 2]],
+    )
+    out = render(view(SUMMARY, Section(title="T", blocks=[table]), csv=table), OutputFormat.CSV)
+    assert (
+        out == "end_reason,share,who_acts,documented,source\n403,0.25,sbc|network,true,\n486,0.75,,false,u\n"
+    )
 
 
-def test_csv_of_a_primary_section_without_rows_is_its_header() -> None:
-    empty = Section(title="", headers=["a", "b"], primary=True, human=False)
-    assert render(view(SUMMARY, empty), OutputFormat.CSV) == "a,b\n"
+def test_csv_without_rows_is_its_header_and_without_a_table_is_empty() -> None:
+    empty = Table((Column("a", "A"), Column("b", "B")), [])
+    assert render(view(SUMMARY, csv=empty), OutputFormat.CSV) == "a,b\n"
+    assert render(view(SUMMARY), OutputFormat.CSV) == ""
 
 
 def test_csv_neutralises_formula_cells_but_not_numbers() -> None:
-    cells = [
-        "=SUM(A1:A9)",
-        "+cmd",
-        "-2+3",
-        "@SUM(A1)",
-        "-5",
-        "+7",
-        "-2.5",
-        "-12%",
-        -5,
-        "a=b",
-        "403",
-    ]
-    primary = Section(title="", headers=[f"c{i}" for i in range(len(cells))], rows=[cells], primary=True)
-    out = render(view(primary), OutputFormat.CSV)
+    cells = ["=SUM(A1:A9)", "+cmd", "-2+3", "@SUM(A1)", "-5", "+7", "-2.5", "-12%", -5, "a=b", "403"]
+    table = Table([Column(f"c{i}", f"c{i}") for i in range(len(cells))], [cells])
+    out = render(view(csv=table), OutputFormat.CSV)
     assert out == (
         "c0,c1,c2,c3,c4,c5,c6,c7,c8,c9,c10\n'=SUM(A1:A9),'+cmd,'-2+3,'@SUM(A1),-5,+7,-2.5,-12%,-5,a=b,403\n"
     )
 
 
 def test_csv_quotes_what_csv_must_quote_after_neutralising() -> None:
-    primary = Section(
-        title="", headers=["formula", "text"], rows=[['=HYPERLINK("http://x","y")', "a,b\nc"]], primary=True
-    )
-    out = render(view(primary), OutputFormat.CSV)
-    assert out == 'formula,text\n"\'=HYPERLINK(""http://x"",""y"")","a,b\nc"\n'
-    # ...and a spreadsheet reading it back gets text, not a formula
+    table = Table((Column("formula", "f"), Column("text", "t")), [['=HYPERLINK("http://x","y")', "a,b"]])
+    out = render(view(csv=table), OutputFormat.CSV)
+    assert out == 'formula,text\n"\'=HYPERLINK(""http://x"",""y"")","a,b"\n'
     assert list(csv.reader(io.StringIO(out))) == [
         ["formula", "text"],
-        ['\'=HYPERLINK("http://x","y")', "a,b\nc"],
+        ['\'=HYPERLINK("http://x","y")', "a,b"],
     ]
 
 
-def test_cells_none_booleans_and_lists() -> None:
-    primary = Section(
-        title="",
-        headers=["none", "yes", "no", "list", "nested"],
-        rows=[[None, True, False, ["a", 1], [["x", None], "y"]]],
-        primary=True,
-    )
-    assert render(view(primary), OutputFormat.CSV) == 'none,yes,no,list,nested\n,yes,no,"a, 1","x, , y"\n'
-    table = Section(title="", headers=["none", "yes", "no", "list"], rows=[[None, True, False, ["a", 1]]])
-    assert render(view(table), OutputFormat.TABLE) == (
-        "none    yes    no    list\n------  -----  ----  ------\n        yes    no    a, 1\n"
-    )
-
-
 # -- table -----------------------------------------------------------------------------------
-def test_table_shows_only_human_sections() -> None:
-    out = render(view(SUMMARY, LEGS, MACHINE, NOTE), OutputFormat.TABLE)
-    assert out == (
+def test_table_text_fields_items_and_code() -> None:
+    sections = (
+        SUMMARY,
+        Section(
+            title="Legs", blocks=[LEGS, Items("What to do:", ["one", "two"]), Text("done"), Code("A\n| B\n")]
+        ),
+    )
+    assert render(view(*sections), OutputFormat.TABLE, 80) == (
         "Summary\n"
         "-------\n"
         "Source: unit\n"
-        "2 legs\n"
+        "Legs:   2\n"
         "\n"
         "Legs\n"
         "----\n"
-        "reason    legs\n"
-        "--------  ------\n"
-        "403       2\n"
+        "reason  legs\n"
+        "------  ----\n"
+        "403        2\n"
         "486       10\n"
-        "\n"
-        "only for humans\n"
+        "What to do:\n"
+        "  - one\n"
+        "  - two\n"
+        "done\n"
+        "A\n"
+        "| B\n"
     )
-    assert "Machine" not in out and "end_reason" not in out
 
 
-def test_table_section_without_rows_says_none() -> None:
-    empty = Section(title="Rejected rows (0)", headers=["file", "line"])
-    assert render(view(empty), OutputFormat.TABLE) == "Rejected rows (0)\n-----------------\n(none)\n"
+def test_table_without_rows_says_so() -> None:
+    empty = Table((Column("file", "file"),), [], empty="no rejected rows")
+    assert (
+        render(view(Section(title="R", blocks=[empty])), OutputFormat.TABLE) == "R\n-\n(no rejected rows)\n"
+    )
+
+
+def test_cells_none_booleans_lists_for_people() -> None:
+    table = Table([Column(k, k) for k in ("none", "yes", "no", "list")], [[None, True, False, ["a", 1]]])
+    assert render(view(Section(title="", blocks=[table])), OutputFormat.TABLE) == (
+        "none  yes  no  list\n----  ---  --  ----\n      yes  no  a, 1\n"
+    )
+
+
+WIDE = Table(
+    (
+        Column("id", "id"),
+        Column("title", "title", wrap=True, least=10),
+        Column("extra", "extra", drop=1),
+    ),
+    [["c0ffee00-aaaa-bbbb-cccc-000000000001", "one two three four five six", "xx"]],
+)
+
+
+def test_narrow_terminal_wraps_text_and_drops_optional_columns_keeping_ids_whole() -> None:
+    out = render(view(Section(title="", blocks=[WIDE])), OutputFormat.TABLE, 50)
+    assert out == (
+        "id                                    title\n"
+        "------------------------------------  ------------\n"
+        "c0ffee00-aaaa-bbbb-cccc-000000000001  one two\n"
+        "                                      three four\n"
+        "                                      five six\n"
+        "(not shown at this width: extra; --wide shows every column)\n"
+    )
+    assert max(len(line) for line in out.splitlines()[:-1]) <= 50
+
+
+def test_too_narrow_for_a_table_shows_one_record_per_row() -> None:
+    out = render(view(Section(title="", blocks=[WIDE])), OutputFormat.TABLE, 40)
+    assert out == (
+        "id:    c0ffee00-aaaa-bbbb-cccc-000000000001\ntitle: one two three four five six\nextra: xx\n"
+    )
+
+
+def test_wide_never_wraps() -> None:
+    out = render(view(Section(title="", blocks=[WIDE, Text("word " * 40)])), OutputFormat.TABLE, None)
+    assert out.splitlines()[2] == "c0ffee00-aaaa-bbbb-cccc-000000000001  one two three four five six  xx"
+    assert out.splitlines()[3] == ("word " * 40).strip()
+
+
+def test_fields_wrap_under_their_value_and_urls_break_after_a_slash() -> None:
+    fields = Fields([("Source", "Docs (2025) https://example.com/aaaa/bbbb/cccc-dddd/eeee"), ("Ids", "x y")])
+    out = render(view(Section(title="", blocks=[fields])), OutputFormat.TABLE, 30)
+    assert out == (
+        "Source: Docs (2025)\n"
+        "        https://example.com/\n"
+        "        aaaa/bbbb/cccc-dddd/\n"
+        "        eeee\n"
+        "Ids:    x y\n"
+    )
 
 
 def test_table_shows_control_characters_escaped() -> None:
     hostile = view(
-        Section(title="Log data", lines=["id \x1b[31mred\x1b[0m", "bell\x07 del\x7f csi\x9b2J cr\rx"]),
-        Section(title="", headers=["id", "n"], rows=[["a\x1b]0;pwned\x07", "\x00"]]),
+        Section(title="Log data", blocks=[Text("id \x1b[31mred\x1b[0m bell\x07 del\x7f csi\x9b2J cr\rx")]),
+        Section(
+            title="", blocks=[Table((Column("id", "id"), Column("n", "n")), [["a\x1b]0;pwned\x07", "\x00"]])]
+        ),
     )
     out = render(hostile, OutputFormat.TABLE)
     assert out == (
         "Log data\n"
         "--------\n"
-        "id \\x1b[31mred\\x1b[0m\n"
-        "bell\\x07 del\\x7f csi\\x9b2J cr\\x0dx\n"
+        "id \\x1b[31mred\\x1b[0m bell\\x07 del\\x7f csi\\x9b2J cr\\x0dx\n"
         "\n"
         "id                 n\n"
         "-----------------  ----\n"
@@ -140,55 +186,40 @@ def test_table_shows_control_characters_escaped() -> None:
     assert not OBEYED.search(out)
 
 
-# -- markdown --------------------------------------------------------------------------------
-def test_markdown_shows_only_human_sections_first_title_as_heading() -> None:
-    out = render(view(MACHINE, SUMMARY, LEGS, NOTE), OutputFormat.MARKDOWN)
-    assert out == (
+# -- markdown (structure: tests/formats/test_markdown.py) ------------------------------------
+def test_markdown_literal_form() -> None:
+    sections = (
+        SUMMARY,
+        Section(title="Legs", blocks=[LEGS, Items("What to do:", ["call *you*"]), Code("A\n```\n")]),
+    )
+    assert render(view(*sections), OutputFormat.MARKDOWN) == (
         "# Summary\n"
         "\n"
-        "Source: unit\n"
-        "2 legs\n"
+        "- **Source:** unit\n"
+        "- **Legs:** 2\n"
         "\n"
         "## Legs\n"
         "\n"
-        "| reason   | legs   |\n"
-        "|----------|--------|\n"
-        "| 403      | 2      |\n"
-        "| 486      | 10     |\n"
+        "| reason | legs |\n"
+        "|---|---:|\n"
+        "| 403 | 2 |\n"
+        "| 486 | 10 |\n"
         "\n"
-        "only for humans\n"
+        "**What to do:**\n"
+        "\n"
+        "- call \\*you\\*\n"
+        "\n"
+        "````kusto\n"
+        "A\n"
+        "```\n"
+        "````\n"
     )
-    assert "Machine" not in out and "end_reason" not in out
-
-
-def test_markdown_escapes_pipes_and_newlines_in_cells_and_headers() -> None:
-    table = Section(title="Cells", headers=["k|v"], rows=[["a|b"], ["x\ny"]])
-    assert render(view(table), OutputFormat.MARKDOWN) == (
-        "# Cells\n\n| k\\|v   |\n|--------|\n| a\\|b   |\n| x y    |\n"
-    )
-
-
-def test_markdown_section_without_rows_says_none() -> None:
-    empty = Section(title="Blocking failures", headers=["pair", "legs"])
-    assert render(view(empty), OutputFormat.MARKDOWN) == "# Blocking failures\n\n_None._\n"
-
-
-def test_markdown_shows_control_characters_escaped() -> None:
-    hostile = view(
-        Section(title="Log data", lines=["id \x1b[31mred\x1b[0m"]),
-        Section(title="", headers=["id"], rows=[["a\x1b[2Jb\x9b"]]),
-    )
-    out = render(hostile, OutputFormat.MARKDOWN)
-    assert out == (
-        "# Log data\n\nid \\x1b[31mred\\x1b[0m\n\n| id            |\n|---------------|\n| a\\x1b[2Jb\\x9b |\n"
-    )
-    assert not OBEYED.search(out)
 
 
 # -- json ------------------------------------------------------------------------------------
 def test_json_writes_the_document_only_with_a_trailing_newline() -> None:
     document = {"schema": "acs-triage/test/v1", "name": "é\x1b", "n": [1, None], "ok": True}
-    out = render(view(SUMMARY, LEGS, MACHINE, document=document), OutputFormat.JSON)
+    out = render(view(SUMMARY, csv=LEGS, document=document), OutputFormat.JSON)
     assert out == (
         "{\n"
         '  "schema": "acs-triage/test/v1",\n'
@@ -205,13 +236,10 @@ def test_json_writes_the_document_only_with_a_trailing_newline() -> None:
 
 # -- every format ----------------------------------------------------------------------------
 VIEWS = {
-    "sections": view(SUMMARY, LEGS, MACHINE, NOTE),
-    "trailing blank lines": view(
-        Section(title="T", lines=["x", "", ""]),
-        Section(title="", headers=["a"], rows=[["b\n"]], primary=True),
-    ),
-    "empty tables": view(Section(title="T", headers=["a"], primary=True)),
-    "lines only": view(Section(title="", lines=["kql\n\n"]), MACHINE),
+    "sections": view(SUMMARY, Section(title="L", blocks=[LEGS]), csv=LEGS),
+    "trailing blank lines": view(Section(title="T", blocks=[Text("x\n\n"), Code("q\n\n")])),
+    "empty tables": view(Section(title="T", blocks=[Table((Column("a", "a"),), [])])),
+    "nothing": view(),
 }
 
 
@@ -219,4 +247,4 @@ VIEWS = {
 @pytest.mark.parametrize("name", list(VIEWS))
 def test_every_output_ends_with_exactly_one_newline(fmt: OutputFormat, name: str) -> None:
     out = render(VIEWS[name], fmt)
-    assert out.endswith("\n") and not out.endswith("\n\n"), repr(out)
+    assert (out.endswith("\n") and not out.endswith("\n\n")) or out == "", repr(out)

@@ -39,7 +39,7 @@ def test_every_format_renders(azure: LogAnalyticsEmulator, fmt: OutputFormat, cl
         rows = out.strip().splitlines()
         assert rows[0] == ",".join(CHECK_HEADERS)
         assert [r.split(",")[0] for r in rows[1:]] == list(CHECK_NAMES)
-        assert rows[1 + CHECK_NAMES.index("failure-rate")].split(",")[1] == "FAIL"
+        assert rows[1 + CHECK_NAMES.index("failure-rate")].split(",")[1] == "fail"  # the JSON value
     elif fmt is OutputFormat.MARKDOWN:
         assert out.startswith("# acs-triage smoke: FAIL")
         assert "| failure-rate" in out

@@ -116,6 +116,11 @@ def legs_of_summary(rows: Sequence[Mapping[str, Any]]) -> int:
     return _int(rows[0].get("Legs")) if rows else 0
 
 
+def matching_legs(rows: Sequence[Mapping[str, Any]]) -> int | None:
+    """``MatchingLegs`` of a capped leg query (the same on every row); 0 without rows."""
+    return _int(rows[0].get("MatchingLegs")) if rows else 0
+
+
 def by_endpoint_type(rows: Sequence[Mapping[str, Any]], scope: str) -> tuple[dict[str, int], int]:
     """``legs-by-endpoint-type`` rows: legs per endpoint type, and the failed legs outside ``scope``."""
     legs: dict[str, int] = {}

@@ -14,7 +14,13 @@ from acs_triage.queries.render import SUMMARY_TABLE, UPDATES_TABLE
 from acs_triage.queries.store import QueryDef, get_query
 from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, LegFilter, TriageInput
 from acs_triage.sources.base import ClosingSource
-from acs_triage.sources.workspace.rows import auto_bin, leg_from_row, legs_of_summary, triage_input_from_rows
+from acs_triage.sources.workspace.rows import (
+    auto_bin,
+    leg_from_row,
+    legs_of_summary,
+    matching_legs,
+    triage_input_from_rows,
+)
 from acs_triage.sources.workspace.transport import LogsRunner, QueryResult
 from acs_triage.windows import WRITTEN, Window
 
@@ -164,7 +170,9 @@ class WorkspaceSource(ClosingSource):
         }
         result = self.runner.run(get_query("pstn-failed-legs"), params, _span(window), table=self.table)
         legs = [leg for leg in map(leg_from_row, result.rows) if leg is not None]
-        return _batch(result, legs[: wanted.max_rows], capped=len(legs) > wanted.max_rows)
+        batch = _batch(result, legs[: wanted.max_rows], capped=len(legs) > wanted.max_rows)
+        batch.matched = matching_legs(result.rows)
+        return batch
 
     def close(self) -> None:
         self.runner.close()

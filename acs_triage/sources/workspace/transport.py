@@ -29,6 +29,7 @@ from acs_triage.errors import (
 from acs_triage.queries.render import SUMMARY_TABLE, render
 from acs_triage.queries.store import QueryDef
 from acs_triage.sources.connection import Connection
+from acs_triage.sources.credential_errors import credential_error
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -81,11 +82,17 @@ class RunnerOptions:
     total_timeout: float = 300.0  #: seconds for one query including retries
     server_timeout: int = 180  #: seconds the service may spend (Prefer: wait)
     max_retry_after: float = 60.0  #: a longer Retry-After is not waited for
+    auth: str = "default"  #: the --auth method, for the hint when no token can be had
 
     @classmethod
-    def for_timeout(cls, timeout: float, retries: int) -> RunnerOptions:
+    def for_timeout(cls, timeout: float, retries: int, auth: str = "default") -> RunnerOptions:
         """``--timeout`` and ``--retries``: the service may use all but 10 s of the budget."""
-        return cls(retries=retries, total_timeout=timeout, server_timeout=int(min(max(timeout - 10, 5), 600)))
+        return cls(
+            retries=retries,
+            total_timeout=timeout,
+            server_timeout=int(min(max(timeout - 10, 5), 600)),
+            auth=auth,
+        )
 
 
 def _retry_policy(options: RunnerOptions) -> Any:
@@ -209,7 +216,8 @@ class LogsRunner:
         except AcsTriageError:
             raise
         except Exception as exc:  # every SDK failure becomes one clear line
-            raise translate_error(exc, query.name, self.target, time.monotonic() - started) from None
+            elapsed = time.monotonic() - started
+            raise translate_error(exc, query.name, self.target, elapsed, auth=self.options.auth) from None
         return self._rows(query, result)
 
     def _rows(self, query: QueryDef, result: Any) -> QueryResult:
@@ -232,7 +240,9 @@ class LogsRunner:
         return QueryResult(rows=rows, partial=partial, partial_message=message)
 
 
-def translate_error(exc: Exception, query_name: str, target: Target, elapsed: float) -> AcsTriageError:
+def translate_error(
+    exc: Exception, query_name: str, target: Target, elapsed: float, *, auth: str = "default"
+) -> AcsTriageError:
     """Map an azure-core / azure-identity exception to a one-line AcsTriageError."""
     from azure.core.exceptions import (
         ClientAuthenticationError,
@@ -246,10 +256,7 @@ def translate_error(exc: Exception, query_name: str, target: Target, elapsed: fl
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ClientAuthenticationError) and getattr(cause, "status_code", None) is None:
-            return AuthError(
-                f"no usable Azure credential: {_first_line(cause.message, 200)}",
-                hint="run 'az login', or choose another --auth method",
-            )
+            return credential_error(auth, str(cause.message))
         cause = cause.__context__ or cause.__cause__
         if cause is exc:
             break
