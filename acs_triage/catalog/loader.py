@@ -14,10 +14,12 @@ from acs_triage.catalog.model import (
     CodeEntry,
     ConnectivityRule,
     Erratum,
+    HttpClassEntry,
     Meaning,
     OriginRule,
     PairEntry,
     Source,
+    StatusEntry,
     origin_label,
 )
 from acs_triage.catalog.validate import CATALOG_FILE, validate_document
@@ -81,6 +83,13 @@ def build_catalog(document: dict[str, Any], name: str = CATALOG_FILE) -> Catalog
             OriginRule(r["prefix"], r["generated_by"], r["description"]) for r in document["origin_rules"]
         ),
         origin_default=document["origin_default"],
+        statuses=tuple(
+            StatusEntry(s["status"], _meaning(s, sources))
+            for s in document.get("call_automation_statuses") or []
+        ),
+        http_classes=tuple(
+            HttpClassEntry(str(c["class"]), _meaning(c, sources)) for c in document.get("http_classes") or []
+        ),
     )
 
 
