@@ -1,4 +1,5 @@
-"""Views of leg-level reports: ``call`` (every leg of one call) and ``legs`` (failed PSTN legs)."""
+"""Views of leg-level reports: ``call`` (every leg of one call, and its Call Automation
+requests) and ``legs`` (failed PSTN legs)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from acs_triage.catalog.loader import origin_label
 from acs_triage.formats.base import Section, View
 from acs_triage.formats.common import short_origin
 from acs_triage.records import scope_legs
+from acs_triage.triage.automation import AutomationReport
 from acs_triage.triage.legs import AnnotatedLeg, CallReport, FailedLegsReport
 
 __all__ = ["call_view", "legs_view"]
@@ -49,13 +51,72 @@ def _legs_table(legs: Sequence[AnnotatedLeg], headers: Sequence[str]) -> Section
     return Section(title="Legs", headers=list(headers), rows=rows, primary=True)
 
 
+def _result(result_type: str, failed: bool) -> str:
+    """The logged ResultType, saying "failed" when the status says so and the type does not."""
+    if not failed or result_type.strip().lower() == "failed":
+        return result_type
+    return f"{result_type or '(blank)'} (failed)"
+
+
+#: Table columns of a Call Automation request, from its JSON object.
+_OPERATION_COLUMNS: dict[str, Callable[[dict[str, Any]], object]] = {
+    "time": lambda op: op["time_generated"],
+    "operation": lambda op: op["operation_name"],
+    "result": lambda op: _result(op["result_type"], op["failed"]),
+    "HTTP status": lambda op: op["result_signature"],
+    "meaning": lambda op: op["title"] + ("" if op["documented"] else f" [{op['match_level']}]"),
+    "who acts": lambda op: ", ".join(op["who_acts"]),
+}
+
+
+def _automation_summary(automation: AutomationReport) -> str:
+    if not automation.available:
+        return f"Call Automation operations: {automation.reason}"
+    failed = len(automation.failed)
+    return f"Call Automation operations: {len(automation.operations)} ({failed} failed)" + (
+        "; CAPPED" if automation.capped else ""
+    )
+
+
+def _automation_sections(automation: AutomationReport) -> tuple[list[Section], list[Section]]:
+    """The requests as a table (none when the source cannot have them), and what each
+    failed one means with the documented sub-codes it may have carried (candidates: the
+    log holds none)."""
+    if not automation.available:
+        return [], []
+    documents = [op.to_dict() for op in automation.operations]
+    table = Section(
+        title="Call Automation operations",
+        headers=list(_OPERATION_COLUMNS),
+        rows=[[cell(op) for cell in _OPERATION_COLUMNS.values()] for op in documents],
+    )
+    sections: list[Section] = []
+    for op in (d for d in documents if d["failed"]):
+        status = op["result_signature"]
+        lines = [f"Meaning: {op['title']} (from {op['explained_by']})", *(f"  - {a}" for a in op["actions"])]
+        if op["candidate_sub_codes"]:
+            lines.append(
+                f"Documented sub-codes for {status} (candidates only: the log holds no sub-code, "
+                "so it may have been one of these, or another):"
+            )
+            lines += [
+                f"  - {c['end_reason']}/{c['end_sub_code']}: {c['title']}" for c in op["candidate_sub_codes"]
+            ]
+        title = f"{op['operation_name'] or '(no operation name)'} {status or ''} at {op['time_generated']}"
+        sections.append(Section(title=f"{title}: what to do", lines=lines))
+    return [table], sections
+
+
 def call_view(report: CallReport) -> View:
     lines = [
         f"Correlation id: {report.correlation_id}; {len(report.legs)} leg(s)"
-        + ("; PARTIAL DATA" if report.partial else "")
+        + ("; PARTIAL DATA" if report.partial else ""),
+        _automation_summary(report.call_automation),
     ]
     lines += [f"WARNING: {w}" for w in report.warnings]
+    table, advice = _automation_sections(report.call_automation)
     sections = [Section(title="acs-triage: call legs", lines=lines), _legs_table(report.legs, _CALL_COLUMNS)]
+    sections += table
     for item in report.legs:
         leg = item.leg
         if item.failed and item.actions:
@@ -65,7 +126,7 @@ def call_view(report: CallReport) -> View:
                     lines=[f"  - {a}" for a in item.actions],
                 )
             )
-    return View(document=report.to_dict(), sections=sections)
+    return View(document=report.to_dict(), sections=[*sections, *advice])
 
 
 def legs_view(report: FailedLegsReport) -> View:
