@@ -149,14 +149,12 @@ def _status_section(catalog: Catalog) -> list[str]:
     ]
     for entry in catalog.statuses:
         m = entry.meaning
-        out.append(
-            f"| {entry.status} | {_md(m.title)} | {m.category} | {', '.join(m.who_acts)} | {m.retry} |"
-        )
+        out.append(f"| {entry.key} | {_md(m.title)} | {m.category} | {', '.join(m.who_acts)} | {m.retry} |")
     out.append("")
     for entry in catalog.statuses:
         m = entry.meaning
         out += [
-            f"#### HTTP {entry.status}: {m.title}",
+            f"#### HTTP {entry.key}: {m.title}",
             "",
             "- **Causes:** " + " ".join(f"({i}) {_md(c)}" for i, c in enumerate(m.causes, 1)),
             "- **What to do:** " + " ".join(f"({i}) {_md(a)}" for i, a in enumerate(m.actions, 1)),
@@ -174,7 +172,7 @@ def _status_section(catalog: Catalog) -> list[str]:
     for k in catalog.http_classes:
         m = k.meaning
         out.append(
-            f"| {k.http_class}xx | {_md(m.title)} | {m.outcome} | {m.category} | {m.retry} | "
+            f"| {k.key}xx | {_md(m.title)} | {m.outcome} | {m.category} | {m.retry} | "
             f"[{m.source.id}]({m.source.url}) |"
         )
     return out

@@ -25,7 +25,6 @@ from acs_triage.catalog.model import (
     ConnectivityRule,
     Erratum,
     Explanation,
-    HttpClassEntry,
     MatchLevel,
     OriginRule,
     PairEntry,
@@ -55,7 +54,7 @@ class Catalog:
     origin_default: str
     #: documented HTTP statuses of Call Automation requests, and the RFC 9110 classes
     statuses: tuple[StatusEntry, ...] = ()
-    http_classes: tuple[HttpClassEntry, ...] = ()
+    http_classes: tuple[StatusEntry, ...] = ()
     _pairs_by_key: dict[tuple[str, str], PairEntry] = field(init=False, repr=False, compare=False)
     _pairs_by_sub: dict[str, list[PairEntry]] = field(init=False, repr=False, compare=False)
 
@@ -182,10 +181,10 @@ class Catalog:
         """Explain the HTTP status of a Call Automation request (``ResultSignature``):
         the documented status, else its HTTP class, else unknown. Never raises."""
         text = "" if status is None else str(status)
-        entry = next((e for e in self.statuses if e.status == text), None)
+        entry = next((e for e in self.statuses if e.key == text), None)
         if entry is not None:
             return StatusExplanation(status, StatusLevel.STATUS, entry.meaning)
-        klass = next((c for c in self.http_classes if len(text) == 3 and c.http_class == text[0]), None)
+        klass = next((c for c in self.http_classes if len(text) == 3 and c.key == text[0]), None)
         if klass is not None:
             return StatusExplanation(status, StatusLevel.HTTP_CLASS, klass.meaning)
         return StatusExplanation(status, StatusLevel.UNKNOWN, UNKNOWN_STATUS_MEANING)

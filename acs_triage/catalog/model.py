@@ -273,17 +273,11 @@ class Explanation:
 
 @dataclass(frozen=True)
 class StatusEntry:
-    """The documented meaning of an HTTP status of a Call Automation request."""
+    """What an HTTP status of a Call Automation request means: a documented status
+    (``key`` ``"403"``) or, among the catalog's ``http_classes``, an RFC 9110 status class
+    (``key`` ``"4"`` for 4xx)."""
 
-    status: str
-    meaning: Meaning
-
-
-@dataclass(frozen=True)
-class HttpClassEntry:
-    """The RFC 9110 meaning of an HTTP status class (``"4"`` for 4xx, ...)."""
-
-    http_class: str
+    key: str
     meaning: Meaning
 
 

@@ -15,10 +15,26 @@ from typing import Any
 
 from acs_triage.catalog.lookup import Catalog
 from acs_triage.catalog.model import PairEntry, StatusExplanation
+from acs_triage.jsonable import pick
 from acs_triage.records import AutomationOperation, OperationBatch
-from acs_triage.times import iso
 
 __all__ = ["AutomationReport", "ExplainedOperation", "explain_operations"]
+
+
+#: What the log says of a request, as JSON writes it (in this order).
+_LOGGED = (
+    "time_generated",
+    "operation_name",
+    "operation_version",
+    "sub_operation_name",
+    "operation_id",
+    "call_connection_id",
+    "result_type",
+    "result_signature",
+    "duration_ms",
+    "sdk_type",
+    "sdk_version",
+)
 
 
 @dataclass(frozen=True)
@@ -35,19 +51,9 @@ class ExplainedOperation:
         return self.operation.failed
 
     def to_dict(self) -> dict[str, Any]:
-        op, meaning = self.operation, self.explanation.meaning
+        meaning = self.explanation.meaning
         return {
-            "time_generated": iso(op.time_generated),
-            "operation_name": op.operation_name,
-            "operation_version": op.operation_version,
-            "sub_operation_name": op.sub_operation_name,
-            "operation_id": op.operation_id,
-            "call_connection_id": op.call_connection_id,
-            "result_type": op.result_type,
-            "result_signature": op.result_signature,
-            "duration_ms": op.duration_ms,
-            "sdk_type": op.sdk_type,
-            "sdk_version": op.sdk_version,
+            **pick(self.operation, *_LOGGED),
             "failed": self.failed,
             "title": meaning.title,
             "documented": self.explanation.documented,

@@ -220,23 +220,26 @@ def leg_from_row(row: Mapping[str, Any]) -> Leg | None:
     )
 
 
+#: The text fields of an :class:`AutomationOperation` and the columns they come from.
+_OPERATION_TEXTS = {
+    "operation_name": "OperationName",
+    "result_type": "ResultType",
+    "call_connection_id": "CallConnectionId",
+    "operation_version": "OperationVersion",
+    "sub_operation_name": "SubOperationName",
+    "operation_id": "OperationId",
+    "sdk_type": "SdkType",
+    "sdk_version": "SdkVersion",
+    "correlation_id": "CorrelationId",
+}
+
+
 def operation_from_row(row: Mapping[str, Any]) -> AutomationOperation | None:
     """A row of ``call-automation-operations`` as an :class:`AutomationOperation` (None
     without a usable ``TimeGenerated``)."""
     moment = _dt(row.get("TimeGenerated"))
     if moment is None:
         return None
-    return AutomationOperation(
-        time_generated=moment,
-        operation_name=_text(row.get("OperationName")),
-        result_type=_text(row.get("ResultType")),
-        result_signature=http_status(row.get("ResultSignature")),
-        call_connection_id=_text(row.get("CallConnectionId")),
-        operation_version=_text(row.get("OperationVersion")),
-        sub_operation_name=_text(row.get("SubOperationName")),
-        operation_id=_text(row.get("OperationId")),
-        duration_ms=_optional_int(row.get("DurationMs")),
-        sdk_type=_text(row.get("SdkType")),
-        sdk_version=_text(row.get("SdkVersion")),
-        correlation_id=_text(row.get("CorrelationId")),
-    )
+    texts = {field: _text(row.get(column)) for field, column in _OPERATION_TEXTS.items()}
+    status, duration = http_status(row.get("ResultSignature")), _optional_int(row.get("DurationMs"))
+    return AutomationOperation(moment, result_signature=status, duration_ms=duration, **texts)
