@@ -158,7 +158,7 @@ def test_table_output_shows_the_requests_and_the_candidate_sub_codes(
     assert code == ExitCode.OK
     assert "Call Automation operations\n--------------------------\ntime " in out
     assert "Call Automation operations: " in out and " (1 failed)" in out
-    assert "Documented sub-codes for 403 (candidates only: the log holds no sub-code" in out
+    assert "Documented Call Automation sub-codes for 403 (candidates only: the log holds no sub-code" in out
     assert "  - 403/7507: Call Automation: call source identity does not match the application" in out
     assert "  - 403/7504: Call Automation: insufficient application permissions" in out
 
@@ -352,19 +352,35 @@ def test_report_merges_partial_requests_and_explains_each_status() -> None:
 
 def test_view_lists_requests_after_the_legs_and_their_advice_last() -> None:
     operations = OperationBatch(
-        [_operation(0, "CreateCall", "Failed", 403), _operation(2, "Hangup", "", None)]
+        [
+            _operation(0, "CreateCall", "Failed", 403),
+            _operation(1, "Transfer", "Succeeded", 409),
+            _operation(2, "Hangup", "", None),
+        ]
     )
     report = call_report("c1", LegBatch([]), operations=operations)
     out = render(call_view(report), OutputFormat.TABLE)
     assert out.index("Legs\n----") < out.index("Call Automation operations\n---")
     assert out.index("Call Automation operations\n---") < out.index("CreateCall 403 at 2026-03-10T10:00:00Z")
-    assert "Call Automation operations: 2 (1 failed)" in out
+    assert "Call Automation operations: 3 (2 failed)" in out
+    # widths (by hand): a cell or its header plus two; two spaces between columns.
+    widths = (20, len("operation") + 2, len("Succeeded (failed)"), len("HTTP status") + 2)
+
+    def row(*cells: str) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+
     assert (
-        "2026-03-10T10:00:00Z  CreateCall   Failed    403            Call Automation request forbidden" in out
+        row("2026-03-10T10:00:00Z", "CreateCall", "Failed", "403") + "  Call Automation request forbidden"
+        in out
     )
-    # widths: a cell or its header plus two; 2 spaces between columns (blank result and status)
-    hangup = "2026-03-10T10:02:00Z  " + "Hangup".ljust(11) + " " * (2 + 8 + 2 + 13 + 2)
-    assert hangup + "Unknown HTTP status [unknown]" in out
+    assert (
+        row("2026-03-10T10:01:00Z", "Transfer", "Succeeded (failed)", "409")
+        + "  Client error (4xx) [http-class]"
+        in out
+    )
+    assert (
+        row("2026-03-10T10:02:00Z", "Hangup", "", "") + "  Unknown HTTP status\n" in out
+    )  # not failed: no tag
     assert (
         "Meaning: Call Automation request forbidden (from the documented Call Automation status 403)" in out
     )

@@ -58,13 +58,21 @@ def _result(result_type: str, failed: bool) -> str:
     return f"{result_type or '(blank)'} (failed)"
 
 
+def _level_tag(op: dict[str, Any]) -> str:
+    """A failed request explained only by its HTTP class (or not at all) says so."""
+    return f" [{op['match_level']}]" if op["failed"] and not op["documented"] else ""
+
+
 #: Table columns of a Call Automation request, from its JSON object.
 _OPERATION_COLUMNS: dict[str, Callable[[dict[str, Any]], object]] = {
     "time": lambda op: op["time_generated"],
     "operation": lambda op: op["operation_name"],
     "result": lambda op: _result(op["result_type"], op["failed"]),
     "HTTP status": lambda op: op["result_signature"],
-    "meaning": lambda op: op["title"] + ("" if op["documented"] else f" [{op['match_level']}]"),
+    # A failed request explained only by its HTTP class (or not at all) says so.
+    "meaning": lambda op: (
+        op["title"] + (f" [{op['match_level']}]" if op["failed"] and not op["documented"] else "")
+    ),
     "who acts": lambda op: ", ".join(op["who_acts"]),
 }
 
@@ -96,8 +104,8 @@ def _automation_sections(automation: AutomationReport) -> tuple[list[Section], l
         lines = [f"Meaning: {op['title']} (from {op['explained_by']})", *(f"  - {a}" for a in op["actions"])]
         if op["candidate_sub_codes"]:
             lines.append(
-                f"Documented sub-codes for {status} (candidates only: the log holds no sub-code, "
-                "so it may have been one of these, or another):"
+                f"Documented Call Automation sub-codes for {status} (candidates only: the log holds "
+                "no sub-code, so it may have been one of these, or another):"
             )
             lines += [
                 f"  - {c['end_reason']}/{c['end_sub_code']}: {c['title']}" for c in op["candidate_sub_codes"]
