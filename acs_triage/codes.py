@@ -14,7 +14,7 @@ import math
 import numbers
 import re
 
-__all__ = ["is_failure_end", "normalize_code"]
+__all__ = ["http_status", "is_failed_operation", "is_failure_end", "normalize_code"]
 
 #: Values that mean "no code" (compared after stripping, case-insensitively).
 _BLANK_TOKENS = frozenset({"", "null", "none", "nan"})
@@ -76,3 +76,24 @@ def is_failure_end(end_reason: object) -> bool:
     """
     reason = normalize_code(end_reason)
     return not (reason == "0" or reason.startswith("2"))
+
+
+def http_status(value: object) -> int | None:
+    """An HTTP status as logs hold it (``403``, ``"403"``, ``403.0``) as an int; None when
+    blank or not a whole number. Never raises."""
+    text = normalize_code(value)
+    return int(text) if text.isdigit() and text.isascii() and len(text) <= 9 else None
+
+
+def is_failed_operation(result_type: object, result_signature: object) -> bool:
+    """A Call Automation request failed: its HTTP status (``ResultSignature``) is 400 or
+    more, or its ``ResultType`` is ``Failed`` (case-insensitive; the value Microsoft's sample
+    query for Call Automation errors filters on). ``Succeeded``, the documented success
+    value, and any other value with a lower status or none count as successful.
+
+    The same rule as ``Failed`` in ``kql/call-automation-operations.kql``; a test keeps
+    the two in step.
+    """
+    status = http_status(result_signature)
+    failed_type = isinstance(result_type, str) and result_type.strip().lower() == "failed"
+    return (status is not None and status >= 400) or failed_type

@@ -75,6 +75,15 @@ class ServiceError(QueryError):
     """HTTP 5xx, timeouts, network failures, malformed responses."""
 
 
+class MissingTableError(QueryError):
+    """The workspace has no such table (HTTP 400, semantic error SEM0100): no row of it was
+    ever ingested, e.g. no diagnostic setting sends that log category. ``table`` names it."""
+
+    def __init__(self, message: str, *, table: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.table = table
+
+
 class InputError(AcsTriageError):
     """An input file cannot be read as an ACSCallSummary export."""
 

@@ -4,7 +4,8 @@ A *source* (:mod:`acs_triage.sources`: a Log Analytics workspace, exported files
 the bundled sample) hands the engine a :class:`TriageInput`: aggregated rows
 (:class:`PairAggregate`, :class:`TimelineBin`) that the workspace computes in KQL
 and that :mod:`acs_triage.sources.aggregate` computes from raw :class:`Leg` rows.
-Detail commands (``call``, ``legs``) get raw legs as a :class:`LegBatch`.
+Detail commands (``call``, ``legs``) get raw legs as a :class:`LegBatch`; ``call`` also gets
+the call's Call Automation requests as an :class:`OperationBatch`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from acs_triage.codes import is_failed_operation
 from acs_triage.windows import Window
 
 #: Which legs a triage looks at (``--scope``): PSTN legs (the default), every other
@@ -182,3 +184,47 @@ class LegBatch:
     warnings: list[str] = field(default_factory=list)
     capped: bool = False  #: more legs matched than were asked for; the oldest were left out
     matched: int | None = None  #: how many legs matched before the cap (None: not counted)
+
+
+class AutomationOperation(NamedTuple):
+    """One ``ACSCallAutomationIncomingOperations`` row: a request to a Call Automation API
+    (CreateCall, Answer, Play, ...) and its result. The table has no sub-code column."""
+
+    time_generated: datetime
+    operation_name: str
+    result_type: str  #: as logged: "Succeeded", "Failed", ...
+    result_signature: int | None  #: the HTTP status of the request
+    call_connection_id: str = ""
+    operation_version: str = ""
+    sub_operation_name: str = ""
+    operation_id: str = ""
+    duration_ms: int | None = None
+    sdk_type: str = ""
+    sdk_version: str = ""
+    correlation_id: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """See :func:`acs_triage.codes.is_failed_operation`."""
+        return is_failed_operation(self.result_type, self.result_signature)
+
+
+@dataclass(slots=True)
+class OperationBatch:
+    """The Call Automation requests a source found for one call.
+
+    ``available`` is False when the source cannot hold them at all (exported call-summary
+    files, a workspace without the table); ``reason`` then says why, and ``operations`` is
+    empty: "none found" and "not available" are different answers.
+    """
+
+    operations: list[AutomationOperation]
+    available: bool = True
+    reason: str | None = None
+    partial: bool = False
+    warnings: list[str] = field(default_factory=list)
+    capped: bool = False  #: more requests matched than were asked for; the newest were left out
+
+    @classmethod
+    def unavailable(cls, reason: str) -> OperationBatch:
+        return cls([], available=False, reason=reason)

@@ -133,6 +133,51 @@ def _shared_advice(pairs: list[PairEntry]) -> list[str]:
     return [*out, ""]
 
 
+def _status_section(catalog: Catalog) -> list[str]:
+    """The HTTP statuses of Call Automation requests, then the HTTP classes (fallback)."""
+    out = [
+        "",
+        "## Call Automation request statuses (HTTP)",
+        "",
+        "`acs-triage call` explains each request of ACSCallAutomationIncomingOperations by its "
+        "HTTP status (`ResultSignature`; the table has no sub-code): the status as Microsoft "
+        "documents it for Call Automation, else its HTTP class (RFC 9110). For a failed request it "
+        "also lists the `call-automation` pairs with the same code as candidate sub-codes.",
+        "",
+        "| Status | Title | Category | Who acts | Retry |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in catalog.statuses:
+        m = entry.meaning
+        out.append(f"| {entry.key} | {_md(m.title)} | {m.category} | {', '.join(m.who_acts)} | {m.retry} |")
+    out.append("")
+    for entry in catalog.statuses:
+        m = entry.meaning
+        out += [
+            f"#### HTTP {entry.key}: {m.title}",
+            "",
+            "- **Causes:** " + " ".join(f"({i}) {_md(c)}" for i, c in enumerate(m.causes, 1)),
+            "- **What to do:** " + " ".join(f"({i}) {_md(a)}" for i, a in enumerate(m.actions, 1)),
+            f"- **Retry:** {m.retry}: {_md(m.retry_advice)}",
+            *([f"- **Note:** {_md(m.note)}"] if m.note else []),
+            f"- **Source:** [{_md(m.source.title)}]({m.source.url}) ({m.source.date})",
+            "",
+        ]
+    out += [
+        "### HTTP status classes (fallback)",
+        "",
+        "| Class | Title | Outcome | Category | Retry | Source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for k in catalog.http_classes:
+        m = k.meaning
+        out.append(
+            f"| {k.key}xx | {_md(m.title)} | {m.outcome} | {m.category} | {m.retry} | "
+            f"[{m.source.id}]({m.source.url}) |"
+        )
+    return out
+
+
 def catalog_markdown(catalog: Catalog | None = None) -> str:
     catalog = catalog or load_catalog()
     by_scope: dict[str, list[PairEntry]] = {scope: [] for scope in SCOPES}
@@ -158,8 +203,9 @@ def catalog_markdown(catalog: Catalog | None = None) -> str:
             for scope in by_scope
         )
         + ", [code-level meanings](#code-level-meanings-no-documented-pair), "
-        "[SIP classes](#sip-response-classes-last-fallback), [categories](#categories), "
-        "[sources](#sources).",
+        "[SIP classes](#sip-response-classes-last-fallback), "
+        "[Call Automation request statuses](#call-automation-request-statuses-http), "
+        "[categories](#categories), [sources](#sources).",
         "",
         "## Who generated the failure",
         "",
@@ -206,6 +252,7 @@ def catalog_markdown(catalog: Catalog | None = None) -> str:
     for k in catalog.classes:
         m = k.meaning
         out.append(f"| {k.sip_class}xx | {_md(m.title)} | {m.outcome} | {m.category} | {m.retry} |")
+    out += _status_section(catalog)
     out += [
         "",
         "## Categories",

@@ -343,3 +343,61 @@ def test_explain_all_for_sub_codes(catalog: Catalog) -> None:
     assert [(i.end_reason, i.level) for i in catalog.explain_all("560502")] == [("502", MatchLevel.CODE)]
     assert catalog.explain_all("999999") == []
     assert len(catalog.explain_all("403", "560403")) == 1
+
+
+# -- Call Automation request statuses (ACSCallAutomationIncomingOperations.ResultSignature) --
+S4_CA_URL = "call-automation-sdk.md"
+
+
+@pytest.mark.parametrize(
+    ("status", "level", "title"),
+    [
+        (403, "status", "Call Automation request forbidden"),
+        (429, "status", "Call Automation: too many requests"),
+        (502, "status", "Call Automation bad gateway"),
+        (409, "http-class", "Client error (4xx)"),  # listed by Microsoft without a meaning
+        (503, "http-class", "Server error (5xx)"),
+        (202, "http-class", "Success (2xx)"),
+        (None, "unknown", "Unknown HTTP status"),
+        (0, "unknown", "Unknown HTTP status"),
+        (99, "unknown", "Unknown HTTP status"),
+        (700, "unknown", "Unknown HTTP status"),
+    ],
+)
+def test_call_automation_status_documented_then_http_class(
+    catalog: Catalog, status: int | None, level: str, title: str
+) -> None:
+    explanation = catalog.explain_status(status)
+    assert (explanation.level.value, explanation.meaning.title) == (level, title)
+    assert explanation.documented == (level == "status")
+    if level == "status":
+        assert explanation.meaning.source.url.endswith(S4_CA_URL)
+        assert explanation.meaning.source.date == "2024-07-22"
+    elif level == "http-class":
+        assert explanation.meaning.source.id == "rfc9110" and "RFC 9110" in explanation.basis
+    else:
+        assert not explanation.meaning.known
+
+
+def test_automation_pairs_are_the_call_automation_sub_codes_of_a_status(catalog: Catalog) -> None:
+    assert [(p.end_reason, p.end_sub_code) for p in catalog.automation_pairs(403)] == [
+        ("403", "7507"),
+        ("403", "7504"),
+    ]
+    assert {p.end_sub_code for p in catalog.automation_pairs(405)} == {"8520", "8522"}
+    assert all(p.scope == "call-automation" for p in catalog.automation_pairs(400))
+    assert catalog.automation_pairs(502) == [] and catalog.automation_pairs(None) == []
+
+
+def test_loader_rejects_duplicate_call_automation_statuses() -> None:
+    document = json.loads(json.dumps(_packaged_document()))
+    document["call_automation_statuses"].append(document["call_automation_statuses"][0])
+    with pytest.raises(CatalogError, match="call_automation_statuses/7: duplicate entry"):
+        build_catalog(document)
+
+
+def test_loader_rejects_an_http_class_citing_an_undefined_source() -> None:
+    document = json.loads(json.dumps(_packaged_document()))
+    document["http_classes"][0]["source"] = "nowhere"
+    with pytest.raises(CatalogError, match="http_classes/0: source 'nowhere' is not defined"):
+        build_catalog(document)

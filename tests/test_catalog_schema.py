@@ -65,6 +65,9 @@ EXPECTED_ERRORS: dict[str, tuple[str, str]] = {
     "errata_missing_corrected.yaml": ("corrected", "required"),
     "missing_source.yaml": ("source", "required"),
     "missing_scope.yaml": ("scope", "required"),
+    "http_status_bad_pattern.yaml": ("status", "pattern"),
+    "http_status_normal_for_4xx.yaml": ("outcome", "not"),
+    "http_class_bad.yaml": ("class", "enum"),
 }
 
 EXPECTED_PSTN_PAIRS = {
@@ -132,9 +135,11 @@ def semantic_problems(doc: dict) -> list[str]:
     dups("pair", [(p["end_reason"], p["end_sub_code"]) for p in doc.get("pairs", [])])
     dups("code", [(c["end_reason"], c["origin"]) for c in doc.get("codes", [])])
     dups("sip class", [c["class"] for c in doc.get("sip_classes", [])])
+    dups("call automation status", [c["status"] for c in doc.get("call_automation_statuses", [])])
+    dups("http class", [c["class"] for c in doc.get("http_classes", [])])
 
     defined = set(source_ids)
-    for section in ("pairs", "codes", "sip_classes", "errata"):
+    for section in ("pairs", "codes", "sip_classes", "errata", "call_automation_statuses", "http_classes"):
         for i, entry in enumerate(doc.get(section, [])):
             if entry["source"] not in defined:
                 problems.append(f"{section}[{i}] cites undefined source {entry['source']!r}")
@@ -219,7 +224,7 @@ def test_all_pairs_unique(catalog):
 
 def test_every_source_reference_defined(catalog):
     defined = {s["id"] for s in catalog["sources"]}
-    for section in ("pairs", "codes", "sip_classes", "errata"):
+    for section in ("pairs", "codes", "sip_classes", "errata", "call_automation_statuses", "http_classes"):
         for entry in catalog[section]:
             assert entry["source"] in defined, (section, entry)
 
@@ -268,6 +273,24 @@ def test_codes_cover_acs_and_rfc3261(catalog):
 
 def test_sip_classes_are_1_to_6(catalog):
     assert sorted(c["class"] for c in catalog["sip_classes"]) == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_call_automation_statuses_are_those_of_the_older_page(catalog):
+    """The statuses of the Call Automation table without sub-codes (end-codes.md S4), each
+    citing it; a failure outcome for all of them."""
+    statuses = {s["status"]: s for s in catalog["call_automation_statuses"]}
+    assert set(statuses) == {"400", "401", "403", "404", "429", "500", "502"}
+    assert {s["source"] for s in statuses.values()} == {"call-automation-sdk-codes-2024-07"}
+    assert all(s["outcome"] == "failure" for s in statuses.values())
+    assert statuses["429"]["category"] == "service-limit" and statuses["429"]["retry"] == "later"
+    assert statuses["500"]["who_acts"] == statuses["502"]["who_acts"] == ["microsoft"]
+
+
+def test_http_classes_are_rfc9110_success_client_and_server(catalog):
+    classes = {c["class"]: c for c in catalog["http_classes"]}
+    assert sorted(classes) == ["2", "4", "5"]
+    assert {c["source"] for c in classes.values()} == {"rfc9110"}
+    assert [classes[k]["outcome"] for k in ("2", "4", "5")] == ["normal", "failure", "failure"]
 
 
 def test_errata_correct_to_catalogued_pairs(catalog):

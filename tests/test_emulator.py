@@ -318,10 +318,34 @@ def test_unsupported_kql_surfaces_as_400_bad_argument(emu, az_bin):
     assert "duckdb-kql" in emu.requests[-1].error
 
 
-def test_unknown_table_is_400(emu, az_bin):
+@pytest.mark.parametrize(
+    ("query", "operator"),
+    [
+        ("ACSCallSumary | count", "'count' operator: "),
+        ("ACSCallAutomationIncomingOperations\n| where CorrelationId == 'x'", "'where' operator: "),
+    ],
+)
+def test_unknown_table_is_400_semantic_error_sem0100(emu, az_bin, query, operator):
+    """A table the workspace does not hold (no rows ever ingested): the service's
+    400 BadArgumentError > SemanticError > SEM0100 naming the table."""
+    table = "ACSCallSumary" if "Sumary" in query else "ACSCallAutomationIncomingOperations"
     with pytest.raises(HttpResponseError) as err:
-        client_for(emu).query_workspace(WS, "ACSCallSumary | count", timespan=None)
+        client_for(emu).query_workspace(WS, query, timespan=None)
     assert err.value.status_code == 400 and err.value.error.code == "BadArgumentError"
+    inner = err.value.error.innererror
+    assert (inner["code"], inner["message"]) == ("SemanticError", "A semantic error occurred.")
+    assert inner["innererror"] == {
+        "code": "SEM0100",
+        "message": f"{operator}Failed to resolve table or column expression named '{table}'",
+    }
+    assert emu.requests[-1].error == inner["innererror"]["message"]
+
+
+def test_unknown_column_is_not_reported_as_a_missing_table(emu, az_bin):
+    with pytest.raises(HttpResponseError) as err:
+        client_for(emu).query_workspace(WS, "ACSCallSummary | where NoSuchColumn == 1", timespan=None)
+    assert err.value.status_code == 400
+    assert "Failed to resolve table" not in str(err.value)
 
 
 def test_statistics_and_render_prefer_options(emu, az_bin):

@@ -160,12 +160,16 @@ def test_parameter_line_is_required() -> None:
 PSTN_RULE = 'EndpointType =~ "PSTN"'
 SCOPE_RULE = 'where _scope == "all" or IsPstn == (_scope == "pstn")'
 FAILURE_RULE = 'not(ParticipantEndReason == "0" or ParticipantEndReason startswith "2")'
+#: A failed Call Automation request (executed against Python's rule in tests/test_call_automation.py).
+OPERATION_FAILURE_RULE = (
+    'Failed = (isnotnull(ResultSignature) and ResultSignature >= 400) or ResultType =~ "Failed"'
+)
 
 
 def test_every_query_defines_pstn_and_failure_the_same_way() -> None:
     """One PSTN rule and one failure rule everywhere (their meaning is checked against
     Python by executing them: tests/test_live.py::test_kql_and_python_agree_on_every_rule)."""
-    pstn_queries = set(QUERIES) - {"call-legs", "legs-by-endpoint-type"}
+    pstn_queries = set(QUERIES) - {"call-legs", "legs-by-endpoint-type", "call-automation-operations"}
     assert {name for name, q in QUERIES.items() if PSTN_RULE in q.body} == pstn_queries
     scoped = {name for name, q in QUERIES.items() if any(p.name == "scope" for p in q.parameters)}
     assert {name for name, q in QUERIES.items() if SCOPE_RULE in q.body} == scoped
@@ -176,3 +180,8 @@ def test_every_query_defines_pstn_and_failure_the_same_way() -> None:
         body = QUERIES[name].body
         # No other hand-written comparison of the end reason with a literal code.
         assert body.count('ParticipantEndReason == "') == body.count(FAILURE_RULE), name
+    operation_queries = {
+        name for name, q in QUERIES.items() if "ACSCallAutomationIncomingOperations" in q.tables
+    }
+    assert operation_queries == {"call-automation-operations"}
+    assert all(OPERATION_FAILURE_RULE in QUERIES[name].body for name in operation_queries)

@@ -240,6 +240,9 @@ def test_call_lists_every_leg_of_one_call(
     assert legs == expected
     assert {leg["correlation_id"] for leg in doc["legs"]} == {call}
     assert not contains_phone_number(str(doc))
+    # Legs in memory hold no Call Automation requests, and the report says so.
+    assert doc["call_automation"]["available"] is False and doc["call_automation"]["operations"] == []
+    assert doc["call_automation"]["reason"] == "not available from legs in memory (call legs only)"
 
 
 def test_call_without_legs_warns(cli: CliRunner) -> None:

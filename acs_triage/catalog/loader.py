@@ -18,6 +18,7 @@ from acs_triage.catalog.model import (
     OriginRule,
     PairEntry,
     Source,
+    StatusEntry,
     origin_label,
 )
 from acs_triage.catalog.validate import CATALOG_FILE, validate_document
@@ -45,6 +46,13 @@ def _meaning(entry: dict[str, Any], sources: dict[str, Source]) -> Meaning:
         actions_direct_routing=tuple(entry.get("actions_direct_routing") or ()),
         actions_microsoft_numbers=tuple(entry.get("actions_microsoft_numbers") or ()),
     )
+
+
+def _statuses(
+    document: dict[str, Any], section: str, key: str, sources: dict[str, Source]
+) -> tuple[StatusEntry, ...]:
+    """An optional section of HTTP statuses (or classes) keyed by ``key``."""
+    return tuple(StatusEntry(str(e[key]), _meaning(e, sources)) for e in document.get(section) or [])
 
 
 def build_catalog(document: dict[str, Any], name: str = CATALOG_FILE) -> Catalog:
@@ -81,6 +89,8 @@ def build_catalog(document: dict[str, Any], name: str = CATALOG_FILE) -> Catalog
             OriginRule(r["prefix"], r["generated_by"], r["description"]) for r in document["origin_rules"]
         ),
         origin_default=document["origin_default"],
+        statuses=_statuses(document, "call_automation_statuses", "status", sources),
+        http_classes=_statuses(document, "http_classes", "class", sources),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from acs_triage.catalog.model import (
     UNKNOWN_CONNECTIVITY,
     UNKNOWN_MEANING,
+    UNKNOWN_STATUS_MEANING,
     CategoryEntry,
     ClassEntry,
     CodeEntry,
@@ -28,6 +29,9 @@ from acs_triage.catalog.model import (
     OriginRule,
     PairEntry,
     Source,
+    StatusEntry,
+    StatusExplanation,
+    StatusLevel,
 )
 from acs_triage.codes import is_failure_end, normalize_code
 
@@ -48,6 +52,9 @@ class Catalog:
     errata: tuple[Erratum, ...]
     origin_rules: tuple[OriginRule, ...]
     origin_default: str
+    #: documented HTTP statuses of Call Automation requests, and the RFC 9110 classes
+    statuses: tuple[StatusEntry, ...] = ()
+    http_classes: tuple[StatusEntry, ...] = ()
     _pairs_by_key: dict[tuple[str, str], PairEntry] = field(init=False, repr=False, compare=False)
     _pairs_by_sub: dict[str, list[PairEntry]] = field(init=False, repr=False, compare=False)
 
@@ -174,6 +181,24 @@ class Catalog:
         if klass is not None:
             return Explanation(reason, sub, MatchLevel.SIP_CLASS, klass.meaning, generated_by, note)
         return Explanation(reason, sub, MatchLevel.UNKNOWN, UNKNOWN_MEANING, generated_by, note)
+
+    def explain_status(self, status: int | None) -> StatusExplanation:
+        """Explain the HTTP status of a Call Automation request (``ResultSignature``):
+        the documented status, else its HTTP class, else unknown. Never raises."""
+        text = "" if status is None else str(status)
+        entry = next((e for e in self.statuses if e.key == text), None)
+        if entry is not None:
+            return StatusExplanation(status, StatusLevel.STATUS, entry.meaning)
+        klass = next((c for c in self.http_classes if len(text) == 3 and c.key == text[0]), None)
+        if klass is not None:
+            return StatusExplanation(status, StatusLevel.HTTP_CLASS, klass.meaning)
+        return StatusExplanation(status, StatusLevel.UNKNOWN, UNKNOWN_STATUS_MEANING)
+
+    def automation_pairs(self, status: int | None) -> list[PairEntry]:
+        """The documented ``call-automation`` pairs whose code is ``status``: the sub-codes
+        a request that failed with this status may have had (its log holds none)."""
+        code = "" if status is None else str(status)
+        return [p for p in self.pairs if p.scope == "call-automation" and p.end_reason == code]
 
     def pairs_with_sub_code(self, end_sub_code: object) -> list[PairEntry]:
         """Every documented pair using this sub-code (sub-code 0 belongs to several codes)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -269,3 +269,47 @@ class Explanation:
                 "end_sub_code": self.sub_code_pair.end_sub_code,
             },
         }
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """What an HTTP status of a Call Automation request means: a documented status
+    (``key`` ``"403"``) or, among the catalog's ``http_classes``, an RFC 9110 status class
+    (``key`` ``"4"`` for 4xx)."""
+
+    key: str
+    meaning: Meaning
+
+
+#: The meaning of a missing or unplaceable HTTP status (a null object, like UNKNOWN_MEANING).
+UNKNOWN_STATUS_MEANING = replace(UNKNOWN_MEANING, title="Unknown HTTP status")
+
+
+class StatusLevel(str, Enum):
+    """How the HTTP status of a Call Automation request was explained."""
+
+    STATUS = "status"  #: the status as Microsoft documents it for Call Automation
+    HTTP_CLASS = "http-class"  #: only its HTTP class (4xx, 5xx, ...)
+    UNKNOWN = "unknown"  #: no status logged, or none the catalog can place
+
+
+@dataclass(frozen=True)
+class StatusExplanation:
+    """What the HTTP status of a Call Automation request means; never raised."""
+
+    status: int | None
+    level: StatusLevel
+    meaning: Meaning  # UNKNOWN_STATUS_MEANING for StatusLevel.UNKNOWN
+
+    @property
+    def documented(self) -> bool:
+        return self.level is StatusLevel.STATUS
+
+    @property
+    def basis(self) -> str:
+        """What the explanation rests on, in words."""
+        if self.level is StatusLevel.STATUS:
+            return f"the documented Call Automation status {self.status}"
+        if self.level is StatusLevel.HTTP_CLASS:
+            return f"its HTTP status class {str(self.status)[:1]}xx (RFC 9110)"
+        return "nothing: no HTTP status was logged, or it is not one"

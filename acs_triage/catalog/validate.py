@@ -48,6 +48,8 @@ def validate_document(document: object, name: str = CATALOG_FILE) -> None:
         ("pairs", ("end_reason", "end_sub_code")),
         ("codes", ("end_reason", "origin")),
         ("sip_classes", ("class",)),
+        ("call_automation_statuses", ("status",)),
+        ("http_classes", ("class",)),
     ):
         for index, entry in enumerate(document.get(section) or []):
             key = (section, *(str(entry[f]) for f in key_fields))

@@ -80,16 +80,26 @@ def call(
     window: WindowRequest,
     shown: Presentation = SHOWN,
 ) -> int:
-    """Every leg of one call, each with its end code explained.
+    """Every leg of one call, each with its end code explained, and its Call Automation requests.
 
+    From a workspace, the call's requests in ACSCallAutomationIncomingOperations are shown
+    beside the legs with their HTTP status explained (files hold none of them).
     Window: the last 30 days on a workspace; exported files and the sample are read whole.
     """
     correlation_id = correlation_id.strip()
     if not correlation_id:
         raise UsageError("the correlation id is empty")
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
-        batch = opened.call_legs(correlation_id, _window(opened, window, "call"))
-    report = call_report(correlation_id, batch, show_pii=shown.show_pii, connectivity=shown.connectivity)
+        resolved = _window(opened, window, "call")
+        batch = opened.call_legs(correlation_id, resolved)
+        operations = opened.call_automation_operations(correlation_id, resolved)
+    report = call_report(
+        correlation_id,
+        batch,
+        operations=operations,
+        show_pii=shown.show_pii,
+        connectivity=shown.connectivity,
+    )
     emit(call_view(report), shown.fmt, shown.output)
     warn_unless_shown(report.warnings, shown.fmt, shown.output)
     if not report.legs:

@@ -1,4 +1,5 @@
-"""Views of leg-level reports: ``call`` (every leg of one call) and ``legs`` (failed legs)."""
+"""Views of leg-level reports: ``call`` (every leg of one call, and its Call Automation
+requests) and ``legs`` (failed legs)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from acs_triage.formats.base import View
 from acs_triage.formats.blocks import Block, Column, Fields, Items, Section, Table, Text
 from acs_triage.formats.common import ORIGIN, REASON, RETRY, SUB_CODE, WHO_ACTS, advice_blocks
 from acs_triage.records import scope_legs
+from acs_triage.triage.automation import AutomationReport, ExplainedOperation
 from acs_triage.triage.legs import AnnotatedLeg, CallReport, FailedLegsReport
 
 __all__ = ["LEG_COLUMNS", "call_view", "legs_view"]
@@ -77,6 +79,81 @@ def _status(report: CallReport | FailedLegsReport) -> list[Block]:
     return blocks
 
 
+def _result(op: ExplainedOperation) -> str:
+    """The logged ResultType, saying "failed" when the status says so and the type does not."""
+    result_type = op.operation.result_type
+    if not op.failed or result_type.strip().lower() == "failed":
+        return result_type
+    return f"{result_type or '(blank)'} (failed)"
+
+
+def _meaning(op: ExplainedOperation) -> str:
+    """A failed request explained only by its HTTP class (or not at all) says so."""
+    tag = f" [{op.explanation.level.value}]" if op.failed and not op.explanation.documented else ""
+    return op.explanation.meaning.title + tag
+
+
+_OPERATION_COLUMNS = (
+    TIME,
+    Column("operation_name", "operation"),
+    Column("result_type", "result", drop=3),
+    Column("result_signature", "HTTP status", right=True),
+    Column("title", "meaning", wrap=True, least=20),
+    Column("who_acts", "who acts", show=lambda v: ", ".join(v), wrap=True, drop=2),
+)
+
+
+def _automation_summary(automation: AutomationReport) -> str:
+    if not automation.available:
+        return str(automation.reason)
+    capped = "; capped: older requests first, newer ones not shown" if automation.capped else ""
+    return f"{len(automation.operations)}, {len(automation.failed)} failed{capped}"
+
+
+def _automation_sections(automation: AutomationReport) -> list[Section]:
+    """The requests as a table (none when the source cannot have them), then what each
+    failed one means, with the documented sub-codes it may have carried (candidates: the
+    log holds none)."""
+    if not automation.available:
+        return []
+    rows = [
+        [
+            op.operation.time_generated,
+            op.operation.operation_name,
+            _result(op),
+            op.operation.result_signature,
+            _meaning(op),
+            op.explanation.meaning.who_acts,
+        ]
+        for op in automation.operations
+    ]
+    sections = [
+        Section(
+            title="Call Automation operations",
+            blocks=[Table(_OPERATION_COLUMNS, rows, empty="no Call Automation requests for this call")],
+        )
+    ]
+    for op in automation.failed:
+        meaning = op.explanation.meaning
+        blocks: list[Block] = [
+            Fields([("Meaning", f"{meaning.title} (from {op.explanation.basis})")]),
+            Items("What to do:", list(meaning.actions)),
+        ]
+        status = op.operation.result_signature
+        if op.candidates:
+            blocks.append(
+                Items(
+                    f"Documented Call Automation sub-codes for {status} (candidates only: the log holds "
+                    "no sub-code, so it may have been one of these, or another):",
+                    [f"{c.end_reason}/{c.end_sub_code}: {c.meaning.title}" for c in op.candidates],
+                )
+            )
+        name = op.operation.operation_name or "(no operation name)"
+        when = _seconds(op.operation.time_generated)
+        sections.append(Section(title=f"{name} {status or ''} at {when}: what to do", blocks=blocks))
+    return sections
+
+
 def call_view(report: CallReport) -> View:
     columns = (TIME, ENDPOINT, IDENTIFIER, REASON, SUB_CODE, LEG_TITLE, ORIGIN, WHO_ACTS, RETRY)
     rows = [
@@ -95,7 +172,13 @@ def call_view(report: CallReport) -> View:
     ]
     failed = sum(1 for item in report.legs if item.failed)
     head: list[Block] = [
-        Fields([("Correlation id", report.correlation_id), ("Legs", f"{len(report.legs)}, {failed} failed")]),
+        Fields(
+            [
+                ("Correlation id", report.correlation_id),
+                ("Legs", f"{len(report.legs)}, {failed} failed"),
+                ("Call Automation", _automation_summary(report.call_automation)),
+            ]
+        ),
         *_status(report),
     ]
     sections = [
@@ -113,6 +196,7 @@ def call_view(report: CallReport) -> View:
                     blocks=advice_blocks((), item.actions, meaning.note),
                 )
             )
+    sections += _automation_sections(report.call_automation)
     return View(document=report.to_dict(), sections=sections, csv=_csv(report.legs))
 
 

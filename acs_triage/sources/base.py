@@ -1,12 +1,13 @@
 """The seam between where data comes from and what is done with it.
 
-A :class:`Source` answers the three questions every command asks, whatever holds
-the data:
+A :class:`Source` answers the questions every command asks, whatever holds the data:
 
 - :meth:`Source.triage`: aggregates (:class:`~acs_triage.records.TriageInput`) for
   one or more windows: ``triage`` asks for one, ``smoke`` for the current and the
   baseline window;
-- :meth:`Source.call_legs`: every leg of one call (``call``);
+- :meth:`Source.call_legs`: every leg of one call (``call``), and
+  :meth:`Source.call_automation_operations`: the call's Call Automation requests, which
+  only a workspace can hold (the others answer "not available", with the reason);
 - :meth:`Source.failed_legs`: the newest failed PSTN legs, capped (``legs``).
 
 Implementations: :class:`~acs_triage.sources.workspace.WorkspaceSource` (KQL in a
@@ -28,7 +29,16 @@ from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
 
 from acs_triage.codes import is_failure_end
-from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, LegFilter, Rejection, TriageInput, in_scope
+from acs_triage.records import (
+    PSTN_SCOPE,
+    Leg,
+    LegBatch,
+    LegFilter,
+    OperationBatch,
+    Rejection,
+    TriageInput,
+    in_scope,
+)
 from acs_triage.sources.aggregate import DEFAULT_BIN, LegAggregator
 from acs_triage.windows import WRITTEN, Window
 
@@ -68,6 +78,14 @@ class Source(Protocol):
         """Every leg (PSTN or not) of the call ``correlation_id`` (any letter case), oldest first."""
         ...
 
+    def call_automation_operations(
+        self, correlation_id: str, window: Window, *, max_rows: int = 1000
+    ) -> OperationBatch:
+        """The Call Automation requests (ACSCallAutomationIncomingOperations) of the call
+        ``correlation_id``, oldest first, at most ``max_rows``; ``available=False`` with a
+        reason when the source cannot hold them."""
+        ...
+
     def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
         """The newest ``wanted.max_rows`` failed legs ``wanted`` selects, newest first;
         ``capped`` when more matched."""
@@ -98,6 +116,14 @@ class ClosingSource:
         self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+#: Why a source of call legs holds no Call Automation requests, by kind.
+_NO_OPERATIONS = {
+    "file": "not available from files (exported ACSCallSummary files hold no "
+    "ACSCallAutomationIncomingOperations rows)",
+    "sample": "not available from the bundled sample (ACSCallSummary legs only)",
+}
 
 
 class LegStreamSource(ClosingSource, ABC):
@@ -155,6 +181,13 @@ class LegStreamSource(ClosingSource, ABC):
             elif item.correlation_id.lower() == wanted and window.contains(item.time_generated):
                 legs.append(item)
         return LegBatch(sorted(legs, key=lambda leg: leg.time_generated), rejections)
+
+    def call_automation_operations(
+        self, correlation_id: str, window: Window, *, max_rows: int = 1000
+    ) -> OperationBatch:
+        """Call legs only: never any Call Automation request."""
+        reason = _NO_OPERATIONS.get(self.kind, f"not available from {self.description} (call legs only)")
+        return OperationBatch.unavailable(reason)
 
     def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
         # One more than asked for tells whether the cap cut anything off; a heap keeps

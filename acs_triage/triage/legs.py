@@ -2,7 +2,8 @@
 
 A source answers ``call`` and ``legs`` with raw legs (a :class:`~acs_triage.records.LegBatch`);
 this module puts each leg's explanation beside it (:class:`AnnotatedLeg`) and builds
-the reports the formatters render.
+the reports the formatters render. ``call`` also shows the call's Call Automation requests
+(:mod:`acs_triage.triage.automation`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
 from acs_triage.masking import mask_identifier, mask_rejections
-from acs_triage.records import Leg, LegBatch, LegFilter, Rejection
+from acs_triage.records import Leg, LegBatch, LegFilter, OperationBatch, Rejection
 from acs_triage.times import iso
+from acs_triage.triage.automation import NOT_ASKED, AutomationReport, explain_operations
 
 __all__ = [
     "CALL_SCHEMA",
@@ -145,24 +147,40 @@ class LegReport:
 
 @dataclass(frozen=True, kw_only=True)
 class CallReport(LegReport):
-    """Every leg of one call, annotated."""
+    """Every leg of one call, annotated, and its Call Automation requests explained."""
 
     correlation_id: str
+    call_automation: AutomationReport = NOT_ASKED
 
     def _head(self) -> dict[str, Any]:
         return {"schema": CALL_SCHEMA, "correlation_id": self.correlation_id}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "call_automation": self.call_automation.to_dict()}
 
 
 def call_report(
     correlation_id: str,
     batch: LegBatch,
     *,
+    operations: OperationBatch | None = None,
     catalog: Catalog | None = None,
     show_pii: bool = False,
     connectivity: str | None = None,
 ) -> CallReport:
-    """The legs a source found for one call, annotated."""
-    return CallReport(correlation_id=correlation_id, **_common(batch, catalog, show_pii, connectivity))
+    """The legs a source found for one call, annotated, and its Call Automation requests
+    (``operations``) explained; partial when either answer is."""
+    catalog = catalog or load_catalog()
+    common = _common(batch, catalog, show_pii, connectivity)
+    if operations is None:
+        return CallReport(correlation_id=correlation_id, **common)
+    common["partial"] = common["partial"] or operations.partial
+    common["warnings"] = (*common["warnings"], *(f"Call Automation: {w}" for w in operations.warnings))
+    return CallReport(
+        correlation_id=correlation_id,
+        call_automation=explain_operations(operations, catalog),
+        **common,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,6 +3,12 @@
 See ``tests/emulator/README.md`` for the API and the fidelity notes.
 """
 
+from .automation import (
+    CALL_AUTOMATION_COLUMNS,
+    DEFAULT_RESULT_MIX,
+    expected_operations,
+    generate_call_automation_operations,
+)
 from .dataset import (
     BILLING_USAGE_COLUMNS,
     CALL_SUMMARY_COLUMNS,
@@ -19,17 +25,21 @@ from .server import FAULTS, LogAnalyticsEmulator, RecordedRequest, parse_timespa
 
 __all__ = [
     "BILLING_USAGE_COLUMNS",
+    "CALL_AUTOMATION_COLUMNS",
     "CALL_SUMMARY_COLUMNS",
     "DEFAULT_NON_PSTN_MIX",
     "DEFAULT_PSTN_FAILURE_MIX",
+    "DEFAULT_RESULT_MIX",
     "FAKE_AZ_MODES",
     "FAULTS",
     "UNDOCUMENTED_PSTN_PAIRS",
     "LogAnalyticsEmulator",
     "RecordedRequest",
+    "expected_operations",
     "expected_pstn_pairs",
     "expected_totals",
     "generate_billing_usage",
+    "generate_call_automation_operations",
     "generate_call_summary",
     "install_fake_az",
     "parse_timespan",

@@ -308,9 +308,49 @@ def _error_body(code: str, message: str, inner: dict | None = None, details: lis
     return {"error": err}
 
 
+def _innermost_message(inner: dict) -> str | None:
+    while isinstance(inner.get("innererror"), dict):
+        inner = inner["innererror"]
+    return inner.get("message")
+
+
 def _bad_argument(inner_code: str, inner_message: str, **extra: Any) -> _QueryError:
     inner = {"code": inner_code, "message": inner_message, **extra}
     return _QueryError(400, "BadArgumentError", "The request had some invalid properties", inner)
+
+
+#: How duckdb / duckdb-kql name a table the workspace does not hold.
+_MISSING_TABLE = (
+    re.compile(r"Table with name (\w+) does not exist"),
+    re.compile(r"schema error for '(\w+)' \(unknown table"),
+)
+
+
+def _missing_table(message: str) -> str | None:
+    """The table a duckdb / duckdb-kql error says does not exist, if that is the error."""
+    for pattern in _MISSING_TABLE:
+        match = pattern.search(message)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _unknown_table(query: str, table: str) -> _QueryError:
+    """The service's answer to a query naming a table the workspace does not have (no
+    rows of it were ever ingested, e.g. a log category no diagnostic setting sends):
+    400 ``BadArgumentError`` > ``SemanticError`` > ``SEM0100``, the message naming the
+    operator that reads the table. Shape and wording as reported from real workspaces
+    (see README.md, "Unknown tables"); the operator is the first one piped after the name."""
+    after = re.search(rf"\b{re.escape(table)}\b\s*\|\s*([A-Za-z][A-Za-z-]*)", query)
+    operator = f"'{after.group(1)}' operator: " if after else ""
+    return _bad_argument(
+        "SemanticError",
+        "A semantic error occurred.",
+        innererror={
+            "code": "SEM0100",
+            "message": f"{operator}Failed to resolve table or column expression named '{table}'",
+        },
+    )
 
 
 _SQ = "'"
@@ -631,7 +671,7 @@ class LogAnalyticsEmulator:
                 return self._query_reply(body, prefer, workspaces=None, resource="/" + m.group(1))
             raise _QueryError(404, "PathNotFoundError", "The requested path does not exist")
         except _QueryError as exc:
-            rec.error = exc.inner.get("message") if exc.inner else exc.message
+            rec.error = _innermost_message(exc.inner) if exc.inner else exc.message
             return _Reply(exc.status, _error_body(exc.code, exc.message, exc.inner))
 
     def _batch_reply(self, body: dict) -> _Reply:
@@ -768,6 +808,9 @@ class LogAnalyticsEmulator:
                     f"[emulator] duckdb-kql cannot run this query (Log Analytics may accept it): {exc}",
                 ) from None
             except (duckdb_kql.KqlError, duckdb.Error) as exc:
+                missing = _missing_table(str(exc))
+                if missing is not None:
+                    raise _unknown_table(query, missing) from None
                 raise _bad_argument("SemanticError", f"[duckdb-kql] {type(exc).__name__}: {exc}") from None
 
         convs = [_converter(k, self.dynamic_as) for k in kinds]

@@ -1,5 +1,6 @@
 """Rows of the library's queries, as the workspace returns them, turned into triage
-records: aggregates for ``triage``/``smoke`` and legs for ``call``/``legs``."""
+records: aggregates for ``triage``/``smoke``, legs for ``call``/``legs`` and Call
+Automation requests for ``call``."""
 
 from __future__ import annotations
 
@@ -8,8 +9,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from acs_triage.codes import normalize_code
-from acs_triage.records import PSTN_SCOPE, Leg, PairAggregate, TimelineBin, TriageInput, in_scope
+from acs_triage.codes import http_status, normalize_code
+from acs_triage.records import (
+    PSTN_SCOPE,
+    AutomationOperation,
+    Leg,
+    PairAggregate,
+    TimelineBin,
+    TriageInput,
+    in_scope,
+)
 from acs_triage.windows import Window
 
 __all__ = [
@@ -17,6 +26,7 @@ __all__ = [
     "by_endpoint_type",
     "leg_from_row",
     "legs_of_summary",
+    "operation_from_row",
     "pair_rows_to_aggregates",
     "triage_input_from_rows",
 ]
@@ -57,6 +67,16 @@ def _int(value: object) -> int:
         return int(float(str(value)))
     except ValueError:
         return 0
+
+
+def _optional_int(value: object) -> int | None:
+    """A whole number, or None when blank or not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(float(str(value)))
+    except (ValueError, OverflowError):
+        return None
 
 
 def _strings(value: object, limit: int = 3) -> tuple[str, ...]:
@@ -203,3 +223,28 @@ def leg_from_row(row: Mapping[str, Any]) -> Leg | None:
         pstn_call_type=_text(row.get("PstnParticipantCallType")),
         result_category=_text(row.get("ResultCategory")),
     )
+
+
+#: The text fields of an :class:`AutomationOperation` and the columns they come from.
+_OPERATION_TEXTS = {
+    "operation_name": "OperationName",
+    "result_type": "ResultType",
+    "call_connection_id": "CallConnectionId",
+    "operation_version": "OperationVersion",
+    "sub_operation_name": "SubOperationName",
+    "operation_id": "OperationId",
+    "sdk_type": "SdkType",
+    "sdk_version": "SdkVersion",
+    "correlation_id": "CorrelationId",
+}
+
+
+def operation_from_row(row: Mapping[str, Any]) -> AutomationOperation | None:
+    """A row of ``call-automation-operations`` as an :class:`AutomationOperation` (None
+    without a usable ``TimeGenerated``)."""
+    moment = _dt(row.get("TimeGenerated"))
+    if moment is None:
+        return None
+    texts = {field: _text(row.get(column)) for field, column in _OPERATION_TEXTS.items()}
+    status, duration = http_status(row.get("ResultSignature")), _optional_int(row.get("DurationMs"))
+    return AutomationOperation(moment, result_signature=status, duration_ms=duration, **texts)

@@ -1,8 +1,9 @@
 """The live source: the library's KQL run in a Log Analytics workspace.
 
-Aggregation happens in the workspace: :func:`fetch_triage_input` costs three
-requests per window (totals, pairs, timeline) whatever the number of legs, and the
-detail questions one capped request each.
+Aggregation happens in the workspace: :func:`fetch_triage_input` costs four
+requests per window (totals, pairs, timeline, legs by endpoint type) whatever the number
+of legs, and the detail questions one capped request each. A workspace without the Call
+Automation table answers that question with "not available", not with an error.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from acs_triage.errors import MissingTableError
 from acs_triage.queries.render import SUMMARY_TABLE, UPDATES_TABLE
 from acs_triage.queries.store import QueryDef, get_query
-from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, LegFilter, TriageInput
+from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, LegFilter, OperationBatch, TriageInput
 from acs_triage.sources.base import ClosingSource
 from acs_triage.sources.workspace.rows import (
     auto_bin,
     leg_from_row,
     legs_of_summary,
     matching_legs,
+    operation_from_row,
     triage_input_from_rows,
 )
 from acs_triage.sources.workspace.transport import LogsRunner, QueryResult
@@ -40,6 +43,13 @@ def _span(window: Window) -> tuple[datetime, datetime] | None:
     row written from its start on, however late: the query itself filters."""
     return _bounds(window) if window.column == WRITTEN else None
 
+
+#: The table of Call Automation requests, and what a workspace without it means.
+AUTOMATION_TABLE = "ACSCallAutomationIncomingOperations"
+_NO_AUTOMATION_TABLE = (
+    "not available: {target} has no " + AUTOMATION_TABLE + " table (the resource's diagnostic "
+    "setting does not send 'Operation Call Automation Logs' to it, or none arrived yet)"
+)
 
 _EXTRA_PARAMS: dict[str, dict[str, object]] = {
     "pstn-failures-by-pair": {"include_normal": True},  # every pair: Microsoft's verdicts on all legs
@@ -155,6 +165,26 @@ class WorkspaceSource(ClosingSource):
             (start, end),
         )
         return _batch(result, [leg for leg in map(leg_from_row, result.rows) if leg is not None])
+
+    def call_automation_operations(
+        self, correlation_id: str, window: Window, *, max_rows: int = 1000
+    ) -> OperationBatch:
+        start, end = _bounds(window)
+        params = {"correlation_id": correlation_id, "start": start, "end": end, "max_rows": max_rows + 1}
+        try:
+            result = self.runner.run(get_query("call-automation-operations"), params, (start, end))
+        except MissingTableError as exc:
+            if exc.table.lower() != AUTOMATION_TABLE.lower():
+                raise
+            return OperationBatch.unavailable(
+                _NO_AUTOMATION_TABLE.format(target=self.runner.target.describe())
+            )
+        found = [op for op in map(operation_from_row, result.rows) if op is not None]
+        capped = len(found) > max_rows
+        warnings = [f"partial results: {result.partial_message}"] if result.partial else []
+        if capped:
+            warnings.append(f"only the first {max_rows} Call Automation requests of the call are shown")
+        return OperationBatch(found[:max_rows], partial=result.partial, warnings=warnings, capped=capped)
 
     def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
         start, end = _bounds(window)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from acs_triage.errors import (
     AcsTriageError,
     AuthError,
     ConfigError,
+    MissingTableError,
     QueryError,
     ServiceError,
     ThrottledError,
@@ -266,6 +268,14 @@ def translate_error(
         code = getattr(model, "code", None) or getattr(exc.error, "code", None) or ""
         detail = _first_line(getattr(model, "message", None) or exc.message or exc, 200)
         label = f"HTTP {status}{' ' + code if code else ''}"
+        missing = _missing_table(exc) if status == 400 else None
+        if missing is not None:
+            return MissingTableError(
+                f"query {query_name} was rejected ({label}): {detail}",
+                table=missing,
+                hint=f"{target.describe()} has no {missing} table: no diagnostic setting sends "
+                "those logs to it, or none arrived yet",
+            )
         return _http_error(status, label, detail, query_name, target)
     if isinstance(exc, ServiceRequestError):
         return ServiceError(f"cannot reach the Log Analytics endpoint: {_first_line(exc, 200)}")
@@ -274,6 +284,26 @@ def translate_error(
             f"query {query_name}: no complete answer after {elapsed:.0f}s ({_first_line(exc, 160)})"
         )
     return ServiceError(f"query {query_name} failed: {type(exc).__name__}: {_first_line(exc, 200)}")
+
+
+#: The service's message (semantic error SEM0100) for a name that is neither a table of the
+#: workspace nor a column: for a table, the workspace holds none of its rows.
+_UNKNOWN_TABLE = re.compile(r"Failed to resolve table (?:or column )?expression named '([^']+)'")
+
+
+def _missing_table(exc: Any) -> str | None:
+    """The table an HTTP 400 says the workspace does not have, read from the innermost
+    messages of the OneAPI error (``innererror`` chain) and the SDK's model; else None."""
+    texts = [str(getattr(getattr(exc, "model", None), "message", None) or "")]
+    inner = getattr(getattr(exc, "error", None), "innererror", None)
+    while isinstance(inner, Mapping):
+        texts.append(str(inner.get("message") or ""))
+        inner = inner.get("innererror")
+    for text in texts:
+        match = _UNKNOWN_TABLE.search(text)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _http_error(
