@@ -2,7 +2,7 @@
 
 ``explain``, ``codes`` and ``--help`` read the compiled catalog and load neither a YAML
 parser, jsonschema nor Azure, nor the readers, the workspace source, the smoke gate, the
-engine or the query library: each command imports what it runs. The time itself is
+engine, the query library or the artifact builders: each command imports what it runs. The time itself is
 measured by ``benchmarks/startup.py`` and never asserted.
 """
 
@@ -28,6 +28,7 @@ NOT_LOADED = (
     "yaml",
     "jsonschema",
     "azure",
+    "acs_triage.artifacts",
     "acs_triage.queries",
     "acs_triage.triage",
     "acs_triage.smoke",
@@ -46,6 +47,8 @@ NOT_LOADED = (
 #: What the other commands' signatures need: package roots (lazy) and small modules of
 #: types, option bounds and defaults.
 NEEDED_FOR_SIGNATURES = {
+    "acs_triage.artifacts",
+    "acs_triage.artifacts.metrics",
     "acs_triage.smoke",
     "acs_triage.smoke.config",
     "acs_triage.sources.exports",
