@@ -16,6 +16,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     from importlib.abc import Traversable
 
+__all__ = ["Traversable", "data_root"]
+
 
 @cache
 def data_root(name: str) -> Traversable:

@@ -3,6 +3,8 @@
 ``python scripts/generate.py`` writes them; tests fail when a committed copy is
 stale. A development tool: it is not part of the installed package.
 
+- ``mappings/catalog.compiled.json``: ``mappings/catalog.yaml`` validated and compiled to the
+  JSON the tool loads at run time (:mod:`acs_triage.catalog.compiled`)
 - ``docs/catalog.md`` from ``mappings/catalog.yaml``
 - ``docs/queries.md`` from the ``kql/*.kql`` metadata
 - ``kql/pstn-failures-annotated.kql``: ``pstn-failures-by-pair`` with the catalog joined in
@@ -14,8 +16,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from acs_triage.catalog.loader import Catalog, load_catalog, origin_label
+from acs_triage.catalog.compiled import COMPILED_FILE
+from acs_triage.catalog.loader import Catalog, compile_catalog, load_catalog, origin_label
 from acs_triage.catalog.model import SCOPES, PairEntry, scope_title
+from acs_triage.catalog.validate import CATALOG_FILE
 from acs_triage.queries.annotate import ANNOTATION_COLUMNS, annotate_query
 from acs_triage.queries.store import QueryDef, load_queries, parse_query
 
@@ -438,7 +442,9 @@ def generated_files(root: Path) -> dict[Path, str]:
     annotated = annotated_query_file()
     queries = dict(load_queries())
     queries[ANNOTATED_NAME] = parse_query(annotated, f"{ANNOTATED_NAME}.kql")
+    mappings = root / "mappings"
     return {
+        mappings / COMPILED_FILE: compile_catalog((mappings / CATALOG_FILE).read_bytes()),
         root / "docs" / "catalog.md": catalog_markdown(),
         root / "kql" / f"{ANNOTATED_NAME}.kql": annotated,
         root / "docs" / "queries.md": queries_markdown(dict(sorted(queries.items()))),

@@ -33,6 +33,7 @@ def test_wheel_contains_the_data_folders(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "acs_triage/_data/mappings/catalog.yaml" in names
     assert "acs_triage/_data/mappings/catalog.schema.json" in names
+    assert "acs_triage/_data/mappings/catalog.compiled.json" in names
     assert "acs_triage/_data/kql/pstn-failures-by-pair.kql" in names
     assert "acs_triage/_data/kql/tables/ACSCallSummary.json" in names
     assert "acs_triage/sample_data/acscallsummary-sample.csv" in names
@@ -58,13 +59,14 @@ def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
     (Path(purelib) / "zz_test_deps.pth").write_text("\n".join(deps) + "\n")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     script = (
-        "import json, acs_triage, acs_triage.resources as r\n"
+        "import json, sys, acs_triage, acs_triage.resources as r\n"
         "from acs_triage.catalog.loader import load_catalog\n"
+        "pairs = len([p for p in load_catalog().pairs if p.scope == 'pstn'])\n"
+        "compiled = 'yaml' not in sys.modules\n"
         "from acs_triage.queries.store import load_queries\n"
         "print(json.dumps({'file': acs_triage.__file__,"
         " 'mappings': str(r.data_root('mappings')),"
-        " 'pairs': len([p for p in load_catalog().pairs if p.scope == 'pstn']),"
-        " 'queries': len(load_queries())}))\n"
+        " 'pairs': pairs, 'compiled': compiled, 'queries': len(load_queries())}))\n"
     )
     result = subprocess.run(
         [str(python), "-c", script],
@@ -79,6 +81,7 @@ def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
     assert info["file"].startswith(purelib), info
     assert info["mappings"].startswith(purelib) and "_data" in info["mappings"], info
     assert info["pairs"] == 20 and info["queries"] >= 7
+    assert info["compiled"], "the installed catalog is read from its compiled form"
     sample = subprocess.run(
         [str(python), "-m", "acs_triage", "triage", "--sample", "-f", "json"],
         capture_output=True,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from acs_triage.artifacts.callee import callee_rule
+from acs_triage.artifacts.metrics import METRICS
 from acs_triage.artifacts.template import Expr, Output, Ref, Resource, Template, TemplateParameter
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.errors import UsageError
@@ -44,7 +45,6 @@ RESOURCE_TYPE = "Microsoft.Insights/scheduledQueryRules"
 #: The newest stable API version with every property used here (2026-03-01 adds only
 #: dynamic thresholds and SimpleLogAlert); see docs/azure-artifacts.md.
 API_VERSION = "2023-12-01"
-METRICS = ("failure-rate", "unexpected-rate")
 METRIC_COLUMN = "AlertRatePct"
 DIMENSIONS = ("ParticipantEndReason", "ParticipantEndSubCode")
 #: Azure's limits for log search alert rules (Azure Monitor service limits).

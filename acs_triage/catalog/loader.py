@@ -1,12 +1,17 @@
-"""Load the end-code catalog (``mappings/catalog.yaml``): parse, validate, build."""
+"""Load the end-code catalog (``mappings/catalog.yaml``): parse, validate, build.
+
+At run time the catalog comes from its compiled form (:mod:`.compiled`), validated
+when it was compiled, so neither a YAML parser nor jsonschema is imported; the YAML is
+read, and validated, only when the compiled form does not match it.
+"""
 
 from __future__ import annotations
 
+import logging
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from acs_triage.catalog.compiled import COMPILED_FILE, compiled_text, read_compiled
 from acs_triage.catalog.lookup import Catalog
 from acs_triage.catalog.model import (
     CategoryEntry,
@@ -25,7 +30,20 @@ from acs_triage.catalog.validate import CATALOG_FILE, validate_document
 from acs_triage.errors import CatalogError
 from acs_triage.resources import data_root
 
-__all__ = ["Catalog", "build_catalog", "load_catalog", "load_document", "origin_label"]
+if TYPE_CHECKING:
+    from acs_triage.resources import Traversable
+
+__all__ = [
+    "Catalog",
+    "build_catalog",
+    "compile_catalog",
+    "load_catalog",
+    "load_catalog_from",
+    "load_document",
+    "origin_label",
+]
+
+_log = logging.getLogger(__name__)
 
 
 def _meaning(entry: dict[str, Any], sources: dict[str, Source]) -> Meaning:
@@ -55,9 +73,13 @@ def _statuses(
     return tuple(StatusEntry(str(e[key]), _meaning(e, sources)) for e in document.get(section) or [])
 
 
-def build_catalog(document: dict[str, Any], name: str = CATALOG_FILE) -> Catalog:
-    """Validate a parsed catalog document and build the :class:`Catalog`."""
-    validate_document(document, name)
+def build_catalog(document: dict[str, Any], name: str = CATALOG_FILE, *, validate: bool = True) -> Catalog:
+    """Validate a parsed catalog document and build the :class:`Catalog`.
+
+    ``validate=False`` only for a document validated before (the compiled catalog).
+    """
+    if validate:
+        validate_document(document, name)
     sources = {s["id"]: Source(s["id"], s["title"], s["url"], str(s["date"])) for s in document["sources"]}
     return Catalog(
         version=str(document["version"]),
@@ -95,8 +117,11 @@ def build_catalog(document: dict[str, Any], name: str = CATALOG_FILE) -> Catalog
 
 
 def load_document(text: str, name: str = CATALOG_FILE) -> dict[str, Any]:
+    import yaml  # only when reading the YAML itself (see load_catalog_from)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{name}: not valid YAML: {' '.join(str(exc).split())}") from None
     if not isinstance(document, dict):
@@ -106,6 +131,27 @@ def load_document(text: str, name: str = CATALOG_FILE) -> dict[str, Any]:
 
 @cache
 def load_catalog() -> Catalog:
-    """The packaged catalog, validated once per process."""
-    text = data_root("mappings").joinpath(CATALOG_FILE).read_text(encoding="utf-8")
-    return build_catalog(load_document(text))
+    """The packaged catalog, read once per process (see :func:`load_catalog_from`)."""
+    return load_catalog_from(data_root("mappings"))
+
+
+def load_catalog_from(folder: Traversable) -> Catalog:
+    """The catalog in ``folder``: its compiled form when that was compiled from the
+    ``catalog.yaml`` beside it (validated then), else the YAML, parsed and validated."""
+    source = folder.joinpath(CATALOG_FILE).read_bytes()
+    compiled = folder.joinpath(COMPILED_FILE)
+    document = read_compiled(compiled.read_text(encoding="utf-8") if compiled.is_file() else None, source)
+    if document is not None:
+        return build_catalog(document, COMPILED_FILE, validate=False)
+    _log.info(
+        "%s is missing or stale: reading %s (run python scripts/generate.py)", COMPILED_FILE, CATALOG_FILE
+    )
+    return build_catalog(load_document(source.decode("utf-8")))
+
+
+def compile_catalog(source: bytes) -> str:
+    """The compiled form of a ``catalog.yaml`` (its bytes), validated first: raises
+    :class:`CatalogError` for a catalog :func:`load_catalog` would reject."""
+    document = load_document(source.decode("utf-8"))
+    build_catalog(document)
+    return compiled_text(document, source)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jsonschema
-
 from acs_triage.errors import CatalogError
 from acs_triage.resources import data_root
 
@@ -32,6 +30,8 @@ def validate_document(document: object, name: str = CATALOG_FILE) -> None:
     """Schema check plus what a schema cannot say (unique keys, defined sources and
     categories). Raises :class:`CatalogError` with the first problem, naming where it is.
     """
+    import jsonschema  # here, not at the top: the compiled catalog is loaded without it
+
     validator = jsonschema.Draft202012Validator(catalog_schema())
     errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.path])
     if errors:

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -33,9 +33,11 @@ from acs_triage.cli.smoke_cmd import smoke
 from acs_triage.cli.triage_cmds import call, legs, triage
 from acs_triage.cli.usage import hoist_global_options, plain
 from acs_triage.errors import AcsTriageError, ExitCode
-from acs_triage.sources.base import Source
 from acs_triage.sources.spec import SourceSpec, open_source
 from acs_triage.version import __version__
+
+if TYPE_CHECKING:
+    from acs_triage.sources.base import Source
 
 app = typer.Typer(
     name="acs-triage",

@@ -1,4 +1,8 @@
-"""``export alert-rule`` and ``export workbook``: Azure-native artifacts from the KQL library."""
+"""``export alert-rule`` and ``export workbook``: Azure-native artifacts from the KQL library.
+
+The artifact builders (and through them the query library) are imported when a command
+runs; registering the commands needs only their option choices and defaults.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from acs_triage.artifacts.alert_rule import METRICS, AlertRuleConfig, alert_rule_template
-from acs_triage.artifacts.bicep import bicep_text
-from acs_triage.artifacts.template import arm_text
-from acs_triage.artifacts.workbook import workbook_text
+from acs_triage.artifacts.metrics import METRICS
 from acs_triage.cli.options import OutputOpt
 from acs_triage.cli.output import emit_text
 from acs_triage.smoke.config import DEFAULT_BLOCK_PAIRS, parse_block_pair
@@ -89,6 +90,10 @@ def alert_rule(
     name: NameOpt = "acs-pstn-failures-by-pair",
 ) -> None:
     """Write an Azure Monitor alert rule (scheduled query rule) watching PSTN failures by pair."""
+    from acs_triage.artifacts.alert_rule import AlertRuleConfig, alert_rule_template
+    from acs_triage.artifacts.bicep import bicep_text
+    from acs_triage.artifacts.template import arm_text
+
     added = [parse_block_pair(text) for text in block or []]
     pairs = tuple(dict.fromkeys([*(() if no_default_blocks else DEFAULT_BLOCK_PAIRS), *added]))
     config = AlertRuleConfig(
@@ -120,4 +125,6 @@ ShowPiiOpt = Annotated[
 
 def workbook(output: OutputOpt = None, show_pii: ShowPiiOpt = False) -> None:
     """Write an Azure Monitor workbook (gallery template JSON) for PSTN failures."""
+    from acs_triage.artifacts.workbook import workbook_text
+
     emit_text(workbook_text(show_pii=show_pii), output)

@@ -1,4 +1,4 @@
-"""``kql list`` and ``kql show``: the query library, ready to paste."""
+"""``kql list`` and ``kql show``: the query library, ready to paste (imported when they run)."""
 
 from __future__ import annotations
 
@@ -12,22 +12,22 @@ from acs_triage.cli.options import FormatOpt, LegScope, OutputOpt, window_option
 from acs_triage.cli.output import emit
 from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
-from acs_triage.formats.kql_views import queries_view, query_text_view
-from acs_triage.queries.annotate import annotate_query
-from acs_triage.queries.render import coerce_parameters
-from acs_triage.queries.render import render as render_query
-from acs_triage.queries.store import get_query, load_queries
 from acs_triage.windows import WindowRequest, check_order
 
 NO_WINDOW = WindowRequest()  # placeholder default: the window group supplies the value
 
 
 def _scoped() -> str:
+    from acs_triage.queries.store import load_queries
+
     return ", ".join(q.name for q in load_queries().values() if any(p.name == "scope" for p in q.parameters))
 
 
 def kql_list(fmt: FormatOpt = OutputFormat.TABLE, output: OutputOpt = None) -> None:
     """The queries of the library, with their parameters."""
+    from acs_triage.formats.kql_views import queries_view
+    from acs_triage.queries.store import load_queries
+
     emit(queries_view(list(load_queries().values())), fmt, output)
 
 
@@ -54,6 +54,12 @@ def kql_show(
     output: OutputOpt = None,
 ) -> None:
     """Print a ready-to-paste query, with typed parameter values."""
+    from acs_triage.formats.kql_views import query_text_view
+    from acs_triage.queries.annotate import annotate_query
+    from acs_triage.queries.render import coerce_parameters
+    from acs_triage.queries.render import render as render_query
+    from acs_triage.queries.store import get_query
+
     query = get_query(name)
     raw: dict[str, object] = {}
     for item in param or []:

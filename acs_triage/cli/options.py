@@ -15,18 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from acs_triage.cli.output import warn
 from acs_triage.formats import OutputFormat
 from acs_triage.records import ALL_SCOPE, PSTN_SCOPE, VOIP_SCOPE
-from acs_triage.sources.base import Source
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
 from acs_triage.sources.spec import ConnectionOptions, SourceSpec, open_source
 from acs_triage.windows import PLACED, WRITTEN, WindowRequest
+
+if TYPE_CHECKING:
+    from acs_triage.sources.base import Source
 
 __all__ = ["Presentation", "SourceRequest", "presentation_options", "source_options", "window_options"]
 

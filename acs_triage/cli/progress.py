@@ -12,9 +12,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from acs_triage.smoke.wait import WaitOutcome
+if TYPE_CHECKING:
+    from acs_triage.smoke.wait import WaitOutcome
 
 
 @contextmanager

@@ -7,6 +7,10 @@ Registered on the app in :mod:`acs_triage.cli.app`. The gate logic lives in
 writes the outputs (stdout/``--output``, ``--junit``, ``--summary``,
 ``$GITHUB_STEP_SUMMARY``, GitHub annotations). Exit codes: 0 pass, 1 gate failed,
 2 usage, 3 auth/config, 4 query, 5 input, 6 inconclusive (``docs/smoke.md``).
+
+Only the configuration (:mod:`acs_triage.smoke.config`, the type of the option group)
+is imported with this module; the gate, its collection and its outputs are imported when
+the command runs, so registering it costs ``explain`` and ``--help`` nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import sys
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,24 +30,16 @@ from acs_triage.cli.output import emit, warn
 from acs_triage.cli.progress import WaitProgress, spinner
 from acs_triage.errors import AcsTriageError, InputError, UsageError
 from acs_triage.formats import OutputFormat, render
-from acs_triage.formats.smoke_view import smoke_view
-from acs_triage.smoke.collect import GateWindows, collect_windows, plan_for
 from acs_triage.smoke.config import (
     DEFAULT_BLOCK_PAIRS,
     DEFAULT_IGNORE_CATEGORIES,
     GateConfig,
     parse_block_pair,
 )
-from acs_triage.smoke.gate import error_result, known_categories, run_gate
-from acs_triage.smoke.github import (
-    annotation_lines,
-    append_step_summary,
-    running_in_github_actions,
-)
-from acs_triage.smoke.junit import write_junit
-from acs_triage.smoke.result import SmokeResult
-from acs_triage.smoke.wait import wait_for_legs
 from acs_triage.windows import LIVE_SETTLE, WindowPlan, WindowRequest, parse_span
+
+if TYPE_CHECKING:
+    from acs_triage.smoke.result import SmokeResult
 
 __all__ = ["gate_options", "smoke"]
 
@@ -135,6 +131,8 @@ def gate_options(
     scope: ScopeOpt = LegScope.PSTN,
 ) -> GateConfig:
     """The gate's thresholds and rules, checked against the catalog's categories."""
+    from acs_triage.smoke.gate import known_categories
+
     ignores = set(DEFAULT_IGNORE_CATEGORIES) | {c.strip() for c in ignore_category or [] if c.strip()}
     pairs = [] if no_default_blocks else list(DEFAULT_BLOCK_PAIRS)
     for text in block or []:
@@ -247,6 +245,10 @@ def smoke(
     (Microsoft marks a busy callee and a canceled call as Success); blocking pairs fail the
     gate on one leg. With --deployed-at, only calls placed after the deployment are judged.
     """
+    from acs_triage.smoke.collect import GateWindows, collect_windows, plan_for
+    from acs_triage.smoke.gate import error_result, run_gate
+    from acs_triage.smoke.wait import wait_for_legs
+
     since_span = parse_span(since, "--since")
     request = WindowRequest.parse(end=end)
     end_at = request.end
@@ -313,6 +315,10 @@ def _report(
     github_annotations: bool,
 ) -> int:
     """Write every requested output and return the gate's exit code."""
+    from acs_triage.formats.smoke_view import smoke_view
+    from acs_triage.smoke.github import annotation_lines, append_step_summary, running_in_github_actions
+    from acs_triage.smoke.junit import write_junit
+
     view = smoke_view(result)
     emit(view, fmt, output)
     markdown = render(view, OutputFormat.MARKDOWN)

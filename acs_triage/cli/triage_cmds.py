@@ -1,9 +1,13 @@
-"""``triage``, ``call`` and ``legs``: from a source to an explained report."""
+"""``triage``, ``call`` and ``legs``: from a source to an explained report.
+
+The engine, the report views and the sources are imported when a command runs, so
+registering these commands (and ``explain``, ``--help``) loads none of them.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,14 +25,12 @@ from acs_triage.cli.output import emit, warn_unless_shown
 from acs_triage.cli.progress import spinner
 from acs_triage.errors import ExitCode, UsageError
 from acs_triage.formats import OutputFormat
-from acs_triage.formats.leg_views import call_view, legs_view
-from acs_triage.formats.triage_view import report_view
 from acs_triage.records import LegFilter
-from acs_triage.sources.base import Source
-from acs_triage.sources.workspace.transport import API_MAX_ROWS
-from acs_triage.triage.engine import build_report
-from acs_triage.triage.legs import call_report, failed_legs_report
+from acs_triage.sources.workspace.limits import API_MAX_ROWS
 from acs_triage.windows import Window, WindowRequest, resolve_window
+
+if TYPE_CHECKING:
+    from acs_triage.sources.base import Source
 
 SHOWN = Presentation(False, None, OutputFormat.TABLE, None)  #: placeholder: the group supplies the value
 #: Default window length on a workspace, per command (files are read whole).
@@ -60,6 +62,9 @@ def triage(
     --scope voip or all triages the other legs of the calls too (VoIP, Server, Bot, ...).
     Window: the last 24h on a workspace; exported files and the sample are read whole.
     """
+    from acs_triage.formats.triage_view import report_view
+    from acs_triage.triage.engine import build_report
+
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
         (data,) = opened.triage([_window(opened, window, "triage")], scope=scope.value)
     report = build_report(data, show_pii=shown.show_pii, connectivity=shown.connectivity)
@@ -86,6 +91,9 @@ def call(
     beside the legs with their HTTP status explained (files hold none of them).
     Window: the last 30 days on a workspace; exported files and the sample are read whole.
     """
+    from acs_triage.formats.leg_views import call_view
+    from acs_triage.triage.legs import call_report
+
     correlation_id = correlation_id.strip()
     if not correlation_id:
         raise UsageError("the correlation id is empty")
@@ -129,6 +137,9 @@ def legs(
 
     Window: the last 24h on a workspace; exported files and the sample are read whole.
     """
+    from acs_triage.formats.leg_views import legs_view
+    from acs_triage.triage.legs import failed_legs_report
+
     wanted = LegFilter(end_reason.strip(), sub_code.strip(), max_rows, scope.value)
     with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
         batch = opened.failed_legs(_window(opened, window, "legs"), wanted)

@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import jsonschema
-import yaml
-
 from acs_triage.errors import CatalogError, UsageError
 from acs_triage.jsonable import pick
 from acs_triage.queries.literals import KqlType
@@ -129,6 +126,9 @@ def _query_schema() -> dict[str, Any]:
 
 def parse_query(text: str, file_name: str) -> QueryDef:
     """Parse and validate one query file's text."""
+    import jsonschema  # on first use: commands that need no query do not load them
+    import yaml
+
     header_text, body = _split_header(text, file_name)
     try:
         meta = yaml.safe_load(header_text)

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from acs_triage.errors import UsageError
-from acs_triage.sources.base import Source
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
+
+    from acs_triage.sources.base import Source
 
 __all__ = ["ConnectionOptions", "SourceSpec", "open_source"]
 

@@ -118,16 +118,17 @@ One concern per module; only the names below (``__all__``) are public API.
 
 from __future__ import annotations
 
-from acs_triage.sources.exports.common import (
-    HEAD_BYTES,
-    MAX_JSON_VALUE_CHARS,
-    MAX_LINE_CHARS,
-    ExportError,
-    InputFormat,
-)
-from acs_triage.sources.exports.detect import detect_format
-from acs_triage.sources.exports.reader import read_export
+from typing import TYPE_CHECKING
 
+from acs_triage._lazy import exports_of, lazy_exports
+
+# Imported on first use: the CLI needs InputFormat for its options, not the readers.
+_MODULES = {
+    ".common": ("HEAD_BYTES", "MAX_JSON_VALUE_CHARS", "MAX_LINE_CHARS", "ExportError", "InputFormat"),
+    ".detect": ("detect_format",),
+    ".reader": ("read_export",),
+}
+__getattr__ = lazy_exports(__name__, exports_of(_MODULES))
 __all__ = [
     "HEAD_BYTES",
     "MAX_JSON_VALUE_CHARS",
@@ -137,3 +138,14 @@ __all__ = [
     "detect_format",
     "read_export",
 ]
+
+if TYPE_CHECKING:
+    from acs_triage.sources.exports.common import (
+        HEAD_BYTES,
+        MAX_JSON_VALUE_CHARS,
+        MAX_LINE_CHARS,
+        ExportError,
+        InputFormat,
+    )
+    from acs_triage.sources.exports.detect import detect_format
+    from acs_triage.sources.exports.reader import read_export

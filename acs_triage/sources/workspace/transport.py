@@ -32,6 +32,7 @@ from acs_triage.queries.render import SUMMARY_TABLE, render
 from acs_triage.queries.store import QueryDef
 from acs_triage.sources.connection import Connection
 from acs_triage.sources.credential_errors import credential_error
+from acs_triage.sources.workspace.limits import API_MAX_ROWS
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -40,9 +41,6 @@ if TYPE_CHECKING:
 __all__ = ["API_MAX_ROWS", "LogsRunner", "QueryResult", "RunnerOptions", "Target", "translate_error"]
 
 _LOG = logging.getLogger(__name__)
-
-#: Log Analytics answers at most this many rows per query (documented limit).
-API_MAX_ROWS = 500_000
 
 
 @dataclass(frozen=True)
