@@ -7,7 +7,8 @@ processes that ran moments apart on the same machine. The ratio of a command is 
 round, against that round's ``import typer, tabulate``; the table gives its median, min and
 max, and the last line also the ratio of the fastest runs (the least disturbed by other
 load). Also timed: a minimal typer app parsing the same arguments as ``explain``, the floor
-of any typer command (typer imports pydantic to coerce parameter values). Prints a
+of any typer command (typer 0.29 imports pydantic to coerce parameter values; acs-triage pins
+typer below 0.29). Prints a
 markdown table and the start-up ratio of ``explain 403 560403``.
 
     .venv/bin/python benchmarks/startup.py [--rounds 20]
@@ -29,7 +30,7 @@ from pathlib import Path
 
 REFERENCE = "import typer, tabulate"
 #: The least any typer command with these parameters costs: typer, its parsing and
-#: pydantic coercion of the values, tabulate for the output.
+#: coercion of the values (through pydantic from typer 0.29 on), tabulate for the output.
 TYPER_FLOOR = """
 from typing import Annotated, Optional
 import typer

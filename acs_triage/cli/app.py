@@ -10,12 +10,13 @@ stderr and a documented exit code (``docs/exit-codes.md``).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -24,50 +25,77 @@ try:  # typer >= 0.26 vendors click
 except ImportError:  # pragma: no cover - older typer with click installed
     from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 
-from acs_triage.cli.catalog_cmds import codes, explain
-from acs_triage.cli.export_cmds import alert_rule, workbook
-from acs_triage.cli.kql_cmds import kql_list, kql_show
 from acs_triage.cli.metavars import name_values
 from acs_triage.cli.output import set_wide
-from acs_triage.cli.smoke_cmd import smoke
-from acs_triage.cli.triage_cmds import call, legs, triage
 from acs_triage.cli.usage import hoist_global_options, plain
 from acs_triage.errors import AcsTriageError, ExitCode
-from acs_triage.sources.spec import SourceSpec, open_source
 from acs_triage.version import __version__
 
 if TYPE_CHECKING:
     from acs_triage.sources.base import Source
+    from acs_triage.sources.spec import SourceSpec
 
-app = typer.Typer(
-    name="acs-triage",
-    help="Explain Azure Communication Services PSTN call failures and what to do about them.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-kql_app = typer.Typer(
-    help="List the KQL library and print ready-to-paste queries.", no_args_is_help=True, rich_markup_mode=None
-)
-export_app = typer.Typer(
-    help="Write Azure-native artifacts from the KQL library: an alert rule, a workbook.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(kql_app, name="kql")
-app.add_typer(export_app, name="export")
-app.command()(explain)
-app.command()(codes)
-app.command()(triage)
-app.command()(call)
-app.command()(legs)
-app.command()(smoke)
-kql_app.command("list")(kql_list)
-kql_app.command("show")(kql_show)
-export_app.command("alert-rule")(alert_rule)
-export_app.command("workbook")(workbook)
-name_values(app)
+HELP = "Explain Azure Communication Services PSTN call failures and what to do about them."
+#: Command name -> (module, function), in the order ``--help`` lists them.
+COMMANDS = {
+    "explain": ("acs_triage.cli.catalog_cmds", "explain"),
+    "codes": ("acs_triage.cli.catalog_cmds", "codes"),
+    "triage": ("acs_triage.cli.triage_cmds", "triage"),
+    "call": ("acs_triage.cli.triage_cmds", "call"),
+    "legs": ("acs_triage.cli.triage_cmds", "legs"),
+    "smoke": ("acs_triage.cli.smoke_cmd", "smoke"),
+}
+#: Command groups: name -> (help, {subcommand: (module, function)}).
+GROUPS = {
+    "kql": (
+        "List the KQL library and print ready-to-paste queries.",
+        {"list": ("acs_triage.cli.kql_cmds", "kql_list"), "show": ("acs_triage.cli.kql_cmds", "kql_show")},
+    ),
+    "export": (
+        "Write Azure-native artifacts from the KQL library: an alert rule, a workbook.",
+        {
+            "alert-rule": ("acs_triage.cli.export_cmds", "alert_rule"),
+            "workbook": ("acs_triage.cli.export_cmds", "workbook"),
+        },
+    ),
+}
+
+
+def _load(where: tuple[str, str]) -> Callable[..., Any]:
+    module, name = where
+    return cast("Callable[..., Any]", getattr(importlib.import_module(module), name))
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The typer app; with ``only``, just that command or group is registered (and its
+    module imported), so a command starts without importing every other one."""
+    root = typer.Typer(
+        name="acs-triage",
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    root.callback()(_root)
+    for name, where in COMMANDS.items():
+        if only in (None, name):
+            root.command(name)(_load(where))
+    for name, (text, members) in GROUPS.items():
+        if only in (None, name):
+            group = typer.Typer(help=text, no_args_is_help=True, rich_markup_mode=None)
+            for member, where in members.items():
+                group.command(member)(_load(where))
+            root.add_typer(group, name=name)
+    name_values(root)
+    return root
+
+
+def __getattr__(name: str) -> Any:
+    """``app``: the whole CLI (every command), built on first use (docs, embedders)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def _version(value: bool) -> None:
@@ -76,7 +104,6 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
@@ -120,18 +147,22 @@ def configure_logging(verbose: int) -> None:
 @dataclass(frozen=True)
 class Services:
     """What the commands use from outside the command line; tests and embedders swap
-    them (e.g. an in-memory source) at the seam, not by patching the library."""
+    them (e.g. an in-memory source) at the seam, not by patching the library.
+    ``None`` means the real one (:func:`acs_triage.sources.spec.open_source`)."""
 
-    open_source: Callable[[SourceSpec], Source] = open_source
+    open_source: Callable[[SourceSpec], Source] | None = None
 
 
 def run(argv: Sequence[str] | None = None, *, services: Services | None = None) -> int:
     """Run the CLI and return its exit code (no traceback for user-facing errors)."""
-    command = typer.main.get_command(app)
+    args = hoist_global_options(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in args if not a.startswith("-")), None)
+    known = first if first in COMMANDS or first in GROUPS else None
+    command = typer.main.get_command(build_app(known))
     set_wide(False)  # each run starts from the defaults (tests and embedders call run() repeatedly)
     try:
         result = command.main(
-            args=hoist_global_options(sys.argv[1:] if argv is None else argv),
+            args=args,
             prog_name="acs-triage",
             standalone_mode=False,
             obj=services or Services(),

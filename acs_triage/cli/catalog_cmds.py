@@ -8,8 +8,8 @@ import typer
 
 from acs_triage.catalog.loader import load_catalog
 from acs_triage.catalog.model import ALL_SCOPES, SCOPES
-from acs_triage.cli.options import FormatOpt, OutputOpt
 from acs_triage.cli.output import emit
+from acs_triage.cli.output_options import FormatOpt, OutputOpt
 from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.formats.catalog_views import codes_view, explanation_view

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from acs_triage.artifacts.metrics import METRICS
-from acs_triage.cli.options import OutputOpt
 from acs_triage.cli.output import emit_text
+from acs_triage.cli.output_options import OutputOpt
 from acs_triage.smoke.config import DEFAULT_BLOCK_PAIRS, parse_block_pair
 from acs_triage.windows import parse_span
 

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from acs_triage.cli.groups import uses
-from acs_triage.cli.options import FormatOpt, LegScope, OutputOpt, window_options
+from acs_triage.cli.options import LegScope, window_options
 from acs_triage.cli.output import emit
+from acs_triage.cli.output_options import FormatOpt, OutputOpt
 from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.windows import WindowRequest, check_order

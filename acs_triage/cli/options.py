@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from acs_triage.cli.output import warn
+from acs_triage.cli.output_options import FormatOpt, OutputOpt
 from acs_triage.formats import OutputFormat
 from acs_triage.records import ALL_SCOPE, PSTN_SCOPE, VOIP_SCOPE
 from acs_triage.sources.connection import AuthMethod, Cloud
@@ -35,13 +36,6 @@ __all__ = ["Presentation", "SourceRequest", "presentation_options", "source_opti
 #: ``--timeout`` when a command does not set its own default.
 DEFAULT_TIMEOUT = 300.0
 
-FormatOpt = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write the output to FILE instead of stdout.", dir_okay=False),
-]
 SinceOpt = Annotated[
     str | None,
     typer.Option(

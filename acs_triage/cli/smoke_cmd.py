@@ -25,8 +25,9 @@ import typer
 
 from acs_triage.catalog.loader import load_catalog
 from acs_triage.cli.groups import uses
-from acs_triage.cli.options import FormatOpt, LegScope, OutputOpt, ScopeOpt, SourceRequest, source_options
+from acs_triage.cli.options import LegScope, ScopeOpt, SourceRequest, source_options
 from acs_triage.cli.output import emit, warn
+from acs_triage.cli.output_options import FormatOpt, OutputOpt
 from acs_triage.cli.progress import WaitProgress, spinner
 from acs_triage.errors import AcsTriageError, InputError, UsageError
 from acs_triage.formats import OutputFormat, render
