@@ -23,7 +23,7 @@ from acs_triage.catalog.loader import load_catalog
 from acs_triage.cli.groups import uses
 from acs_triage.cli.options import FormatOpt, LegScope, OutputOpt, ScopeOpt, SourceRequest, source_options
 from acs_triage.cli.output import emit, warn
-from acs_triage.cli.progress import WaitProgress, spinner
+from acs_triage.cli.progress import WaitProgress, querying
 from acs_triage.errors import AcsTriageError, InputError, UsageError
 from acs_triage.formats import OutputFormat, render
 from acs_triage.formats.smoke_view import smoke_view
@@ -287,7 +287,7 @@ def smoke(
                 progress.done(outcome)
                 if not outcome.reached:
                     notes.append(outcome.hint())
-            with spinner(f"querying {opened.description}", live=opened.live):
+            with querying(opened):
                 plan = make_plan()
                 collected = collect_windows(opened, plan, scope=config.scope)
         result = run_gate(collected, config)

@@ -18,7 +18,7 @@ from acs_triage.cli.options import (
     window_options,
 )
 from acs_triage.cli.output import emit, warn
-from acs_triage.cli.progress import spinner
+from acs_triage.cli.progress import querying
 from acs_triage.errors import ExitCode, UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.formats.leg_views import call_view, legs_view
@@ -56,7 +56,7 @@ def triage(
     --scope voip or all triages the other legs of the calls too (VoIP, Server, Bot, ...).
     Window: the last 24h on a workspace; exported files and the sample are read whole.
     """
-    with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
+    with source.open() as opened, querying(opened):
         (data,) = opened.triage([_window(opened, window, "triage")], scope=scope.value)
     report = build_report(data, show_pii=shown.show_pii, connectivity=shown.connectivity)
     emit(report_view(report, details=details), shown.fmt, shown.output)
@@ -84,7 +84,7 @@ def call(
     correlation_id = correlation_id.strip()
     if not correlation_id:
         raise UsageError("the correlation id is empty")
-    with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
+    with source.open() as opened, querying(opened):
         batch = opened.call_legs(correlation_id, _window(opened, window, "call"))
     report = call_report(correlation_id, batch, show_pii=shown.show_pii, connectivity=shown.connectivity)
     emit(call_view(report), shown.fmt, shown.output)
@@ -118,7 +118,7 @@ def legs(
     Window: the last 24h on a workspace; exported files and the sample are read whole.
     """
     wanted = LegFilter(end_reason.strip(), sub_code.strip(), max_rows, scope.value)
-    with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
+    with source.open() as opened, querying(opened):
         batch = opened.failed_legs(_window(opened, window, "legs"), wanted)
     report = failed_legs_report(batch, wanted, show_pii=shown.show_pii, connectivity=shown.connectivity)
     emit(legs_view(report), shown.fmt, shown.output)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from acs_triage.catalog.loader import origin_label
 from acs_triage.formats.base import Section, View
 from acs_triage.formats.common import advice_lines, pct, short_origin
+from acs_triage.records import ResourceTotals
 from acs_triage.times import iso
 from acs_triage.triage.report import Finding, TriageReport
 
-__all__ = ["report_view", "timeline_line"]
+__all__ = ["report_view", "resource_line", "timeline_line"]
 
 # -- triage --------------------------------------------------------------------------
 _BARS = "▁▂▃▄▅▆▇█"
@@ -25,6 +26,15 @@ def timeline_line(report: TriageReport, width: int = 48) -> str:
     return (
         f"Rate:    {bars}  failure rate in {len(points)} bins from "
         f"{iso(points[0].start)} (peak {pct(top)}, last {pct(rates[-1])})"
+    )
+
+
+def resource_line(r: ResourceTotals) -> str:
+    """One resource of a storage archive: its PSTN legs in the window and what was read."""
+    rate = pct(r.failed_legs / r.legs if r.legs else None)
+    return (
+        f"Resource: {r.resource_id}: {r.legs} PSTN legs, {r.failed_legs} failed ({rate}); "
+        f"{r.rows_read} rows from {r.blobs} blob(s), {r.bytes_read} bytes"
     )
 
 
@@ -90,11 +100,16 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
         summary.append(trend_line)
     if report.accounting is not None:
         a = report.accounting
+        other = ""
+        if a.skipped_other_category:
+            named = ", ".join(f"{k} x{v}" for k, v in sorted(a.other_categories.items()))
+            other = f"{a.skipped_other_category} other log category ({named}) + "
         summary.append(
             f"Rows:    {a.rows_read} read = {a.triaged} triaged + {a.skipped_not_pstn} "
-            f"outside scope + {a.skipped_outside_window} outside window + "
+            f"outside scope + {a.skipped_outside_window} outside window + {other}"
             f"{a.rejected} rejected"
         )
+    summary += [resource_line(r) for r in report.resources]
     if report.pii_masked:
         summary.append("Phone numbers are masked; --show-pii reveals them.")
     summary += [f"WARNING: {w}" for w in report.warnings]

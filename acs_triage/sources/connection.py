@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from acs_triage.errors import ConfigError
+from acs_triage.errors import AuthError, ConfigError
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -102,3 +102,25 @@ def make_credential(method: AuthMethod, connection: Connection) -> TokenCredenti
                 hint="set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE",
             ) from None
     raise AssertionError(method)  # pragma: no cover
+
+
+def credential_failure(exc: BaseException) -> AuthError | None:
+    """The AuthError for an exception caused by a credential that could not get a token
+    (no ``az login``, no managed identity...), or None.
+
+    The SDKs wrap such a failure in an ``HttpResponseError`` without a status code; the
+    credential's own ``ClientAuthenticationError`` is its ``__context__``."""
+    from azure.core.exceptions import ClientAuthenticationError
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ClientAuthenticationError) and getattr(cause, "status_code", None) is None:
+            detail = " ".join(str(cause.message).split())[:200]
+            return AuthError(
+                f"no usable Azure credential: {detail}",
+                hint="run 'az login', or choose another --auth method",
+            )
+        cause = cause.__context__ or cause.__cause__
+        if cause is exc:
+            break
+    return None
