@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse, urlunparse
 
-from acs_triage.errors import ConfigError
+from acs_triage.errors import AuthError, ConfigError
 from acs_triage.sources.archive.layout import CONTAINER
-from acs_triage.sources.connection import AuthMethod, Cloud, Connection, make_credential
+from acs_triage.sources.connection import AuthMethod, Cloud, Connection, credential_failure, make_credential
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -137,5 +137,22 @@ def container_client(
             f"--storage-account {parsed.scheme}://{parsed.netloc} is not https://",
             hint="bearer tokens are only ever sent over TLS (an emulator: use a connection string or a SAS)",
         )
-    token = credential or make_credential(auth, Connection.for_cloud(target.cloud))
+    token = _NoRetry(credential or make_credential(auth, Connection.for_cloud(target.cloud)))
     return ContainerClient(target.account_url, target.container, credential=token, **options)
+
+
+class _NoRetry:
+    """A credential whose failure to get a token ends the run at once: the storage
+    SDK's retry policy retries every ``AzureError``, a missing ``az login`` included,
+    so the failure is raised as an :class:`~acs_triage.errors.AuthError` instead."""
+
+    def __init__(self, credential: TokenCredential) -> None:
+        self._credential = credential
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        from azure.core.exceptions import ClientAuthenticationError
+
+        try:
+            return self._credential.get_token(*scopes, **kwargs)
+        except ClientAuthenticationError as error:
+            raise credential_failure(error) or AuthError(str(error)) from None

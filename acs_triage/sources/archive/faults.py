@@ -25,6 +25,19 @@ from acs_triage.sources.connection import credential_failure
 __all__ = ["storage_error"]
 
 _THROTTLED = frozenset({"ServerBusy", "OperationTimedOut", "TooManyRequests"})
+#: Storage error codes that mean the credential or its permissions, whatever the status.
+_REFUSED = frozenset(
+    {
+        "AuthenticationFailed",
+        "AuthorizationFailure",
+        "AuthorizationPermissionMismatch",
+        "AuthorizationProtocolMismatch",
+        "AuthorizationSourceIPMismatch",
+        "InsufficientAccountPermissions",
+        "InvalidAuthenticationInfo",
+        "NoAuthenticationInformation",
+    }
+)
 _READ_ROLE = (
     "give the identity the Storage Blob Data Reader role on the account or the container, "
     "or use a SAS with read and list permissions"
@@ -83,7 +96,7 @@ def _http_error(status: int | None, code: str, label: str, where: str, blob: str
         return ConfigError(f"{where} was not found ({label})", hint="check the account name or URL")
     if status == 412 and blob is not None:
         return ServiceError(f"blob {blob} changed while it was read ({label})", hint="run again")
-    if status in (401, 403):
+    if status in (401, 403) or code in _REFUSED:
         return AuthError(f"{where} refused the read ({label})", hint=_READ_ROLE)
     if status is not None and status >= 500:
         return ServiceError(f"{where} failed ({label})")

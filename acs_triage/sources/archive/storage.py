@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from io import BufferedReader
-from typing import IO, TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from acs_triage.errors import AcsTriageError, ServiceError
 from acs_triage.sources.archive.client import CHUNK_BYTES, StorageTarget
@@ -156,13 +156,13 @@ class StorageSource(ArchiveSource):
 
         client = self._client.get_blob_client(blob.name)
         # An append blob only grows, so its listed bytes never change; a block blob must not change.
-        etag = None if blob.append else blob.etag
-        condition = None if blob.append else MatchConditions.IfNotModified
+        unchanged: dict[str, Any] = {}
+        if not blob.append:
+            unchanged = {"etag": blob.etag, "match_condition": MatchConditions.IfNotModified}
         offset, size, grown = 0, blob.size, 0
         while offset < size:
-            download = client.download_blob(
-                offset=offset, length=min(CHUNK_BYTES, size - offset), etag=etag, match_condition=condition
-            )
+            length = min(CHUNK_BYTES, size - offset)
+            download = client.download_blob(offset=offset, length=length, **unchanged)
             data = download.readall()
             total = _total_size(download.properties.content_range, size)
             if total < size or not data:
