@@ -54,7 +54,7 @@ def triage(
     """Which PSTN failures happened, how many, since when, who must act, what to do.
 
     --scope voip or all triages the other legs of the calls too (VoIP, Server, Bot, ...).
-    Window: the last 24h on a workspace; exported files and the sample are read whole.
+    Window: the last 24h on a workspace or storage account; files and the sample are read whole.
     """
     with source.open() as opened, querying(opened):
         (data,) = opened.triage([_window(opened, window, "triage")], scope=scope.value)
@@ -79,7 +79,7 @@ def call(
 ) -> int:
     """Every leg of one call, each with its end code explained.
 
-    Window: the last 30 days on a workspace; exported files and the sample are read whole.
+    Window: the last 30 days on a workspace or storage account; files and the sample are read whole.
     """
     correlation_id = correlation_id.strip()
     if not correlation_id:
@@ -115,7 +115,7 @@ def legs(
 ) -> int:
     """Failed PSTN legs (--scope: or others), newest first and capped, each explained.
 
-    Window: the last 24h on a workspace; exported files and the sample are read whole.
+    Window: the last 24h on a workspace or storage account; files and the sample are read whole.
     """
     wanted = LegFilter(end_reason.strip(), sub_code.strip(), max_rows, scope.value)
     with source.open() as opened, querying(opened):
