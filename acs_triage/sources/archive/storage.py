@@ -196,7 +196,7 @@ class StorageSource(ArchiveSource):
             on_read=count,
         ):
             self.stats.blobs_opened += 1
-            yield blob, BufferedReader(stream, CHUNK_BYTES)
+            yield blob, BufferedReader(stream)
         _LOG.info("%s: %s", self.description, self.stats.line())
 
     def _guarded(
