@@ -1,18 +1,21 @@
 """Record types that flow from sources into the triage engine.
 
 A *source* (:mod:`acs_triage.sources`: a Log Analytics workspace, exported files,
-the bundled sample) hands the engine a :class:`TriageInput`: aggregated rows
-(:class:`PairAggregate`, :class:`TimelineBin`) that the workspace computes in KQL
-and that :mod:`acs_triage.sources.aggregate` computes from raw :class:`Leg` rows.
-Detail commands (``call``, ``legs``) get raw legs as a :class:`LegBatch`; ``call`` also gets
-the call's Call Automation requests as an :class:`OperationBatch`.
+the bundled sample, a storage archive) hands the engine a :class:`TriageInput`:
+aggregated rows (:class:`PairAggregate`, :class:`TimelineBin`) that the workspace
+computes in KQL and that :mod:`acs_triage.sources.aggregate` computes from raw
+:class:`Leg` rows. Detail commands (``call``, ``legs``) get raw legs as a
+:class:`LegBatch`. Readers of input rows yield one :data:`Item` per row: a
+:class:`Leg`, a :class:`Rejection`, or a :class:`SkippedRecord` (a diagnostic
+record of another log category).
+``call`` also gets the call's Call Automation requests as an :class:`OperationBatch`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from acs_triage.codes import is_failed_operation
 from acs_triage.windows import Window
@@ -74,6 +77,20 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """A diagnostic record of another log category than ``CallSummary`` (e.g.
+    ``CallDiagnostics``, ``CallSummaryUpdates``): read, counted, not triaged."""
+
+    source: str
+    line: int
+    category: str
+
+
+#: What a reader yields for each input row.
+Item: TypeAlias = Leg | Rejection | SkippedRecord
+
+
+@dataclass(frozen=True, slots=True)
 class PairAggregate:
     """All PSTN legs that ended with one (end reason, sub-code) pair.
 
@@ -105,6 +122,12 @@ class TimelineBin:
     failed_legs: int
 
 
+#: Distinct other log categories named in :attr:`RowAccounting.other_categories`;
+#: further ones are counted under :data:`MORE_CATEGORIES`.
+MAX_OTHER_CATEGORIES = 16
+MORE_CATEGORIES = "(more)"
+
+
 @dataclass(slots=True)
 class RowAccounting:
     """Where every input row went (file sources). ``rows_read`` always equals the sum."""
@@ -118,11 +141,39 @@ class RowAccounting:
     #: window: what the data covers, for the hint when the window misses it
     outside_first: datetime | None = None
     outside_last: datetime | None = None
+    #: diagnostic records of other log categories (CallDiagnostics, CallSummaryUpdates, ...)
+    skipped_other_category: int = 0
+    other_categories: dict[str, int] = field(default_factory=dict)  #: category -> records
 
     def balanced(self) -> bool:
         return self.rows_read == (
-            self.triaged + self.skipped_not_pstn + self.skipped_outside_window + self.rejected
+            self.triaged
+            + self.skipped_not_pstn
+            + self.skipped_outside_window
+            + self.skipped_other_category
+            + self.rejected
         )
+
+    def skip_category(self, category: str) -> None:
+        """Count one record of another log category (memory bounded whatever the input)."""
+        self.skipped_other_category += 1
+        named = self.other_categories
+        key = category if category in named or len(named) < MAX_OTHER_CATEGORIES else MORE_CATEGORIES
+        named[key] = named.get(key, 0) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceTotals:
+    """One resource's part of a storage archive (a folder tree or a storage account):
+    what was read from its hourly blobs, and its legs of the triage's scope (PSTN by
+    default) in the (first) window."""
+
+    resource_id: str
+    blobs: int  #: hourly blobs opened
+    bytes_read: int
+    rows_read: int
+    legs: int  #: legs in the window, of the triage's scope
+    failed_legs: int  #: of them, failed (end reason neither 0 nor 2xx)
 
 
 @dataclass(slots=True)
@@ -149,6 +200,8 @@ class TriageInput:
     legs_by_endpoint_type: dict[str, int] = field(default_factory=dict)
     #: failed legs of the window outside the scope (not in the aggregates)
     failed_legs_out_of_scope: int = 0
+    #: per resource, for a storage archive (empty for other sources)
+    resources: list[ResourceTotals] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

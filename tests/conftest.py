@@ -6,16 +6,20 @@
   provides (module or package scope: building a dataset costs seconds), usually as
   ``with serve(tables, workspaces=..., now=...) as emu: yield emu``;
 - ``kusto``: Microsoft's Kusto.Language;
+- ``azurite``: Microsoft's storage emulator on 127.0.0.1 for the session (HTTPS,
+  OAuth); a missing Azurite fails the tests that need it, never skips them;
 - two autouse safety nets: no ambient Azure configuration, no credential that
   leaves the machine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.azurite import Azurite
 from tests.emulator import LogAnalyticsEmulator
 from tests.helpers import CliRunner, put_fake_az_on_path
 from tests.kusto import KustoChecker
@@ -25,6 +29,16 @@ from tests.kusto import KustoChecker
 def kusto() -> KustoChecker:
     """Microsoft's Kusto.Language (npm) bound to the table schemas in kql/tables."""
     return KustoChecker()
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Azurite]:
+    """Azurite's blob service on 127.0.0.1 (see :mod:`tests.azurite`)."""
+    server = Azurite(tmp_path_factory.mktemp("azurite")).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +56,11 @@ def _no_ambient_azure(monkeypatch: pytest.MonkeyPatch) -> None:
         "ACS_TRIAGE_RESOURCE_ID",
         "ACS_TRIAGE_ENDPOINT",
         "ACS_TRIAGE_AUTH",
+        "ACS_TRIAGE_STORAGE_ACCOUNT",
+        "AZURE_STORAGE_CONNECTION_STRING",
+        "AZURE_STORAGE_ACCOUNT",
+        "AZURE_STORAGE_KEY",
+        "AZURE_STORAGE_SAS_TOKEN",
         "GITHUB_ACTIONS",
         "GITHUB_STEP_SUMMARY",
     ):

@@ -187,6 +187,8 @@ def test_triage_reads_the_injected_source(cli: CliRunner) -> None:
         "skipped_not_pstn": 1,
         "skipped_outside_window": 0,
         "rejected": 1,
+        "skipped_other_category": 0,
+        "other_categories": {},
         "balanced": True,
     }
     assert doc["rejections"] == [{"source": "memory", "line": 11, "reason": "bad row"}]

@@ -165,6 +165,8 @@ def test_rejections_have_line_and_reason_and_strict_fails(tmp_path: Path, cli: C
         "skipped_not_pstn": 1,
         "skipped_outside_window": 0,
         "rejected": 2,
+        "skipped_other_category": 0,
+        "other_categories": {},
         "balanced": True,
     }
     assert [(r["line"], r["source"]) for r in doc["rejections"]] == [(3, str(path)), (4, str(path))]

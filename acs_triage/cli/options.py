@@ -3,7 +3,7 @@
 Commands live in small modules (``catalog_cmds``, ``kql_cmds``, ``triage_cmds``,
 ``smoke_cmd``) and only parse options, call the library and format; this module
 holds what they share, so an option means the same thing everywhere. The source
-options (12 of them) and the window options are *groups* (:mod:`.groups`): each
+options (14 of them) and the window options are *groups* (:mod:`.groups`): each
 command receives one :class:`SourceRequest` and one
 :class:`~acs_triage.windows.WindowRequest`.
 """
@@ -21,8 +21,11 @@ import typer
 
 from acs_triage.cli.output import warn
 from acs_triage.cli.output_options import FormatOpt, OutputOpt
+from acs_triage.errors import UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.records import ALL_SCOPE, PSTN_SCOPE, VOIP_SCOPE
+from acs_triage.sources.archive.client import StorageTarget
+from acs_triage.sources.archive.layout import CONTAINER
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
 from acs_triage.sources.spec import ConnectionOptions, SourceSpec, open_source
@@ -109,7 +112,25 @@ RetriesOpt = Annotated[
 ]
 FromFileOpt = Annotated[
     list[str] | None,
-    typer.Option("--from-file", help="Exported ACSCallSummary file (repeatable; '-' reads stdin)."),
+    typer.Option(
+        "--from-file",
+        help="Exported ACSCallSummary file, diagnostic records, or an archive folder copied from "
+        "storage (repeatable; '-' reads stdin).",
+    ),
+]
+StorageAccountOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--storage-account",
+        envvar="ACS_TRIAGE_STORAGE_ACCOUNT",
+        help="Storage account a diagnostic setting sends CallSummary to: https:// URL (a SAS in its "
+        "query is used) or account name. Credential: AZURE_STORAGE_CONNECTION_STRING when set, "
+        "else --auth (Storage Blob Data Reader).",
+    ),
+]
+ContainerOpt = Annotated[
+    str,
+    typer.Option("--container", help="Container of --storage-account holding the CallSummary records."),
 ]
 InputFormatOpt = Annotated[
     InputFormat,
@@ -272,23 +293,40 @@ def source_options(
     timeout: TimeoutOpt = None,
     retries: RetriesOpt = 3,
     table: TableOpt = LegTable.SUMMARY,
+    storage_account: StorageAccountOpt = None,
+    container: ContainerOpt = CONTAINER,
 ) -> SourceRequest:
-    """Which data to read: exactly one of a workspace, a resource, files or the sample.
+    """Which data to read: exactly one of a workspace, a resource, files, a storage
+    account or the sample.
 
     A source named on the command line wins over the ``ACS_TRIAGE_WORKSPACE_ID`` /
-    ``ACS_TRIAGE_RESOURCE_ID`` environment variables (typical in CI), so ``--sample``
-    or ``--resource-id`` still work where the other is set in the environment.
+    ``ACS_TRIAGE_RESOURCE_ID`` / ``ACS_TRIAGE_STORAGE_ACCOUNT`` environment variables
+    (typical in CI), so ``--sample`` or ``--resource-id`` still work where another is
+    set in the environment.
     """
     env_workspace = _from_environment(ctx, "workspace_id")
     env_resource = _from_environment(ctx, "resource_id")
-    if sample or from_file:
-        workspace_id = None if env_workspace else workspace_id
-        resource_id = None if env_resource else resource_id
-    if workspace_id and resource_id and env_workspace != env_resource:
-        if env_workspace:
-            workspace_id = None
-        else:
-            resource_id = None
+    env_storage = _from_environment(ctx, "storage_account")
+    given = {
+        "workspace": bool(workspace_id) and not env_workspace,
+        "resource": bool(resource_id) and not env_resource,
+        "storage": bool(storage_account) and not env_storage,
+        "offline": bool(sample or from_file),
+    }
+    if any(given.values()):  # the command line names the source: drop the environment's
+        workspace_id = workspace_id if not env_workspace else None
+        resource_id = resource_id if not env_resource else None
+        storage_account = storage_account if not env_storage else None
+    if not storage_account and container != CONTAINER:
+        raise UsageError("--container applies to --storage-account")
+    storage = None
+    if storage_account:
+        storage = StorageTarget(
+            storage_account,
+            container,
+            connection_string=os.environ.get("AZURE_STORAGE_CONNECTION_STRING") or None,
+            cloud=cloud,
+        )
     if sample or from_file:
         _say_ignored(ctx, "--sample" if sample else "--from-file", sample)
     files = _once(from_file or [])
@@ -300,6 +338,7 @@ def source_options(
         input_format=InputFormat.AUTO if sample else input_format,
         sample=sample,
         table=table.value,
+        storage=storage,
         connection=ConnectionOptions(
             cloud=cloud,
             endpoint=endpoint,

@@ -1,7 +1,9 @@
 """Progress on stderr: a spinner while a query runs, and the ``smoke --wait`` line.
 
 On a terminal both update one line in place; elsewhere (CI logs) the spinner is
-silent and the wait prints one line when it starts and one when it ends.
+silent and the wait prints one line when it starts and one when it ends. A source
+that reads many blobs (a storage account) says how far it has got
+(:meth:`~acs_triage.sources.base.Source.progress`); the spinner shows it.
 """
 
 from __future__ import annotations
@@ -9,18 +11,26 @@ from __future__ import annotations
 import itertools
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from acs_triage.smoke.wait import WaitOutcome
+    from acs_triage.sources.base import Source
 
 
 @contextmanager
-def spinner(message: str, stream: TextIO | None = None, *, live: bool = True) -> Iterator[None]:
-    """Spin while the block runs (only for ``live`` sources, whose queries take a while)."""
+def spinner(
+    message: str,
+    stream: TextIO | None = None,
+    *,
+    live: bool = True,
+    status: Callable[[], str] | None = None,
+) -> Iterator[None]:
+    """Spin while the block runs (only for ``live`` sources, whose queries take a while),
+    followed by ``status()`` when it says something (e.g. ``blobs 12/75, 3.4 MB read``)."""
     out = stream or sys.stderr
     if not live or not out.isatty():
         yield
@@ -28,12 +38,16 @@ def spinner(message: str, stream: TextIO | None = None, *, live: bool = True) ->
     stop = threading.Event()
 
     def spin() -> None:
+        width = 0
         for frame in itertools.cycle("|/-\\"):
-            out.write(f"\r{frame} {message}")
+            said = status() if status is not None else ""
+            line = f"{frame} {message}" + (f": {said}" if said else "")
+            out.write("\r" + line.ljust(width))
+            width = max(width, len(line))
             out.flush()
             if stop.wait(0.1):
                 break
-        out.write("\r" + " " * (len(message) + 2) + "\r")
+        out.write("\r" + " " * width + "\r")
         out.flush()
 
     thread = threading.Thread(target=spin, daemon=True)
@@ -43,6 +57,11 @@ def spinner(message: str, stream: TextIO | None = None, *, live: bool = True) ->
     finally:
         stop.set()
         thread.join()
+
+
+def querying(source: Source) -> AbstractContextManager[None]:
+    """The spinner while ``source`` answers a question, with its progress."""
+    return spinner(f"querying {source.description}", live=source.live, status=source.progress)
 
 
 class WaitProgress:

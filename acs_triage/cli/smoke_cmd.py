@@ -28,7 +28,7 @@ from acs_triage.cli.groups import uses
 from acs_triage.cli.options import LegScope, ScopeOpt, SourceRequest, source_options
 from acs_triage.cli.output import emit, warn
 from acs_triage.cli.output_options import FormatOpt, OutputOpt
-from acs_triage.cli.progress import WaitProgress, spinner
+from acs_triage.cli.progress import WaitProgress, querying
 from acs_triage.errors import AcsTriageError, InputError, UsageError
 from acs_triage.formats import OutputFormat, render
 from acs_triage.smoke.config import (
@@ -291,7 +291,7 @@ def smoke(
                 progress.done(outcome)
                 if not outcome.reached:
                     notes.append(outcome.hint())
-            with spinner(f"querying {opened.description}", live=opened.live):
+            with querying(opened):
                 plan = make_plan()
                 collected = collect_windows(opened, plan, scope=config.scope)
         result = run_gate(collected, config)

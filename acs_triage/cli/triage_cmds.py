@@ -22,7 +22,7 @@ from acs_triage.cli.options import (
     window_options,
 )
 from acs_triage.cli.output import emit, warn_unless_shown
-from acs_triage.cli.progress import spinner
+from acs_triage.cli.progress import querying
 from acs_triage.errors import ExitCode, UsageError
 from acs_triage.formats import OutputFormat
 from acs_triage.records import LegFilter
@@ -60,12 +60,12 @@ def triage(
     """Which PSTN failures happened, how many, since when, who must act, what to do.
 
     --scope voip or all triages the other legs of the calls too (VoIP, Server, Bot, ...).
-    Window: the last 24h on a workspace; exported files and the sample are read whole.
+    Window: the last 24h on a workspace or storage account; files and the sample are read whole.
     """
     from acs_triage.formats.triage_view import report_view
     from acs_triage.triage.engine import build_report
 
-    with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
+    with source.open() as opened, querying(opened):
         (data,) = opened.triage([_window(opened, window, "triage")], scope=scope.value)
     report = build_report(data, show_pii=shown.show_pii, connectivity=shown.connectivity)
     emit(report_view(report, details=details), shown.fmt, shown.output)
@@ -89,7 +89,7 @@ def call(
 
     From a workspace, the call's requests in ACSCallAutomationIncomingOperations are shown
     beside the legs with their HTTP status explained (files hold none of them).
-    Window: the last 30 days on a workspace; exported files and the sample are read whole.
+    Window: the last 30 days on a workspace or storage account; files and the sample are read whole.
     """
     from acs_triage.formats.leg_views import call_view
     from acs_triage.triage.legs import call_report
@@ -97,7 +97,7 @@ def call(
     correlation_id = correlation_id.strip()
     if not correlation_id:
         raise UsageError("the correlation id is empty")
-    with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
+    with source.open() as opened, querying(opened):
         resolved = _window(opened, window, "call")
         batch = opened.call_legs(correlation_id, resolved)
         operations = opened.call_automation_operations(correlation_id, resolved)
@@ -135,13 +135,13 @@ def legs(
 ) -> int:
     """Failed PSTN legs (--scope: or others), newest first and capped, each explained.
 
-    Window: the last 24h on a workspace; exported files and the sample are read whole.
+    Window: the last 24h on a workspace or storage account; files and the sample are read whole.
     """
     from acs_triage.formats.leg_views import legs_view
     from acs_triage.triage.legs import failed_legs_report
 
     wanted = LegFilter(end_reason.strip(), sub_code.strip(), max_rows, scope.value)
-    with source.open() as opened, spinner(f"querying {opened.description}", live=opened.live):
+    with source.open() as opened, querying(opened):
         batch = opened.failed_legs(_window(opened, window, "legs"), wanted)
     report = failed_legs_report(batch, wanted, show_pii=shown.show_pii, connectivity=shown.connectivity)
     emit(legs_view(report), shown.fmt, shown.output)

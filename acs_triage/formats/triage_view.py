@@ -14,10 +14,11 @@ from acs_triage.formats.common import (
     advice_blocks,
     pct,
 )
+from acs_triage.records import ResourceTotals
 from acs_triage.times import iso
 from acs_triage.triage.report import Finding, TriageReport
 
-__all__ = ["FINDING_COLUMNS", "report_view", "timeline_line"]
+__all__ = ["FINDING_COLUMNS", "report_view", "resource_line", "timeline_line"]
 
 # -- triage --------------------------------------------------------------------------
 _BARS = "▁▂▃▄▅▆▇█"
@@ -34,6 +35,15 @@ def timeline_line(report: TriageReport, width: int = 48) -> str:
     return (
         f"{bars} failure rate in {len(points)} bins from {iso(points[0].start)} "
         f"(peak {pct(top)}, last {pct(rates[-1])})"
+    )
+
+
+def resource_line(r: ResourceTotals) -> str:
+    """One resource of a storage archive: its PSTN legs in the window and what was read."""
+    rate = pct(r.failed_legs / r.legs if r.legs else None)
+    return (
+        f"{r.resource_id}: {r.legs} PSTN legs, {r.failed_legs} failed ({rate}); "
+        f"{r.rows_read} rows from {r.blobs} blob(s), {r.bytes_read} bytes"
     )
 
 
@@ -106,13 +116,18 @@ def _summary(report: TriageReport) -> list[Block]:
         fields.append(("Rate", sparkline))
     if report.accounting is not None:
         a = report.accounting
+        other = ""
+        if a.skipped_other_category:
+            named = ", ".join(f"{k} x{v}" for k, v in sorted(a.other_categories.items()))
+            other = f"{a.skipped_other_category} other log category ({named}) + "
         fields.append(
             (
                 "Rows",
                 f"{a.rows_read} read = {a.triaged} triaged + {a.skipped_not_pstn} outside scope + "
-                f"{a.skipped_outside_window} outside window + {a.rejected} rejected",
+                f"{a.skipped_outside_window} outside window + {other}{a.rejected} rejected",
             )
         )
+    fields += [("Resource", resource_line(r)) for r in report.resources]
     blocks: list[Block] = [Fields(fields)]
     if report.pii_masked:
         blocks.append(Text("Phone numbers are masked; --show-pii reveals them."))

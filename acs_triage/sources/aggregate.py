@@ -22,10 +22,11 @@ from datetime import datetime, timedelta, timezone
 from acs_triage.codes import is_failure_end
 from acs_triage.records import (
     PSTN_SCOPE,
-    Leg,
+    Item,
     PairAggregate,
     Rejection,
     RowAccounting,
+    SkippedRecord,
     TimelineBin,
     TriageInput,
     in_scope,
@@ -170,12 +171,15 @@ class LegAggregator:
         self._bin_start: datetime | None = None  # the current bin, to skip _floor
         self._bin_end = datetime.min.replace(tzinfo=timezone.utc)
 
-    def add(self, item: Leg | Rejection) -> None:
+    def add(self, item: Item) -> None:
         accounting = self.accounting
         accounting.rows_read += 1
         if isinstance(item, Rejection):
             accounting.rejected += 1
             self.rejections.append(item)
+            return
+        if isinstance(item, SkippedRecord):
+            accounting.skip_category(item.category)
             return
         moment = item.time_generated if self._written else item.call_start_time
         start, end = self.window.start, self.window.end
@@ -259,7 +263,7 @@ class LegAggregator:
         except OverflowError:
             return self._max
 
-    def add_all(self, items: Iterable[Leg | Rejection]) -> LegAggregator:
+    def add_all(self, items: Iterable[Item]) -> LegAggregator:
         for item in items:
             self.add(item)
         return self

@@ -12,11 +12,12 @@ A :class:`Source` answers the questions every command asks, whatever holds the d
 
 Implementations: :class:`~acs_triage.sources.workspace.WorkspaceSource` (KQL in a
 Log Analytics workspace), :class:`~acs_triage.sources.files.FileSource` (exported
-files and the bundled sample) and :class:`~acs_triage.sources.memory.MemorySource`
-(legs held in memory, for library users and tests). The last two share
-:class:`LegStreamSource`: anything that can replay a stream of legs and rejections
-gets the same answers, computed by :mod:`acs_triage.sources.aggregate` with the
-same rules as the KQL.
+files and the bundled sample), :class:`~acs_triage.sources.memory.MemorySource`
+(legs held in memory, for library users and tests) and the storage archives of
+:mod:`acs_triage.sources.archive` (a folder tree, a storage account). All but the
+first share :class:`LegStreamSource`: anything that can replay a stream of legs and
+rejections gets the same answers, computed by :mod:`acs_triage.sources.aggregate`
+with the same rules as the KQL.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 from acs_triage.codes import is_failure_end
 from acs_triage.records import (
     PSTN_SCOPE,
+    Item,
     Leg,
     LegBatch,
     LegFilter,
@@ -42,7 +44,7 @@ from acs_triage.records import (
 from acs_triage.sources.aggregate import DEFAULT_BIN, LegAggregator
 from acs_triage.windows import WRITTEN, Window
 
-__all__ = ["ClosingSource", "LegStreamSource", "Source"]
+__all__ = ["ClosingSource", "LegStreamSource", "Source", "aggregate_windows"]
 
 
 @runtime_checkable
@@ -91,6 +93,11 @@ class Source(Protocol):
         ``capped`` when more matched."""
         ...
 
+    def progress(self) -> str:
+        """One line on how far the current question has got (read by a progress display
+        in another thread); empty when there is nothing to say."""
+        ...
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Source: ...
@@ -109,6 +116,10 @@ class ClosingSource:
     def close(self) -> None:
         """Free what the source holds (connections, buffers)."""
 
+    def progress(self) -> str:
+        """Nothing to say by default (a query is one request)."""
+        return ""
+
     def __enter__(self: _Closing) -> _Closing:
         return self
 
@@ -126,11 +137,34 @@ _NO_OPERATIONS = {
 }
 
 
+def aggregate_windows(
+    items: Iterable[Item],
+    windows: Sequence[Window],
+    *,
+    kind: str,
+    description: str,
+    bin_size: timedelta | None = None,
+    scope: str = PSTN_SCOPE,
+) -> list[TriageInput]:
+    """Aggregates of the legs of ``items`` in ``scope`` for each window, in one pass;
+    rejected and skipped rows are accounted in the first window's input only."""
+    aggregators = [LegAggregator(window, bin_size or DEFAULT_BIN, scope=scope) for window in windows]
+    first, rest = aggregators[0], aggregators[1:]
+    for item in items:
+        first.add(item)
+        if rest and isinstance(item, Leg):
+            for aggregator in rest:
+                aggregator.add(item)
+    return [a.result(source_kind=kind, source_description=description) for a in aggregators]
+
+
 class LegStreamSource(ClosingSource, ABC):
     """A source whose data is a replayable stream of legs and rejections.
 
     Subclasses implement :meth:`items`; every question is answered in one pass
     over it, in memory bounded by the aggregates (never by the number of legs).
+    A source that can leave rows out unread (an archive partitioned by hour)
+    also overrides :meth:`items_within`.
     """
 
     kind: str = "memory"
@@ -138,8 +172,14 @@ class LegStreamSource(ClosingSource, ABC):
     live: bool = False
 
     @abstractmethod
-    def items(self) -> Iterable[Leg | Rejection]:
-        """Every input row as a leg or a rejection, in input order; a new pass per call."""
+    def items(self) -> Iterable[Item]:
+        """Every input row as a leg, a rejection or a skipped record, in input order;
+        a new pass per call."""
+
+    def items_within(self, windows: Sequence[Window]) -> Iterable[Item]:
+        """The rows that may fall in one of ``windows`` (a superset: the questions
+        filter on the window): by default every row."""
+        return self.items()
 
     def newest(self) -> datetime | None:
         newest: datetime | None = None
@@ -151,21 +191,16 @@ class LegStreamSource(ClosingSource, ABC):
     def triage(
         self, windows: Sequence[Window], *, bin_size: timedelta | None = None, scope: str = PSTN_SCOPE
     ) -> list[TriageInput]:
-        size = bin_size or DEFAULT_BIN
-        aggregators = [LegAggregator(window, size, scope=scope) for window in windows]
-        first, rest = aggregators[0], aggregators[1:]
-        for item in self.items():
-            first.add(item)
-            if rest and not isinstance(item, Rejection):
-                for aggregator in rest:
-                    aggregator.add(item)
-        return [a.result(source_kind=self.kind, source_description=self.description) for a in aggregators]
+        items = self.items_within(windows)
+        return aggregate_windows(
+            items, windows, kind=self.kind, description=self.description, bin_size=bin_size, scope=scope
+        )
 
     def count_legs(self, window: Window, *, scope: str = PSTN_SCOPE) -> int:
         written = window.column == WRITTEN
         return sum(
             1
-            for item in self.items()
+            for item in self.items_within([window])
             if isinstance(item, Leg)
             and in_scope(item.endpoint_type, scope)
             and window.contains(item.time_generated if written else item.call_start_time)
@@ -175,10 +210,14 @@ class LegStreamSource(ClosingSource, ABC):
         wanted = correlation_id.lower()  # GUIDs: any case names the same call
         legs: list[Leg] = []
         rejections: list[Rejection] = []
-        for item in self.items():
+        for item in self.items_within([window]):
             if isinstance(item, Rejection):
                 rejections.append(item)
-            elif item.correlation_id.lower() == wanted and window.contains(item.time_generated):
+            elif (
+                isinstance(item, Leg)
+                and item.correlation_id.lower() == wanted
+                and window.contains(item.time_generated)
+            ):
                 legs.append(item)
         return LegBatch(sorted(legs, key=lambda leg: leg.time_generated), rejections)
 
@@ -196,11 +235,11 @@ class LegStreamSource(ClosingSource, ABC):
         newest: list[tuple[float, int, Leg]] = []
         rejections: list[Rejection] = []
         matched = 0
-        for index, item in enumerate(self.items()):
+        for index, item in enumerate(self.items_within([window])):
             if isinstance(item, Rejection):
                 rejections.append(item)
                 continue
-            if not is_failure_end(item.end_reason) or not wanted.matches(item):
+            if not isinstance(item, Leg) or not is_failure_end(item.end_reason) or not wanted.matches(item):
                 continue
             if not window.contains(item.time_generated if window.column == WRITTEN else item.call_start_time):
                 continue

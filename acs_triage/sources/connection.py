@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from acs_triage.errors import ConfigError
+from acs_triage.errors import AuthError, ConfigError
 from acs_triage.sources.credential_errors import credential_error
 
 if TYPE_CHECKING:
@@ -100,3 +100,21 @@ def make_credential(method: AuthMethod, connection: Connection) -> TokenCredenti
         except ValueError as exc:
             raise credential_error(method.value, str(exc)) from None
     raise AssertionError(method)  # pragma: no cover
+
+
+def credential_failure(exc: BaseException, auth: str = "default") -> AuthError | None:
+    """The AuthError for an exception caused by a credential that could not get a token
+    (no ``az login``, no managed identity...), or None.
+
+    The SDKs wrap such a failure in an ``HttpResponseError`` without a status code; the
+    credential's own ``ClientAuthenticationError`` is its ``__context__``."""
+    from azure.core.exceptions import ClientAuthenticationError
+
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ClientAuthenticationError) and getattr(cause, "status_code", None) is None:
+            return credential_error(auth, str(cause.message))
+        cause = cause.__context__ or cause.__cause__
+        if cause is exc:
+            break
+    return None

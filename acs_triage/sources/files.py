@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from acs_triage.records import Leg, Rejection, TriageInput
+from acs_triage.records import Item, TriageInput
 from acs_triage.sources.base import LegStreamSource
 from acs_triage.sources.exports import InputFormat, read_export
 from acs_triage.windows import Window
@@ -18,7 +18,7 @@ from acs_triage.windows import Window
 __all__ = ["FileSource", "iter_files", "read_files"]
 
 
-def iter_files(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO) -> Iterator[Leg | Rejection]:
+def iter_files(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO) -> Iterator[Item]:
     """Every row of every file, as a leg or a rejection; file-level problems raise
     :class:`~acs_triage.sources.exports.ExportError` (exit 5), naming the file."""
     for path in paths:
@@ -40,9 +40,9 @@ class FileSource(LegStreamSource):
         self.fmt = fmt
         self.kind = kind
         self.description = description or ", ".join(self.paths)
-        self._buffered: list[Leg | Rejection] | None = None
+        self._buffered: list[Item] | None = None
 
-    def items(self) -> Iterable[Leg | Rejection]:
+    def items(self) -> Iterable[Item]:
         if "-" not in self.paths:
             return iter_files(self.paths, self.fmt)
         if self._buffered is None:

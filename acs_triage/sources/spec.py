@@ -1,17 +1,20 @@
 """Which source to read, as one value, and how to open it.
 
 :class:`SourceSpec` is what the command line's source options amount to (exactly
-one of a workspace, a resource, files or the sample, plus how to connect), and
-:func:`open_source` turns it into a :class:`~acs_triage.sources.base.Source`. No
-network access happens before the first question is asked.
+one of a workspace, a resource, files, a storage account or the sample, plus how to
+connect), and :func:`open_source` turns it into a
+:class:`~acs_triage.sources.base.Source`. No network access happens before the
+first question is asked.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from acs_triage.errors import UsageError
+from acs_triage.sources.archive.client import StorageTarget
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
 
@@ -39,7 +42,8 @@ class ConnectionOptions:
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """Exactly one of: a workspace (plus additional ones), an ACS resource, files, the sample."""
+    """Exactly one of: a workspace (plus additional ones), an ACS resource, files (or
+    archive folders), a storage account, the sample."""
 
     workspace_id: str | None = None
     resource_id: str | None = None
@@ -51,25 +55,34 @@ class SourceSpec:
     #: the call-leg table a workspace source reads: ``summary`` (ACSCallSummary) or
     #: ``updates`` (ACSCallSummaryUpdates: sooner, highest version of each leg)
     table: str = "summary"
+    #: a storage account a diagnostic setting writes CallSummary records to
+    storage: StorageTarget | None = None
 
     def __post_init__(self) -> None:
         live = bool(self.workspace_id or self.resource_id)
-        chosen = sum([self.sample, bool(self.files), live])
+        chosen = sum([self.sample, bool(self.files), live, self.storage is not None])
         if chosen == 0:
-            raise UsageError("say which data: --workspace-id, --resource-id, --from-file or --sample")
+            raise UsageError(
+                "say which data: --workspace-id, --resource-id, --from-file, --storage-account or --sample"
+            )
         if chosen > 1:
-            raise UsageError("use one source: --workspace-id/--resource-id, --from-file or --sample")
+            raise UsageError(
+                "use one source: --workspace-id/--resource-id, --from-file, --storage-account or --sample"
+            )
         if self.workspace_id and self.resource_id:
             raise UsageError("give either --workspace-id or --resource-id, not both")
         if self.table != "summary" and not live:
             raise UsageError(
-                "--table applies to a workspace or resource; exported files hold the rows they hold"
+                "--table applies to a workspace or resource; files and storage archives hold the "
+                "CallSummary records they hold"
             )
 
     @property
     def kind(self) -> str:
-        """``sample``, ``file`` or ``workspace``."""
-        return "sample" if self.sample else "file" if self.files else "workspace"
+        """``sample``, ``file``, ``storage`` or ``workspace``."""
+        if self.sample:
+            return "sample"
+        return "file" if self.files else "storage" if self.storage else "workspace"
 
     def describe(self) -> str:
         """One line naming the data, known before anything is opened."""
@@ -77,6 +90,8 @@ class SourceSpec:
             return "bundled sample data"
         if self.files:
             return ", ".join(self.files)
+        if self.storage is not None:
+            return self.storage.describe()
         if self.workspace_id:
             extra = f" (+{len(self.additional_workspaces)} more)" if self.additional_workspaces else ""
             return f"workspace {self.workspace_id}{extra}"
@@ -91,13 +106,29 @@ def open_source(spec: SourceSpec) -> Source:
 
         return sample_source()
     if spec.files:
+        if any(path != "-" and os.path.isdir(path) for path in spec.files):
+            from acs_triage.sources.archive.folder import FolderSource
+
+            return FolderSource(spec.files, spec.input_format)
         from acs_triage.sources.files import FileSource
 
         return FileSource(spec.files, spec.input_format)
+    options = spec.connection
+    if spec.storage is not None:
+        from acs_triage.sources.archive.client import container_client
+        from acs_triage.sources.archive.storage import StorageSource
+
+        client = container_client(
+            spec.storage,
+            auth=options.auth,
+            credential=options.credential,
+            timeout=options.timeout,
+            retries=options.retries,
+        )
+        return StorageSource(spec.storage, client)
     from acs_triage.sources.connection import Connection, make_credential
     from acs_triage.sources.workspace import LogsRunner, RunnerOptions, Target, WorkspaceSource
 
-    options = spec.connection
     target = Target(
         workspace_id=spec.workspace_id,
         resource_id=spec.resource_id,

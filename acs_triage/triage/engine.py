@@ -199,4 +199,5 @@ def build_report(
         pii_masked=not show_pii,
         accounting=data.accounting,
         rejections=mask_rejections(data.rejections, show_pii=show_pii),
+        resources=tuple(data.resources),
     )

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from acs_triage.jsonable import fields_json
-from acs_triage.records import Rejection, RowAccounting
+from acs_triage.records import Rejection, ResourceTotals, RowAccounting
 from acs_triage.times import iso
 from acs_triage.windows import Window
 
@@ -156,6 +156,8 @@ class TriageReport:
     pii_masked: bool
     accounting: RowAccounting | None = None
     rejections: tuple[Rejection, ...] = field(default_factory=tuple)
+    #: per resource, for a storage archive (folder tree or storage account)
+    resources: tuple[ResourceTotals, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         accounting = None
@@ -167,6 +169,8 @@ class TriageReport:
                 "skipped_not_pstn": a.skipped_not_pstn,
                 "skipped_outside_window": a.skipped_outside_window,
                 "rejected": a.rejected,
+                "skipped_other_category": a.skipped_other_category,
+                "other_categories": dict(sorted(a.other_categories.items())),
                 "balanced": a.balanced(),
             }
         return {
@@ -178,6 +182,7 @@ class TriageReport:
                 "kind": self.source_kind,
                 "description": self.source_description,
                 "query_requests": self.query_requests,
+                "resources": [fields_json(r) for r in self.resources],
             },
             "window": self.window.to_dict(),
             "partial": self.partial,

@@ -31,6 +31,9 @@ class InputFormat(str, Enum):
     AZ_JSON = "az-json"
     API_JSON = "api-json"
     JSONL = "jsonl"
+    #: Azure Monitor diagnostic records (storage archives, Event Hubs): JSON Lines or
+    #: ``{"records": [...]}`` documents
+    DIAGNOSTIC = "diagnostic"
 
 
 class ExportError(InputError):

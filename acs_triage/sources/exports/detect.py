@@ -6,6 +6,7 @@ import json
 import re
 
 from acs_triage.sources.exports.common import ExportError, InputFormat
+from acs_triage.sources.exports.diagnostic import looks_like_record, starts_with_records
 from acs_triage.sources.exports.streams import encoding_of
 
 _TABLES_FIRST = re.compile(r'\{\s*"tables"\s*:', re.IGNORECASE)
@@ -36,13 +37,15 @@ def detect_format(head: bytes) -> InputFormat:
         return InputFormat.CSV
     raise ExportError(
         "not a recognised export: expected a CSV header row, a JSON array, "
-        'a JSON object with "tables", or JSON Lines'
+        'a JSON object with "tables", JSON Lines, or diagnostic records'
     )
 
 
 def _detect_object(text: str) -> InputFormat:
     if _TABLES_FIRST.match(text):
         return InputFormat.API_JSON
+    if starts_with_records(text):
+        return InputFormat.DIAGNOSTIC
     newline = text.find("\n")
     line = (text if newline < 0 else text[:newline]).strip()
     try:
@@ -52,6 +55,8 @@ def _detect_object(text: str) -> InputFormat:
     if isinstance(first, dict):
         if any(isinstance(k, str) and k.lower() == "tables" for k in first):
             return InputFormat.API_JSON
+        if looks_like_record(first):
+            return InputFormat.DIAGNOSTIC
         return InputFormat.JSONL
     if _TABLES_ANYWHERE.search(text):
         return InputFormat.API_JSON

@@ -30,8 +30,7 @@ from acs_triage.errors import (
 )
 from acs_triage.queries.render import SUMMARY_TABLE, render
 from acs_triage.queries.store import QueryDef
-from acs_triage.sources.connection import Connection
-from acs_triage.sources.credential_errors import credential_error
+from acs_triage.sources.connection import Connection, credential_failure
 from acs_triage.sources.workspace.limits import API_MAX_ROWS
 
 if TYPE_CHECKING:
@@ -244,22 +243,11 @@ def translate_error(
     exc: Exception, query_name: str, target: Target, elapsed: float, *, auth: str = "default"
 ) -> AcsTriageError:
     """Map an azure-core / azure-identity exception to a one-line AcsTriageError."""
-    from azure.core.exceptions import (
-        ClientAuthenticationError,
-        HttpResponseError,
-        ServiceRequestError,
-        ServiceResponseError,
-    )
+    from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
-    # The SDK wraps a credential failure in an HttpResponseError without a status code;
-    # the credential's own exception is its __context__.
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, ClientAuthenticationError) and getattr(cause, "status_code", None) is None:
-            return credential_error(auth, str(cause.message))
-        cause = cause.__context__ or cause.__cause__
-        if cause is exc:
-            break
+    no_credential = credential_failure(exc, auth)
+    if no_credential is not None:
+        return no_credential
     if isinstance(exc, HttpResponseError):
         status = exc.status_code
         model = getattr(exc, "model", None)
