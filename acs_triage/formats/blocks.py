@@ -38,30 +38,26 @@ __all__ = [
 LIST_SEPARATOR = "|"
 
 
-def human(value: Any) -> str:
-    """A value as people read it in a table cell."""
+def _text(value: Any, yes_no: tuple[str, str], separator: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no[0] if value else yes_no[1]
     if isinstance(value, datetime):
         return iso(value) or ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(human(v) for v in value)
+        return separator.join(_text(v, yes_no, separator) for v in value)
     return str(value)
+
+
+def human(value: Any) -> str:
+    """A value as people read it in a table cell (yes/no, lists joined by commas)."""
+    return _text(value, ("yes", "no"), ", ")
 
 
 def machine(value: Any) -> str:
     """A value as CSV writes it: the JSON value, lists joined by :data:`LIST_SEPARATOR`."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return iso(value) or ""
-    if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(machine(v) for v in value)
-    return str(value)
+    return _text(value, ("true", "false"), LIST_SEPARATOR)
 
 
 @dataclass(frozen=True)
@@ -93,13 +89,6 @@ class Fields:
 
 
 @dataclass(frozen=True)
-class Text:
-    """A paragraph."""
-
-    text: str
-
-
-@dataclass(frozen=True)
 class Items:
     """A titled list (``What to do:`` and its points)."""
 
@@ -108,8 +97,17 @@ class Items:
 
 
 @dataclass(frozen=True)
+class Text:
+    """A paragraph: wrapped to the terminal's width, one Markdown paragraph, never
+    written by CSV."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Code:
-    """Code shown as is (never wrapped); fenced in Markdown."""
+    """Code shown as is: never wrapped (a query must stay runnable when pasted), fenced
+    in Markdown with its ``language``."""
 
     text: str
     language: str = "kusto"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from acs_triage.catalog.model import origin_label
 from acs_triage.formats.blocks import Block, Column, Items, Text
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "WHO_ACTS",
     "advice_blocks",
     "joined",
+    "origin_text",
     "pct",
     "short_origin",
 ]
@@ -32,6 +34,15 @@ def pct(value: object) -> str:
 
 def short_origin(generated_by: object) -> str:
     return SHORT_ORIGIN.get(str(generated_by), str(generated_by))
+
+
+def origin_text(generated_by: str, end_sub_code: str, note: str) -> str:
+    """Who generated an ending, in words: an SBC with the SIP code it sent, a Microsoft
+    service, or (no telling sub-code) the catalog's sentence saying why not."""
+    if generated_by == "unknown":
+        return note
+    said = f"; its final response was SIP {end_sub_code[3:]}" if generated_by.startswith("sbc-") else ""
+    return origin_label(generated_by) + said
 
 
 def joined(value: object) -> str:

@@ -3,7 +3,7 @@ requests) and ``legs`` (failed legs)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from acs_triage.formats.base import View
@@ -154,22 +154,27 @@ def _automation_sections(automation: AutomationReport) -> list[Section]:
     return sections
 
 
+#: A leg's cell for each column key of the human tables.
+_CELL: dict[str, Callable[[AnnotatedLeg], object]] = {
+    "time_generated": lambda item: item.leg.time_generated,
+    "correlation_id": lambda item: item.leg.correlation_id,
+    "endpoint_type": lambda item: item.leg.endpoint_type,
+    "identifier": lambda item: item.identifier,
+    "end_reason": lambda item: item.leg.end_reason,
+    "end_sub_code": lambda item: item.leg.end_sub_code,
+    "title": _flagged,
+    "generated_by": lambda item: item.explanation.generated_by,
+    "who_acts": lambda item: item.explanation.meaning.who_acts_for(item.connectivity),
+    "retry": lambda item: item.explanation.meaning.retry,
+}
+
+
+def _legs_table(legs: Sequence[AnnotatedLeg], columns: Sequence[Column], empty: str) -> Table:
+    return Table(columns, [[_CELL[c.key](item) for c in columns] for item in legs], empty=empty)
+
+
 def call_view(report: CallReport) -> View:
     columns = (TIME, ENDPOINT, IDENTIFIER, REASON, SUB_CODE, LEG_TITLE, ORIGIN, WHO_ACTS, RETRY)
-    rows = [
-        [
-            item.leg.time_generated,
-            item.leg.endpoint_type,
-            item.identifier,
-            item.leg.end_reason,
-            item.leg.end_sub_code,
-            _flagged(item),
-            item.explanation.generated_by,
-            item.explanation.meaning.who_acts_for(item.connectivity),
-            item.explanation.meaning.retry,
-        ]
-        for item in report.legs
-    ]
     failed = sum(1 for item in report.legs if item.failed)
     head: list[Block] = [
         Fields(
@@ -183,7 +188,7 @@ def call_view(report: CallReport) -> View:
     ]
     sections = [
         Section(title="acs-triage: call legs", blocks=head),
-        Section(title="Legs", blocks=[Table(columns, rows, empty="no legs found for this call")]),
+        Section(title="Legs", blocks=[_legs_table(report.legs, columns, "no legs found for this call")]),
     ]
     for item in report.legs:
         leg = item.leg
@@ -214,24 +219,11 @@ def legs_view(report: FailedLegsReport) -> View:
         shown = f"{len(report.legs)} {what}, newest first"
     head: list[Block] = [Fields([("Legs", shown), ("Filters", filters)]), *_status(report)]
     columns = (TIME, CORRELATION, IDENTIFIER, REASON, SUB_CODE, LEG_TITLE, ORIGIN, WHO_ACTS)
-    rows = [
-        [
-            item.leg.time_generated,
-            item.leg.correlation_id,
-            item.identifier,
-            item.leg.end_reason,
-            item.leg.end_sub_code,
-            _flagged(item),
-            item.explanation.generated_by,
-            item.explanation.meaning.who_acts_for(item.connectivity),
-        ]
-        for item in report.legs
-    ]
     return View(
         document=report.to_dict(),
         sections=[
             Section(title=f"acs-triage: {what}", blocks=head),
-            Section(title="Legs", blocks=[Table(columns, rows, empty=f"no {what} in the window")]),
+            Section(title="Legs", blocks=[_legs_table(report.legs, columns, f"no {what} in the window")]),
         ],
         csv=_csv(report.legs),
     )

@@ -90,6 +90,11 @@ def _title(result: SmokeResult) -> str:
     return result.headline()
 
 
+PAIR = Column("pair", "pair")
+LEGS = Column("legs", "legs", right=True)
+PAIR_TITLE = Column("title", "title", wrap=True, least=20)
+
+
 def smoke_view(result: SmokeResult) -> View:
     """Render-ready view of a :class:`SmokeResult` (every ``--format`` works)."""
     checks = [
@@ -108,11 +113,11 @@ def smoke_view(result: SmokeResult) -> View:
                 blocks=[
                     Table(
                         (
-                            Column("pair", "pair"),
-                            Column("legs", "legs", right=True),
+                            PAIR,
+                            LEGS,
                             Column("calls", "calls", right=True, drop=4),
                             Column("category", "category", drop=3),
-                            Column("title", "title", wrap=True, least=20),
+                            PAIR_TITLE,
                             Column("rule", "rule", drop=2),
                             Column("example", "example call", drop=5),
                         ),
@@ -139,11 +144,11 @@ def smoke_view(result: SmokeResult) -> View:
                 blocks=[
                     Table(
                         (
-                            Column("pair", "pair"),
-                            Column("legs", "legs", right=True),
+                            PAIR,
+                            LEGS,
                             Column("category", "category", drop=2),
                             Column("counted", "counted"),
-                            Column("title", "title", wrap=True, least=20),
+                            PAIR_TITLE,
                         ),
                         [
                             (
