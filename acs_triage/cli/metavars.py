@@ -63,6 +63,7 @@ METAVARS = {
     "--metric": "METRIC",
     "--name": "NAME",
     "--storage-account": "NAME",
+    "--container": "NAME",
     "code": "CODE",
     "sub_code": "SUB_CODE",
     "correlation_id": "CORRELATION_ID",

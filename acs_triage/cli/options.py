@@ -248,7 +248,6 @@ _WORKSPACE_ONLY = {
     "auth": "--auth",
     "timeout": "--timeout",
     "retries": "--retries",
-    "table": "--table",
 }
 
 

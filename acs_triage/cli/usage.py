@@ -26,6 +26,13 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Input should be a valid integer.*$"), "must be a whole number"),
     (re.compile(r"Input should be a valid number.*$"), "must be a number"),
     (re.compile(r"Input should be a valid boolean.*$"), "must be true or false"),
+    # click's own wording (typer before 0.29)
+    (re.compile(r"(\S+) is not in the range (\S+?)<=x<=(\S+?)\.?$"), r"must be between \2 and \3 (got \1)"),
+    (re.compile(r"(\S+) is not in the range x>=(\S+?)\.?$"), r"must be at least \2 (got \1)"),
+    (re.compile(r"(\S+) is not in the range x<=(\S+?)\.?$"), r"must be at most \2 (got \1)"),
+    (re.compile(r"'(.*)' is not a valid int(eger)?( range)?\.?$"), r"'\1' is not a whole number"),
+    (re.compile(r"'(.*)' is not a valid float( range)?\.?$"), r"'\1' is not a number"),
+    (re.compile(r"'(.*)' is not one of (.*?)\.$"), r"'\1' is not one of \2"),
 )
 
 

@@ -56,6 +56,12 @@ def _spreadsheet_safe(text: str) -> str:
     return text
 
 
+def _cell(text: str) -> str:
+    """A CSV cell: control characters escaped, except line feeds, which CSV quotes (a
+    query in ``kql show -f csv`` keeps its lines)."""
+    return "\n".join(neutralise(line) for line in text.split("\n"))
+
+
 def _csv(view: View) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -64,7 +70,7 @@ def _csv(view: View) -> str:
         indexes = [i for i, c in enumerate(view.csv.columns) if c.csv]
         writer.writerow([c.key for c in columns])
         for row in view.csv.rows:
-            writer.writerow([_spreadsheet_safe(neutralise(machine(row[i]))) for i in indexes])
+            writer.writerow([_spreadsheet_safe(_cell(machine(row[i]))) for i in indexes])
     return buffer.getvalue()
 
 

@@ -56,7 +56,10 @@ def human(value: Any) -> str:
 
 
 def machine(value: Any) -> str:
-    """A value as CSV writes it: the JSON value, lists joined by :data:`LIST_SEPARATOR`."""
+    """A value as CSV writes it: the JSON value, lists joined by :data:`LIST_SEPARATOR`
+    (a list of objects, such as a query's parameters, by their ``name``)."""
+    if isinstance(value, (list, tuple)):
+        value = [v["name"] if isinstance(v, dict) and "name" in v else v for v in value]
     return _text(value, ("true", "false"), LIST_SEPARATOR)
 
 

@@ -19,13 +19,19 @@ __all__ = ["escape", "markdown_text"]
 #: Characters CommonMark (or GFM's tables and strikethrough) would interpret anywhere.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 #: What would start a block at the beginning of a line: heading, list, quote, rule, fence.
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)(?:([#>+=-])|(\d+)([.)]))")
 
 
 def escape(text: str) -> str:
     """``text`` as literal Markdown inline text, on one line."""
     text = _INLINE.sub(r"\\\1", re.sub(" +", " ", neutralise(str(text))).strip())
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+    return _LINE_START.sub(_escape_start, text, count=1)
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    """``# x`` -> ``\\# x``; ``1. x`` -> ``1\\. x`` (CommonMark escapes punctuation only)."""
+    indent, mark, number, period = match.groups()
+    return indent + ("\\" + mark if mark else number + "\\" + period)
 
 
 def _fence(text: str) -> str:

@@ -19,7 +19,7 @@ __all__ = ["GAP", "fit_columns", "terminal_text", "wrap"]
 
 GAP = 2  #: spaces between table columns
 _SPACES = re.compile(" +")
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_URL = re.compile(r"^\W*[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def _pieces(word: str, width: int) -> list[str]:
@@ -139,7 +139,7 @@ def _table(table: Table, width: int | None) -> list[str]:
             out.append(line([lines[depth] if depth < len(lines) else "" for lines in row], shown))
     dropped = [c.label for i, c in enumerate(columns) if i not in keep]
     if dropped:
-        out.append(f"(not shown at this width: {', '.join(dropped)}; --wide shows every column)")
+        out += wrap(f"(not shown at this width: {', '.join(dropped)}; --wide shows every column)", width)
     return out
 
 
