@@ -1,19 +1,18 @@
 """Reduce raw legs to the aggregates the workspace queries return.
 
 File sources and the bundled sample hold raw ``ACSCallSummary`` rows; this module
-computes, in one streaming pass and bounded memory, the same rows that
+computes, in one streaming pass, the same rows that
 ``kql/pstn-failures-by-pair.kql``, ``pstn-summary.kql`` and ``pstn-timeline.kql``
 compute in the workspace, so one engine serves every source.
 
-Distinct calls are counted exactly up to :data:`EXACT_DISTINCT_LIMIT` ids per
-counter, then estimated with HyperLogLog (as Log Analytics' ``dcount`` does);
-the report says when a figure is an estimate.
+Distinct calls are counted exactly: every counter holds the distinct correlation ids
+it has seen, each id string stored once (:class:`CallIds`), so memory grows with the
+number of distinct calls (not with the number of rows). The columnar engine
+(:mod:`acs_triage.sources.columnar`) computes the same figures for large CSV exports.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +32,6 @@ from acs_triage.records import (
 )
 from acs_triage.windows import WRITTEN, Window
 
-EXACT_DISTINCT_LIMIT = 200_000
 #: Timeline bin of file data (the workspace picks one from the window: ``auto_bin``).
 DEFAULT_BIN = timedelta(hours=1)
 EXAMPLES = 3
@@ -45,61 +43,29 @@ OTHER_CATEGORY = "(other)"
 MAX_CALL_TYPES = 5
 #: Distinct EndpointType values counted (Microsoft documents six).
 MAX_ENDPOINT_TYPES = 16
-_HLL_P = 14  # 16384 registers: ~0.8 % standard error
 
 
-class DistinctCounter:
-    """Exact distinct count that turns into a HyperLogLog estimate past a limit."""
+class CallIds:
+    """One string per distinct correlation id, shared by every counter of an aggregator
+    (the legs of one call each bring their own copy of the id)."""
 
-    __slots__ = ("_limit", "_registers", "_values")
+    __slots__ = ("_ids",)
 
-    def __init__(self, limit: int = EXACT_DISTINCT_LIMIT) -> None:
-        self._limit = limit
-        self._values: set[str] | None = set()
-        self._registers: bytearray | None = None
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
 
-    @property
-    def approximate(self) -> bool:
-        return self._values is None
+    def one(self, value: str) -> str:
+        """The stored string equal to ``value`` (stored now if new)."""
+        return self._ids.setdefault(value, value)
 
-    def add(self, value: str) -> None:
-        if self._values is not None:
-            self._values.add(value)
-            if len(self._values) > self._limit:
-                self._registers = bytearray(1 << _HLL_P)
-                for item in self._values:
-                    self._add_hll(item)
-                self._values = None
-        else:
-            self._add_hll(value)
-
-    def _add_hll(self, value: str) -> None:
-        assert self._registers is not None
-        digest = int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big")
-        index = digest >> (64 - _HLL_P)
-        rest = (digest << _HLL_P) & ((1 << 64) - 1)
-        rank = (64 - _HLL_P + 1) if rest == 0 else (65 - rest.bit_length())
-        rank = min(rank, 64 - _HLL_P + 1)
-        if rank > self._registers[index]:
-            self._registers[index] = rank
-
-    def count(self) -> int:
-        if self._values is not None:
-            return len(self._values)
-        assert self._registers is not None
-        m = len(self._registers)
-        alpha = 0.7213 / (1 + 1.079 / m)
-        estimate = alpha * m * m / sum(2.0**-r for r in self._registers)
-        zeros = self._registers.count(0)
-        if estimate <= 2.5 * m and zeros:
-            estimate = m * math.log(m / zeros)
-        return round(estimate)
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 @dataclass
 class _PairState:
     legs: int = 0
-    calls: DistinctCounter = field(default_factory=DistinctCounter)
+    calls: set[str] = field(default_factory=set)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     recent: int = 0  # exact, when the window is known in advance
@@ -125,7 +91,7 @@ class _PairState:
 class _BinState:
     legs: int = 0
     failed: int = 0
-    calls: DistinctCounter = field(default_factory=DistinctCounter)
+    calls: set[str] = field(default_factory=set)
 
 
 def _floor(moment: datetime, size: timedelta) -> datetime:
@@ -157,7 +123,7 @@ class LegAggregator:
         self.rejections: list[Rejection] = []
         self._pairs: dict[tuple[str, str], _PairState] = {}
         self._bins: dict[datetime, _BinState] = {}
-        self._calls = DistinctCounter()
+        self._calls = CallIds()
         self._legs = 0
         self._min: datetime | None = None
         self._max: datetime | None = None
@@ -202,7 +168,7 @@ class LegAggregator:
             return
         accounting.triaged += 1
         self._legs += 1
-        self._calls.add(item.correlation_id)
+        call = self._calls.one(item.correlation_id)
         self._min = moment if self._min is None or moment < self._min else self._min
         self._max = moment if self._max is None or moment > self._max else self._max
         failed = self._failure.get(item.end_reason)
@@ -220,13 +186,13 @@ class LegAggregator:
             bucket = self._bins[bin_start] = _BinState()
         bucket.legs += 1
         bucket.failed += failed
-        bucket.calls.add(item.correlation_id)
+        bucket.calls.add(call)
         key = (item.end_reason, item.end_sub_code)
         state = self._pairs.get(key)
         if state is None:
             state = self._pairs[key] = _PairState()
         state.legs += 1
-        state.calls.add(item.correlation_id)
+        state.calls.add(call)
         if state.first_seen is None or moment < state.first_seen:
             state.first_seen = moment
         if state.last_seen is None or moment > state.last_seen:
@@ -290,7 +256,7 @@ class LegAggregator:
                     end_reason=reason,
                     end_sub_code=sub,
                     legs=state.legs,
-                    calls=state.calls.count(),
+                    calls=len(state.calls),
                     first_seen=state.first_seen,
                     last_seen=state.last_seen,
                     recent_legs=recent,
@@ -302,22 +268,20 @@ class LegAggregator:
             )
         pairs.sort(key=lambda p: (-p.legs, p.end_reason, p.end_sub_code))
         timeline = [
-            TimelineBin(start=moment, legs=b.legs, calls=b.calls.count(), failed_legs=b.failed)
+            TimelineBin(start=moment, legs=b.legs, calls=len(b.calls), failed_legs=b.failed)
             for moment, b in sorted(self._bins.items())
         ]
         total_recent = recent_of(self._recent, self._minutes)
-        approximate = self._calls.approximate or any(s.calls.approximate for s in self._pairs.values())
         return TriageInput(
             pairs=pairs,
             total_legs=self._legs,
-            total_calls=self._calls.count(),
+            total_calls=len(self._calls),
             timeline=timeline,
             window=Window(start, end, self.window.column),
             source_kind=source_kind,
             source_description=source_description,
             accounting=self.accounting,
             rejections=self.rejections,
-            calls_approximate=approximate,
             half_volumes=(self._legs - total_recent, total_recent),
             scope=self.scope,
             legs_by_endpoint_type=dict(sorted(self._endpoint_types.items())),

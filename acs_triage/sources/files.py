@@ -1,21 +1,44 @@
 """The offline source: exported ACSCallSummary files (and the bundled sample).
 
-Files stream through :func:`acs_triage.sources.exports.read_export` whatever their
-format, so memory stays flat however large they are; every question costs one
-pass over them (standard input, which can be read only once, is kept in memory
-after its first pass).
+Two engines answer the same questions with the same figures:
+
+- the **reference** engine streams every file through
+  :func:`acs_triage.sources.exports.read_export` (any format) and
+  :class:`~acs_triage.sources.aggregate.LegAggregator`: one pass per question
+  (standard input, which can be read only once, is kept in memory after its first
+  pass); it alone reports rejected rows;
+- the **columnar** engine (:mod:`acs_triage.sources.columnar`, DuckDB) answers for CSV
+  exports of at least :data:`COLUMNAR_MIN_BYTES` in total, when it can vouch for every
+  row; otherwise (a rejected row, a value it does not read exactly as the reference
+  reader does) the reference engine answers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from acs_triage.records import Item, TriageInput
+from acs_triage.records import PSTN_SCOPE, Item, LegBatch, LegFilter, TriageInput
+from acs_triage.sources.aggregate import DEFAULT_BIN
 from acs_triage.sources.base import LegStreamSource
 from acs_triage.sources.exports import InputFormat, read_export
 from acs_triage.windows import Window
 
-__all__ = ["FileSource", "iter_files", "read_files"]
+if TYPE_CHECKING:
+    from acs_triage.sources.columnar.engine import ColumnarFiles
+
+__all__ = ["COLUMNAR_MIN_BYTES", "ENGINES", "PROGRESS_MIN_BYTES", "FileSource", "iter_files", "read_files"]
+
+#: CSV inputs of at least this many bytes (in total) go to the columnar engine: below,
+#: importing DuckDB (~0.1 s) costs more than it saves.
+COLUMNAR_MIN_BYTES = 16 * 2**20
+#: Inputs of at least this many bytes show their progress (on a terminal).
+PROGRESS_MIN_BYTES = 50 * 2**20
+#: ``auto`` (columnar for large CSV exports), ``columnar`` (whatever the size) or ``reference``.
+ENGINES = ("auto", "columnar", "reference")
 
 
 def iter_files(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO) -> Iterator[Item]:
@@ -35,19 +58,141 @@ class FileSource(LegStreamSource):
         *,
         kind: str = "file",
         description: str | None = None,
+        engine: str = "auto",
     ) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
         self.paths = tuple(paths)
         self.fmt = fmt
         self.kind = kind
         self.description = description or ", ".join(self.paths)
+        self.engine = engine
         self._buffered: list[Item] | None = None
+        self._columnar: ColumnarFiles | None = None
+        self._columnar_decided = False
+        self._rows_read = 0
+        self._bytes: int | None = None
+
+    # ------------------------------------------------------------------ engines
+
+    def _engine(self) -> ColumnarFiles | None:
+        """The columnar engine for these files, or None when the reference engine answers."""
+        if not self._columnar_decided:
+            self._columnar_decided = True
+            if self.engine != "reference" and "-" not in self.paths:
+                from acs_triage.sources.columnar.plan import plan_csv
+
+                plans = [plan_csv(path, self.fmt) for path in self.paths]
+                large = sum(plan.size for plan in plans if plan is not None) >= COLUMNAR_MIN_BYTES
+                if all(plan is not None for plan in plans) and (large or self.engine == "columnar"):
+                    from acs_triage.sources.columnar.engine import ColumnarFiles
+
+                    self._columnar = ColumnarFiles([plan for plan in plans if plan is not None])
+        return self._columnar
+
+    def _declined(self) -> None:
+        """The columnar engine could not vouch for the files: the reference engine answers
+        from now on."""
+        if self._columnar is not None:
+            self._columnar.close()
+            self._columnar = None
 
     def items(self) -> Iterable[Item]:
         if "-" not in self.paths:
-            return iter_files(self.paths, self.fmt)
+            return self._counted(iter_files(self.paths, self.fmt))
         if self._buffered is None:
             self._buffered = list(iter_files(self.paths, self.fmt))
         return self._buffered
+
+    def _counted(self, items: Iterator[Item]) -> Iterator[Item]:
+        self._rows_read = 0
+        for item in items:
+            self._rows_read += 1
+            yield item
+
+    # ------------------------------------------------------------------ questions
+
+    def newest(self) -> datetime | None:
+        engine = self._engine()
+        if engine is not None:
+            answered, newest = engine.newest()
+            if answered:
+                return newest
+            self._declined()
+        return super().newest()
+
+    def triage(
+        self, windows: Sequence[Window], *, bin_size: timedelta | None = None, scope: str = PSTN_SCOPE
+    ) -> list[TriageInput]:
+        engine = self._engine()
+        if engine is not None:
+            found = engine.triage(
+                windows,
+                bin_size=bin_size or DEFAULT_BIN,
+                scope=scope,
+                source_kind=self.kind,
+                source_description=self.description,
+            )
+            if found is not None:
+                return found
+            self._declined()
+        return super().triage(windows, bin_size=bin_size, scope=scope)
+
+    def count_legs(self, window: Window, *, scope: str = PSTN_SCOPE) -> int:
+        engine = self._engine()
+        if engine is not None:
+            found = engine.count_legs(window, scope)
+            if found is not None:
+                return found
+            self._declined()
+        return super().count_legs(window, scope=scope)
+
+    def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
+        engine = self._engine()
+        if engine is not None:
+            found = engine.call_legs(correlation_id, window)
+            if found is not None:
+                return found
+            self._declined()
+        return super().call_legs(correlation_id, window)
+
+    def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
+        engine = self._engine()
+        if engine is not None:
+            found = engine.failed_legs(window, wanted)
+            if found is not None:
+                return found
+            self._declined()
+        return super().failed_legs(window, wanted)
+
+    # ------------------------------------------------------------------ progress
+
+    def _size(self) -> int:
+        if self._bytes is None:
+            total = 0
+            for path in self.paths:
+                with contextlib.suppress(OSError):
+                    total += os.path.getsize(path) if path != "-" else 0
+            self._bytes = total
+        return self._bytes
+
+    def progress(self) -> str:
+        """For inputs of at least :data:`PROGRESS_MIN_BYTES`: how far the current
+        question has got (a bar while the columnar engine scans, else the rows read)."""
+        size = self._size()
+        if size < PROGRESS_MIN_BYTES:
+            return ""
+        megabytes = f"{size / 1e6:,.0f} MB"
+        done = self._columnar.progress() if self._columnar is not None else None
+        if done is not None:
+            filled = round(done / 10)
+            return f"[{'#' * filled}{'-' * (10 - filled)}] {done:.0f}% of {megabytes}"
+        if self._rows_read:
+            return f"{self._rows_read:,} rows of {megabytes} read"
+        return f"reading {megabytes}"
+
+    def close(self) -> None:
+        self._declined()
 
 
 def read_files(
@@ -59,5 +204,5 @@ def read_files(
     description: str | None = None,
 ) -> TriageInput:
     """Aggregate exported files into a :class:`TriageInput` (whole files unless ``window``)."""
-    source = FileSource(paths, fmt, kind=source_kind, description=description)
-    return source.triage([window or Window(None, None)])[0]
+    with FileSource(paths, fmt, kind=source_kind, description=description) as source:
+        return source.triage([window or Window(None, None)])[0]
