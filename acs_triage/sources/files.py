@@ -72,6 +72,8 @@ class FileSource(LegStreamSource):
         self._columnar_decided = False
         self._rows_read = 0
         self._bytes: int | None = None
+        #: Which engine answered the last question: ``columnar`` or ``reference`` (None before any).
+        self.answered_by: str | None = None
 
     # ------------------------------------------------------------------ engines
 
@@ -117,8 +119,10 @@ class FileSource(LegStreamSource):
         if engine is not None:
             answered, newest = engine.newest()
             if answered:
+                self.answered_by = "columnar"
                 return newest
             self._declined()
+        self.answered_by = "reference"
         return super().newest()
 
     def triage(
@@ -134,8 +138,10 @@ class FileSource(LegStreamSource):
                 source_description=self.description,
             )
             if found is not None:
+                self.answered_by = "columnar"
                 return found
             self._declined()
+        self.answered_by = "reference"
         return super().triage(windows, bin_size=bin_size, scope=scope)
 
     def count_legs(self, window: Window, *, scope: str = PSTN_SCOPE) -> int:
@@ -143,8 +149,10 @@ class FileSource(LegStreamSource):
         if engine is not None:
             found = engine.count_legs(window, scope)
             if found is not None:
+                self.answered_by = "columnar"
                 return found
             self._declined()
+        self.answered_by = "reference"
         return super().count_legs(window, scope=scope)
 
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
@@ -152,8 +160,10 @@ class FileSource(LegStreamSource):
         if engine is not None:
             found = engine.call_legs(correlation_id, window)
             if found is not None:
+                self.answered_by = "columnar"
                 return found
             self._declined()
+        self.answered_by = "reference"
         return super().call_legs(correlation_id, window)
 
     def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
@@ -161,8 +171,10 @@ class FileSource(LegStreamSource):
         if engine is not None:
             found = engine.failed_legs(window, wanted)
             if found is not None:
+                self.answered_by = "columnar"
                 return found
             self._declined()
+        self.answered_by = "reference"
         return super().failed_legs(window, wanted)
 
     # ------------------------------------------------------------------ progress
