@@ -1,7 +1,7 @@
 """What the catalog commands import: a structural check of start-up.
 
 ``explain``, ``codes`` and ``--help`` read the compiled catalog and load neither a YAML
-parser, jsonschema nor Azure, nor the readers, the workspace source, the smoke gate, the
+parser, jsonschema, DuckDB nor Azure, nor the readers, the workspace source, the smoke gate, the
 engine, the query library or the artifact builders: each command imports what it runs. The time itself is
 measured by ``benchmarks/startup.py`` and never asserted.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,8 @@ print(json.dumps({"code": code, "output": out.getvalue(), "modules": sorted(sys.
 
 #: Modules (and their submodules) a catalog command must not load.
 NOT_LOADED = (
+    "duckdb",
+    "acs_triage.sources.columnar",
     "yaml",
     "jsonschema",
     "azure",
@@ -100,3 +103,18 @@ def test_the_check_sees_a_heavy_import() -> None:
     """The list is checked against the modules the commands do load when they run."""
     _, modules = _loaded("triage", "--sample", "-f", "json")
     assert {"acs_triage.triage.engine", "acs_triage.sources.exports.reader"} <= set(_unwanted(modules))
+
+
+@pytest.mark.parametrize("source", [("--sample",), ("--from-file", "small.csv")], ids=" ".join)
+def test_duckdb_is_imported_only_for_large_files(source: tuple[str, ...], tmp_path: Path) -> None:
+    """DuckDB (the columnar engine) is imported on the file path only, and only when it
+    answers: not for the sample, nor for a CSV export below 16 MiB."""
+    (tmp_path / "small.csv").write_text(
+        "TimeGenerated,CorrelationId,EndpointType,ParticipantEndReason,ParticipantEndSubCode\n"
+        "2026-11-01T10:00:00Z,c1,PSTN,403,560403\n",
+        encoding="utf-8",
+    )
+    argv = [part if part != "small.csv" else str(tmp_path / part) for part in source]
+    _, modules = _loaded("triage", *argv, "-f", "json")
+    assert "acs_triage.triage.engine" in modules  # it did triage
+    assert not {m for m in modules if m == "duckdb" or m.startswith("duckdb.")}

@@ -1,9 +1,11 @@
 """Progress on stderr: a spinner while a query runs, and the ``smoke --wait`` line.
 
-On a terminal both update one line in place; elsewhere (CI logs) the spinner is
-silent and the wait prints one line when it starts and one when it ends. A source
-that reads many blobs (a storage account) says how far it has got
-(:meth:`~acs_triage.sources.base.Source.progress`); the spinner shows it.
+On a terminal (``stream.isatty()``; ``stream`` defaults to stderr) both update one line
+in place; elsewhere (CI logs, a pipe, a file) the spinner draws nothing and the wait
+prints one line when it starts and one when it ends. A source that reads many blobs (a
+storage account) or a large file (50 MB or more) says how far it has got
+(:meth:`~acs_triage.sources.base.Source.progress`); the spinner shows it, e.g.
+``[####------] 42% of 176 MB`` while the columnar engine scans a CSV export.
 """
 
 from __future__ import annotations
@@ -59,9 +61,15 @@ def spinner(
         thread.join()
 
 
-def querying(source: Source) -> AbstractContextManager[None]:
-    """The spinner while ``source`` answers a question, with its progress."""
-    return spinner(f"querying {source.description}", live=source.live, status=source.progress)
+def querying(source: Source, stream: TextIO | None = None) -> AbstractContextManager[None]:
+    """The spinner while ``source`` answers a question, with its progress: for live
+    sources, and for fixed data that has progress to show from the start (files of
+    50 MB or more: :data:`~acs_triage.sources.files.PROGRESS_MIN_BYTES`)."""
+    if source.live:
+        return spinner(f"querying {source.description}", stream, status=source.progress)
+    return spinner(
+        f"reading {source.description}", stream, live=bool(source.progress()), status=source.progress
+    )
 
 
 class WaitProgress:
