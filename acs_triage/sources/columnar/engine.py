@@ -57,7 +57,7 @@ __all__ = ["MEMORY_LIMIT", "ColumnarFiles"]
 _LOG = logging.getLogger(__name__)
 
 #: DuckDB's memory budget; past it, aggregates spill to the temporary directory.
-MEMORY_LIMIT = "96MB"
+MEMORY_LIMIT = "128MB"
 #: Rows read in input order first to find what depends on it (eight times more each
 #: time they do not tell everything).
 FIRST_ROWS = 1 << 16

@@ -225,9 +225,12 @@ FINE = "st, reason, sub, et, cat, ctype"
 
 
 def aggregate_sql(rows: str, window: Window, scope: str, bin_size: timedelta, middle: datetime | None) -> str:
-    """Every order-free aggregate of one window in one scan of (unnumbered) ``rows``: they
-    feed a few aggregations at once (DuckDB streams a CTE to all its consumers, in
-    parallel), told apart by ``k``:
+    """Every order-free aggregate of one window in one query over (unnumbered) ``rows``,
+    told apart by ``k``. The CTE is ``NOT MATERIALIZED``: each aggregation scans the
+    files itself, which costs the same at 1M rows and less at 5M than DuckDB's default
+    of materialising the CTE, whose rows outgrow :data:`~.engine.MEMORY_LIMIT` (measured:
+    8.3 s against 11.8 s at 5M rows; the materialised CTE can also run out of memory,
+    and the file then goes to the reference reader):
 
     - ``fine``: per :data:`FINE` group: rows, rows with an identifier, first and last
       time, legs in the second half of the window (when ``middle`` is known);
@@ -252,7 +255,7 @@ def aggregate_sql(rows: str, window: Window, scope: str, bin_size: timedelta, mi
     GROUP BY ALL"""
     )
     return f"""
-    WITH r AS ({_states(placed_rows(rows, window, scope))})
+    WITH r AS NOT MATERIALIZED ({_states(placed_rows(rows, window, scope))})
     SELECT 'fine' AS k, {FINE}, count(*) AS n, count(ident) AS with_identifier,
         min(m) AS first, max(m) AS last, {recent} AS recent
     FROM r GROUP BY ALL
