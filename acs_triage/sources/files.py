@@ -16,6 +16,7 @@ Two engines answer the same questions with the same figures:
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from acs_triage.sources.columnar.engine import ColumnarFiles
 
 __all__ = ["COLUMNAR_MIN_BYTES", "ENGINES", "PROGRESS_MIN_BYTES", "FileSource", "iter_files", "read_files"]
+
+_LOG = logging.getLogger(__name__)
 
 #: CSV inputs of at least this many bytes (in total) go to the columnar engine: below,
 #: importing DuckDB (~0.1 s) costs more than it saves.
@@ -90,6 +93,7 @@ class FileSource(LegStreamSource):
                     from acs_triage.sources.columnar.engine import ColumnarFiles
 
                     self._columnar = ColumnarFiles([plan for plan in plans if plan is not None])
+                    _LOG.info("columnar engine (DuckDB) for %s", self.description)
         return self._columnar
 
     def _declined(self) -> None:
