@@ -18,9 +18,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from acs_triage.records import PSTN_SCOPE, Item, LegBatch, LegFilter, TriageInput
 from acs_triage.sources.aggregate import DEFAULT_BIN
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNAR_MIN_BYTES", "ENGINES", "PROGRESS_MIN_BYTES", "FileSource", "iter_files", "read_files"]
 
 _LOG = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: CSV inputs of at least this many bytes (in total) go to the columnar engine: below,
 #: importing DuckDB (~0.1 s) costs more than it saves.
@@ -118,68 +119,56 @@ class FileSource(LegStreamSource):
 
     # ------------------------------------------------------------------ questions
 
-    def newest(self) -> datetime | None:
+    def _answer(self, columnar: Callable[[ColumnarFiles], _T | None], reference: Callable[[], _T]) -> _T:
+        """The columnar engine's answer when it gives one, else the reference engine's."""
         engine = self._engine()
         if engine is not None:
-            answered, newest = engine.newest()
-            if answered:
+            found = columnar(engine)
+            if found is not None:
                 self.answered_by = "columnar"
-                return newest
+                return found
             self._declined()
         self.answered_by = "reference"
-        return super().newest()
+        return reference()
+
+    def newest(self) -> datetime | None:
+        def columnar(engine: ColumnarFiles) -> tuple[datetime | None] | None:
+            answered, newest = engine.newest()
+            return (newest,) if answered else None
+
+        return self._answer(columnar, lambda: (super(FileSource, self).newest(),))[0]
 
     def triage(
         self, windows: Sequence[Window], *, bin_size: timedelta | None = None, scope: str = PSTN_SCOPE
     ) -> list[TriageInput]:
-        engine = self._engine()
-        if engine is not None:
-            found = engine.triage(
+        return self._answer(
+            lambda engine: engine.triage(
                 windows,
                 bin_size=bin_size or DEFAULT_BIN,
                 scope=scope,
                 source_kind=self.kind,
                 source_description=self.description,
-            )
-            if found is not None:
-                self.answered_by = "columnar"
-                return found
-            self._declined()
-        self.answered_by = "reference"
-        return super().triage(windows, bin_size=bin_size, scope=scope)
+            ),
+            lambda: super(FileSource, self).triage(windows, bin_size=bin_size, scope=scope),
+        )
 
     def count_legs(self, window: Window, *, scope: str = PSTN_SCOPE) -> int:
-        engine = self._engine()
-        if engine is not None:
-            found = engine.count_legs(window, scope)
-            if found is not None:
-                self.answered_by = "columnar"
-                return found
-            self._declined()
-        self.answered_by = "reference"
-        return super().count_legs(window, scope=scope)
+        return self._answer(
+            lambda engine: engine.count_legs(window, scope),
+            lambda: super(FileSource, self).count_legs(window, scope=scope),
+        )
 
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
-        engine = self._engine()
-        if engine is not None:
-            found = engine.call_legs(correlation_id, window)
-            if found is not None:
-                self.answered_by = "columnar"
-                return found
-            self._declined()
-        self.answered_by = "reference"
-        return super().call_legs(correlation_id, window)
+        return self._answer(
+            lambda engine: engine.call_legs(correlation_id, window),
+            lambda: super(FileSource, self).call_legs(correlation_id, window),
+        )
 
     def failed_legs(self, window: Window, wanted: LegFilter) -> LegBatch:
-        engine = self._engine()
-        if engine is not None:
-            found = engine.failed_legs(window, wanted)
-            if found is not None:
-                self.answered_by = "columnar"
-                return found
-            self._declined()
-        self.answered_by = "reference"
-        return super().failed_legs(window, wanted)
+        return self._answer(
+            lambda engine: engine.failed_legs(window, wanted),
+            lambda: super(FileSource, self).failed_legs(window, wanted),
+        )
 
     # ------------------------------------------------------------------ progress
 

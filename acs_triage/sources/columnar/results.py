@@ -159,8 +159,8 @@ class Need:
 class _Fine:
     """One fine group of a pair: its rows in the input and among the ordered rows."""
 
-    n: int = 0
-    with_identifier: int = 0
+    n: int
+    with_identifier: int
     seen: int = 0
     seen_with_identifier: int = 0
 
