@@ -13,6 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -29,6 +32,7 @@ from acs_triage.sources.files import FileSource
 from acs_triage.triage.engine import build_report
 from acs_triage.windows import PLACED, WRITTEN, Window
 
+ROOT = Path(__file__).resolve().parents[2]
 UTC = timezone.utc
 START = datetime(2026, 11, 1, 8, tzinfo=UTC)
 GENERATED_AT = datetime(2026, 11, 2, tzinfo=UTC)
@@ -246,3 +250,27 @@ def test_distinct_calls_are_exact_in_both_engines(tmp_path: Path) -> None:
         assert data.total_calls == 210_001 and not data.calls_approximate
         assert {p.end_reason: p.calls for p in data.pairs} == {"0": 210_001, "403": 210_001}
         assert json.loads(_json(data))["totals"]["calls"] == 210_001
+
+
+NO_DUCKDB = """
+import sys
+sys.modules["duckdb"] = None  # as on a platform without a duckdb wheel: import duckdb fails
+from acs_triage.sources.files import FileSource
+from acs_triage.windows import Window
+with FileSource([sys.argv[1]], engine="columnar") as source:
+    (data,) = source.triage([Window(None, None)])
+print(source.answered_by, data.total_legs, data.total_calls)
+"""
+
+
+def test_without_duckdb_the_reference_engine_answers(tmp_path: Path) -> None:
+    path = tmp_path / "clean.csv"
+    _clean_export(path, 300)
+    with FileSource([str(path)], engine="reference") as source:
+        (data,) = source.triage([Window(None, None)])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", NO_DUCKDB, str(path)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["reference", str(data.total_legs), str(data.total_calls)]

@@ -101,17 +101,21 @@ class ColumnarFiles:
         return self._connection
 
     def _query(self, sql: str) -> list[dict[str, Any]] | None:
-        """The rows of ``sql`` as dicts, or None when DuckDB refuses the scan."""
-        import duckdb
-
-        connection = self._connect()
+        """The rows of ``sql`` as dicts, or None when DuckDB cannot answer: it refuses the
+        scan, runs out of memory, cannot make its temporary directory, or is not installed
+        (the reference reader then reads the files)."""
+        try:
+            import duckdb
+        except ImportError as error:  # a platform without a duckdb wheel
+            _LOG.info("columnar engine: DuckDB cannot be imported (%s)", error)
+            return None
         with self._lock:
             self._running = True
         try:
-            cursor = connection.execute(sql)
+            cursor = self._connect().execute(sql)
             names = [column[0] for column in cursor.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        except duckdb.Error as error:
+        except (duckdb.Error, OSError) as error:
             _LOG.info(
                 "columnar engine: the reference reader reads the files (%s)",
                 " ".join(str(error).split())[:300],
