@@ -60,6 +60,9 @@ class Leg(NamedTuple):
     pstn_call_type: str = ""
     result_category: str = ""
     line: int = 0  # 1-based line (or record number) in the input, 0 when unknown
+    #: the last line the row covers (a CSV row with a quoted line break spans several);
+    #: 0 means ``line`` itself
+    end_line: int = 0
 
     @property
     def is_pstn(self) -> bool:
@@ -69,11 +72,20 @@ class Leg(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """An input row that could not be triaged, with where and why."""
+    """An input row that could not be triaged, with where and why.
+
+    ``reason`` may hold data, delimited by :func:`acs_triage.masking.quote`; it is
+    shown through :func:`acs_triage.masking.mask_rejections`.
+    """
 
     source: str  # file name, "-" for stdin
     line: int  # 1-based line number (CSV/JSONL) or record number (JSON)
     reason: str
+    end_line: int = 0  #: the last line the rejection covers (``line`` when 0 or less)
+
+    def __post_init__(self) -> None:
+        if self.end_line < self.line:
+            object.__setattr__(self, "end_line", self.line)
 
 
 @dataclass(frozen=True, slots=True)

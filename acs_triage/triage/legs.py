@@ -9,13 +9,13 @@ the reports the formatters render. ``call`` also shows the call's Call Automatio
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
-from acs_triage.masking import mask_identifier, mask_rejections
+from acs_triage.masking import mask_identifier, mask_rejections, mask_text
 from acs_triage.records import Leg, LegBatch, LegFilter, OperationBatch, Rejection
 from acs_triage.times import iso
 from acs_triage.triage.automation import NOT_ASKED, AutomationReport, explain_operations
@@ -83,6 +83,20 @@ class AnnotatedLeg:
         }
 
 
+def masked_leg(leg: Leg) -> Leg:
+    """The leg with every text value that came from the log masked (see :mod:`acs_triage.masking`)."""
+    return leg._replace(
+        correlation_id=mask_identifier(leg.correlation_id),
+        endpoint_type=mask_identifier(leg.endpoint_type),
+        end_reason=mask_identifier(leg.end_reason),
+        end_sub_code=mask_identifier(leg.end_sub_code),
+        participant_id=mask_identifier(leg.participant_id),
+        identifier=mask_identifier(leg.identifier),
+        pstn_call_type=mask_identifier(leg.pstn_call_type),
+        result_category=mask_identifier(leg.result_category),
+    )
+
+
 def annotate(
     legs: Iterable[Leg],
     *,
@@ -93,14 +107,15 @@ def annotate(
     """Each leg with the catalog's explanation of its pair; identifiers masked by default.
     ``connectivity`` overrides what each leg's PstnParticipantCallType says."""
     catalog = catalog or load_catalog()
+    shown = legs if show_pii else (masked_leg(leg) for leg in legs)
     return tuple(
         AnnotatedLeg(
             leg,
             catalog.explain(leg.end_reason, leg.end_sub_code),
-            leg.identifier if show_pii else mask_identifier(leg.identifier),
+            leg.identifier,
             connectivity or catalog.connectivity([leg.pstn_call_type]),
         )
-        for leg in legs
+        for leg in shown
     )
 
 
@@ -114,7 +129,7 @@ def _common(
     return {
         "legs": annotate(batch.legs, catalog=catalog, show_pii=show_pii, connectivity=connectivity),
         "partial": batch.partial,
-        "warnings": (*batch.warnings, *rejected),
+        "warnings": (*(mask_text(w, show_pii=show_pii) for w in batch.warnings), *rejected),
         "pii_masked": not show_pii,
         "rejections": mask_rejections(batch.rejections, show_pii=show_pii),
     }
@@ -172,12 +187,13 @@ def call_report(
     (``operations``) explained; partial when either answer is."""
     catalog = catalog or load_catalog()
     common = _common(batch, catalog, show_pii, connectivity)
+    shown_id = correlation_id if show_pii else mask_identifier(correlation_id)
     if operations is None:
-        return CallReport(correlation_id=correlation_id, **common)
+        return CallReport(correlation_id=shown_id, **common)
     common["partial"] = common["partial"] or operations.partial
     common["warnings"] = (*common["warnings"], *(f"Call Automation: {w}" for w in operations.warnings))
     return CallReport(
-        correlation_id=correlation_id,
+        correlation_id=shown_id,
         call_automation=explain_operations(operations, catalog),
         **common,
     )
@@ -212,4 +228,8 @@ def failed_legs_report(
     """The failed legs a source found, annotated; ``capped`` and ``matched`` say when the
     cap cut some off (the view says it once)."""
     common = _common(batch, catalog, show_pii, connectivity)
+    if not show_pii:  # the filters are the user's, but may hold a number all the same
+        wanted = replace(
+            wanted, end_reason=mask_identifier(wanted.end_reason), sub_code=mask_identifier(wanted.sub_code)
+        )
     return FailedLegsReport(wanted=wanted, capped=batch.capped, matched=batch.matched, **common)

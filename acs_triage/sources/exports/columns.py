@@ -13,6 +13,7 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 
+from acs_triage.masking import quote
 from acs_triage.records import Leg, Rejection
 from acs_triage.sources.exports.common import ExportError
 from acs_triage.sources.exports.values import LegBuilder
@@ -61,7 +62,7 @@ def _column_of(header: str) -> int:
 
 def _not_utc_error(name: str, header: str) -> ExportError:
     return ExportError(
-        f"{name}: column {header.strip()!r} holds times in a zone other than UTC",
+        f"{name}: column {quote(header.strip())} holds times in a zone other than UTC",
         hint="re-export with the portal's display time zone set to UTC",
     )
 
@@ -85,7 +86,7 @@ def resolve_columns(headers: Sequence[str], name: str) -> list[int]:
 
 
 def _missing_columns_error(name: str, missing: Sequence[str], found: Sequence[str]) -> ExportError:
-    shown = ", ".join(repr(h.strip()[:40]) for h in found[:8])
+    shown = ", ".join(quote(h.strip()) for h in found[:8])
     more = f" and {len(found) - 8} more" if len(found) > 8 else ""
     return ExportError(
         f"{name}: missing required column(s) {', '.join(missing)}; "
@@ -147,5 +148,5 @@ class KeyMap:
                 if positions[index] == absent:  # the first occurrence wins
                     positions[index] = position
             elif index == _NOT_UTC:
-                return f"column {key.strip()[:40]!r} is not in UTC"
+                return f"column {quote(key.strip())} is not in UTC"
         return operator.itemgetter(*positions)

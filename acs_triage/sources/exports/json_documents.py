@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from io import TextIOWrapper
 from typing import IO, cast
 
+from acs_triage.masking import quote
 from acs_triage.records import Leg, Rejection
 from acs_triage.sources.exports import common
 from acs_triage.sources.exports.columns import KeyMap, resolve_columns
@@ -192,7 +193,7 @@ def _dump_row(row: object) -> str:
 
 def _replay(table: _Table, source: str, name: str) -> Iterator[Leg | Rejection]:
     if table.columns is None:
-        which = repr(table.table_name) if table.table_name else "the first table"
+        which = quote(table.table_name) if table.table_name else "the first table"
         raise ExportError(f'{name}: table {which} has no "columns"')
     convert = _row_converter(table.columns, source, name)
     if table.spool is None:
