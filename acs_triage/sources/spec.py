@@ -17,6 +17,7 @@ from acs_triage.errors import UsageError
 from acs_triage.sources.archive.client import StorageTarget
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
+from acs_triage.sources.exports.datetimes import DATE_ORDERS
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -50,6 +51,8 @@ class SourceSpec:
     additional_workspaces: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     input_format: InputFormat = InputFormat.AUTO
+    #: ``dmy`` or ``mdy``: how exported files' ``A/B/YYYY`` dates read (None: decided per file)
+    date_order: str | None = None
     sample: bool = False
     connection: ConnectionOptions = ConnectionOptions()
     #: the call-leg table a workspace source reads: ``summary`` (ACSCallSummary) or
@@ -71,6 +74,8 @@ class SourceSpec:
             )
         if self.workspace_id and self.resource_id:
             raise UsageError("give either --workspace-id or --resource-id, not both")
+        if self.date_order is not None and self.date_order not in DATE_ORDERS:
+            raise UsageError(f"--date-order must be one of {', '.join(DATE_ORDERS)}, not {self.date_order!r}")
         if self.table != "summary" and not live:
             raise UsageError(
                 "--table applies to a workspace or resource; files and storage archives hold the "
@@ -112,7 +117,7 @@ def open_source(spec: SourceSpec) -> Source:
             return FolderSource(spec.files, spec.input_format)
         from acs_triage.sources.files import FileSource
 
-        return FileSource(spec.files, spec.input_format)
+        return FileSource(spec.files, spec.input_format, date_order=spec.date_order)
     options = spec.connection
     if spec.storage is not None:
         from acs_triage.sources.archive.client import container_client

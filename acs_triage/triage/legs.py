@@ -8,8 +8,8 @@ the reports the formatters render. ``call`` also shows the call's Call Automatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from acs_triage.catalog.loader import Catalog, load_catalog
@@ -19,6 +19,7 @@ from acs_triage.masking import mask_identifier, mask_rejections, mask_text
 from acs_triage.records import Leg, LegBatch, LegFilter, OperationBatch, Rejection
 from acs_triage.times import iso
 from acs_triage.triage.automation import NOT_ASKED, AutomationReport, explain_operations
+from acs_triage.triage.report import rejection_json
 
 __all__ = [
     "CALL_SCHEMA",
@@ -34,10 +35,6 @@ __all__ = [
 
 CALL_SCHEMA = "acs-triage/call/v1"
 LEGS_SCHEMA = "acs-triage/legs/v1"
-
-
-def _rejections(rejections: Sequence[Rejection]) -> list[dict[str, Any]]:
-    return [{"source": r.source, "line": r.line, "reason": r.reason} for r in rejections]
 
 
 @dataclass(frozen=True)
@@ -123,15 +120,16 @@ def _common(
     batch: LegBatch, catalog: Catalog | None, show_pii: bool, connectivity: str | None
 ) -> dict[str, Any]:
     """The :class:`LegReport` fields of a batch: annotated legs, warnings, masked rejections."""
-    rejected = (
-        [f"{len(batch.rejections)} input row(s) rejected; see 'rejections'"] if batch.rejections else []
-    )
+    total = max(batch.rejected, len(batch.rejections))
+    rejected = [f"{total} input row(s) rejected; see 'rejections'"] if total else []
     return {
         "legs": annotate(batch.legs, catalog=catalog, show_pii=show_pii, connectivity=connectivity),
         "partial": batch.partial,
         "warnings": (*(mask_text(w, show_pii=show_pii) for w in batch.warnings), *rejected),
         "pii_masked": not show_pii,
         "rejections": mask_rejections(batch.rejections, show_pii=show_pii),
+        "rejected": total,
+        "rejected_by_reason": dict(batch.rejected_by_reason),
     }
 
 
@@ -143,7 +141,9 @@ class LegReport:
     partial: bool
     warnings: tuple[str, ...]
     pii_masked: bool
-    rejections: tuple[Rejection, ...] = ()
+    rejections: tuple[Rejection, ...] = ()  #: the first ones, in detail
+    rejected: int = 0  #: every rejection
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
 
     def _head(self) -> dict[str, Any]:
         """The report's own fields, written after ``schema``."""
@@ -156,7 +156,9 @@ class LegReport:
             "warnings": list(self.warnings),
             "pii_masked": self.pii_masked,
             "legs": [leg.to_dict() for leg in self.legs],
-            "rejections": _rejections(self.rejections),
+            "rejected": max(self.rejected, len(self.rejections)),
+            "rejected_by_reason": dict(self.rejected_by_reason),
+            "rejections": [rejection_json(r) for r in self.rejections],
         }
 
 

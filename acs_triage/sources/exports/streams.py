@@ -15,6 +15,7 @@ from io import BufferedReader, RawIOBase, TextIOWrapper
 from typing import IO
 
 from acs_triage.sources.exports import common
+from acs_triage.sources.exports.common import EndlessInput
 
 
 class PrefixedStream(RawIOBase):
@@ -82,13 +83,21 @@ class PhysicalLines:
     ``max_chars`` is :data:`~acs_triage.sources.exports.common.MAX_LINE_CHARS` when
     the lines are opened. An over-long line is consumed, counted in ``overlong`` and
     returned as ``"\\n"`` so that line numbering stays right; callers turn it into a
-    rejection.
+    rejection. A line still running after
+    :data:`~acs_triage.sources.exports.common.MAX_SKIPPED_LINE_CHARS` raises
+    :class:`~acs_triage.sources.exports.common.EndlessInput`: reading an endless
+    stream without line ends stops in bounded time and memory.
+
+    ``count`` is the number of lines returned so far; ``exhausted`` becomes True when
+    a caller asked for a line past the end.
     """
 
     def __init__(self, text: TextIOWrapper) -> None:
         self._readline = text.readline
         self.max_chars = common.MAX_LINE_CHARS
         self.overlong = 0
+        self.count = 0
+        self.exhausted = False
 
     def __iter__(self) -> PhysicalLines:
         return self
@@ -97,12 +106,24 @@ class PhysicalLines:
         max_chars = self.max_chars
         line = self._readline(max_chars)
         if not line:
+            self.exhausted = True
             raise StopIteration
+        self.count += 1
         if len(line) >= max_chars and line[-1] not in "\r\n":
-            while True:
-                rest = self._readline(max_chars)
-                if not rest or rest[-1] in "\r\n":
-                    break
+            self._skip_rest(len(line))
             self.overlong += 1
             return "\n"
         return line
+
+    def _skip_rest(self, read: int) -> None:
+        limit = common.MAX_SKIPPED_LINE_CHARS
+        while True:
+            rest = self._readline(self.max_chars)
+            read += len(rest)
+            if not rest or rest[-1] in "\r\n":
+                return
+            if read > limit:
+                raise EndlessInput(
+                    f"line {self.count} runs on past {limit:,} characters without a line end "
+                    "(binary data, or an endless stream?)"
+                )
