@@ -4,9 +4,12 @@
 
 - in one run, of any length and wherever it is: ``14255550123``, ``+14255550123``,
   ``4:+14255550123``, ``sip:+14255550123@host``, ``4:+14255550129x``, a 16-digit run;
-- or in groups separated by one space, dot, dash or slash, or by parentheses:
+- or in groups separated by one space, dot or dash, or by parentheses:
   ``+1 (425) 555-0125``, ``tel:+1-425-555-0127``, ``+44 20 7946 0958``,
-  ``+1.425.555.0130``, ``0425 555 0135``, ``030/12345678``.
+  ``+1.425.555.0130``, ``0425 555 0135``.
+
+A slash separates (``030/12345678`` masks the run after it, ``403/560403`` is a pair of
+end codes).
 
 Its first three digits and its last two are kept and every other digit becomes ``*``;
 everything else (``+``, separators, prefixes) stays: ``4:+142******23``,
@@ -59,8 +62,8 @@ _DATES = (
 _DECIMAL = r"[0-9]+\.[0-9]+(?![0-9]|[.\-/ ][0-9])"
 _KEEP = "|".join((_GUID, *_DATES))
 _SPACE = r"[ \u00a0\u202f\u2009]"
-_SEPARATOR = rf"(?:{_SPACE}?\(|\){_SPACE}?|{_SPACE}|[.\-\u2010\u2011\u2013/])"
-_PHONE = rf"\+?\(?\d+(?:{_SEPARATOR}(?!{_KEEP})\d+)*"
+_SEPARATOR = rf"(?:{_SPACE}?\(|\){_SPACE}?|{_SPACE}|[.\-\u2010\u2011\u2013])"
+_PHONE = rf"\+?\(?(?!{_KEEP})\d+(?:{_SEPARATOR}(?!{_KEEP})\d+)*"
 _TOKENS = re.compile(rf"(?P<keep>{_KEEP}|{_DECIMAL})|(?P<phone>{_PHONE})")
 
 #: Delimiters of data quoted in a message. ``repr`` escapes both, so quoted data

@@ -103,7 +103,8 @@ TimeoutOpt = Annotated[
         "--timeout",
         min=5,
         max=3600,
-        help="Seconds one query may take, retries included (default 300; smoke: 120).",
+        help="Seconds the command may spend querying, every query, retry and Retry-After wait "
+        "included (default 300; smoke: 120, plus --wait).",
     ),
 ]
 RetriesOpt = Annotated[

@@ -256,6 +256,10 @@ def smoke(
         warn("--settle is not applied when --end is given")
     if deployed is not None and settle is not None:
         warn("--settle is not applied with --deployed-at: calls are selected by when they were placed")
+    if wait_span is not None:  # --timeout bounds the queries; the wait comes on top of it
+        connection = source.spec.connection
+        budget = connection.timeout + wait_span.total_seconds()
+        source = replace(source, spec=replace(source.spec, connection=replace(connection, timeout=budget)))
     kind, description = source.spec.kind, source.spec.describe()
     plan: WindowPlan | None = None
     notes: list[str] = []

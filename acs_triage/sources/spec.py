@@ -10,10 +10,12 @@ first question is asked.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from acs_triage.errors import UsageError
+from acs_triage.masking import quote
 from acs_triage.sources.archive.client import StorageTarget
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ConnectionOptions", "SourceSpec", "open_source"]
 
+#: A Log Analytics workspace id (its "customer id"), as the portal shows it.
+_GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
 
 @dataclass(frozen=True)
 class ConnectionOptions:
@@ -35,7 +40,7 @@ class ConnectionOptions:
     endpoint: str | None = None
     audience: str | None = None
     auth: AuthMethod = AuthMethod.DEFAULT
-    timeout: float = 300.0  #: seconds one query may take, retries included
+    timeout: float = 300.0  #: seconds for every query of the command, retries included
     retries: int = 3
     #: a ready credential (library use); when set, ``auth`` is not used
     credential: TokenCredential | None = field(default=None, compare=False)
@@ -74,6 +79,11 @@ class SourceSpec:
             )
         if self.workspace_id and self.resource_id:
             raise UsageError("give either --workspace-id or --resource-id, not both")
+        if self.workspace_id and not _GUID.fullmatch(self.workspace_id):
+            raise UsageError(
+                f"--workspace-id {quote(self.workspace_id)} is not a workspace id",
+                hint="a GUID such as 00000000-0000-0000-0000-000000000000 (the workspace's Overview page)",
+            )
         if self.date_order is not None and self.date_order not in DATE_ORDERS:
             raise UsageError(f"--date-order must be one of {', '.join(DATE_ORDERS)}, not {self.date_order!r}")
         if self.table != "summary" and not live:
