@@ -98,21 +98,38 @@ class PhysicalLines:
         self.overlong = 0
         self.count = 0
         self.exhausted = False
+        self._next: str | None = None  # a line read ahead (see _cut_crlf)
 
     def __iter__(self) -> PhysicalLines:
         return self
 
     def __next__(self) -> str:
         max_chars = self.max_chars
-        line = self._readline(max_chars)
+        line = self._next
+        if line is None:
+            line = self._readline(max_chars)
+        else:
+            self._next = None
         if not line:
             self.exhausted = True
             raise StopIteration
         self.count += 1
-        if len(line) >= max_chars and line[-1] not in "\r\n":
-            self._skip_rest(len(line))
-            self.overlong += 1
-            return "\n"
+        if len(line) >= max_chars:
+            if line[-1] == "\r":
+                return self._cut_crlf(line)
+            if line[-1] != "\n":
+                self._skip_rest(len(line))
+                self.overlong += 1
+                return "\n"
+        return line
+
+    def _cut_crlf(self, line: str) -> str:
+        """A read that stopped at its size limit right after a CR: the LF of a CRLF may
+        come as a "line" of its own, which is not one."""
+        following = self._readline(self.max_chars)
+        if following == "\n":
+            return line + following
+        self._next = following or None
         return line
 
     def _skip_rest(self, read: int) -> None:
@@ -120,6 +137,9 @@ class PhysicalLines:
         while True:
             rest = self._readline(self.max_chars)
             read += len(rest)
+            if rest.endswith("\r") and len(rest) >= self.max_chars:
+                self._cut_crlf(rest)
+                return
             if not rest or rest[-1] in "\r\n":
                 return
             if read > limit:
