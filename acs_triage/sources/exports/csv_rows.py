@@ -61,7 +61,7 @@ def _header(reader: _Reader, lines: PhysicalLines, name: str) -> list[str]:
         if lines.overlong:
             raise ExportError(f"{name}: the header row is longer than {lines.max_chars:,} characters")
         if _is_blank_row(row):
-            if lines.count > common.MAX_LEADING_BLANK:
+            if reader.line_num > common.MAX_LEADING_BLANK:
                 raise ExportError(f"{name}: no header row in the first {common.MAX_LEADING_BLANK:,} lines")
             continue
         if reader.line_num == 1 and len(row) == 2 and row[0].strip().lower() == "sep=":
@@ -92,7 +92,7 @@ def csv_records(
         yield from legs.finish(name)
     finally:
         legs.close()
-    tally.read += lines.count - header_end
+    tally.read += reader.line_num - header_end
 
 
 def _rows(
@@ -121,6 +121,7 @@ def _rows(
     last_start_raw: str | None = None
     last_start: datetime | None = None
     overlong = lines.overlong
+    holding = False  # records are held until the file's date order is known
     start = reader.line_num + 1  # where the next row starts
     while True:
         try:
@@ -134,7 +135,7 @@ def _rows(
                         Rejection(source, line, f"line longer than {lines.max_chars:,} characters", end)
                     )
                     continue
-                if lines.exhausted and end > line:
+                if end > line and lines.exhausted:
                     yield from emit(
                         Rejection(
                             source,
@@ -155,8 +156,9 @@ def _rows(
                 if pad:
                     row.append("")
                 values = getter(row)
-                if legs.pending is not None:
+                if holding:
                     yield from legs.rows(values, line, source, end)
+                    holding = legs.pending is not None
                     continue
                 (
                     time_raw,
@@ -174,6 +176,7 @@ def _rows(
                 if time_generated is None or not earliest <= time_generated < latest:
                     if time_generated is AMBIGUOUS:
                         yield from legs.rows(values, line, source, end)
+                        holding = legs.pending is not None
                     else:
                         yield bad_time_rejection(time_raw, time_generated, line, source, end)
                     continue
@@ -196,6 +199,7 @@ def _rows(
                     if last_start is AMBIGUOUS:
                         last_start_raw = None
                         yield from legs.rows(values, line, source, end)
+                        holding = legs.pending is not None
                         continue
                 yield make_leg(
                     time_generated,

@@ -88,32 +88,24 @@ class PhysicalLines:
     :class:`~acs_triage.sources.exports.common.EndlessInput`: reading an endless
     stream without line ends stops in bounded time and memory.
 
-    ``count`` is the number of lines returned so far; ``exhausted`` becomes True when
-    a caller asked for a line past the end.
+    ``exhausted`` becomes True when a caller asked for a line past the end.
     """
 
     def __init__(self, text: TextIOWrapper) -> None:
         self._readline = text.readline
         self.max_chars = common.MAX_LINE_CHARS
         self.overlong = 0
-        self.count = 0
         self.exhausted = False
-        self._next: str | None = None  # a line read ahead (see _cut_crlf)
 
     def __iter__(self) -> PhysicalLines:
         return self
 
     def __next__(self) -> str:
         max_chars = self.max_chars
-        line = self._next
-        if line is None:
-            line = self._readline(max_chars)
-        else:
-            self._next = None
+        line = self._readline(max_chars)
         if not line:
             self.exhausted = True
             raise StopIteration
-        self.count += 1
         if len(line) >= max_chars:
             if line[-1] == "\r":
                 return self._cut_crlf(line)
@@ -129,8 +121,19 @@ class PhysicalLines:
         following = self._readline(self.max_chars)
         if following == "\n":
             return line + following
-        self._next = following or None
+        if following:
+            self._push_back(following)
         return line
+
+    def _push_back(self, line: str) -> None:
+        """Make ``line`` the next one read (the hot path keeps calling one readline)."""
+        readline = self._readline
+
+        def once(_size: int = -1) -> str:
+            self._readline = readline
+            return line
+
+        self._readline = once
 
     def _skip_rest(self, read: int) -> None:
         limit = common.MAX_SKIPPED_LINE_CHARS
@@ -144,6 +147,6 @@ class PhysicalLines:
                 return
             if read > limit:
                 raise EndlessInput(
-                    f"line {self.count} runs on past {limit:,} characters without a line end "
+                    f"a line runs on past {limit:,} characters without a line end "
                     "(binary data, or an endless stream?)"
                 )
