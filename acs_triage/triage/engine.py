@@ -70,6 +70,17 @@ def masked_pair(pair: PairAggregate) -> PairAggregate:
     )
 
 
+def _masked_counts(counts: dict[str, int], *, show_pii: bool) -> dict[str, int]:
+    """Counts keyed by a value from the log (an EndpointType), the keys masked."""
+    if show_pii:
+        return dict(counts)
+    masked: dict[str, int] = {}
+    for key, count in counts.items():
+        shown = mask_identifier(key)
+        masked[shown] = masked.get(shown, 0) + count
+    return masked
+
+
 def explain_pair(
     pair: PairAggregate,
     failed_legs: int,
@@ -205,7 +216,7 @@ def build_report(
             unclassified_legs=sum(v.unclassified_legs for v in all_verdicts),
             callee_outcome_legs=sum(f.legs for f in findings if f.category_kind == "callee-outcome"),
             scope=data.scope,
-            legs_by_endpoint_type=dict(data.legs_by_endpoint_type),
+            legs_by_endpoint_type=_masked_counts(data.legs_by_endpoint_type, show_pii=show_pii),
             failed_legs_out_of_scope=data.failed_legs_out_of_scope,
             earlier_legs=volumes[0],
             recent_legs=volumes[1],

@@ -33,27 +33,46 @@ def az_json_records(
     """One Leg or Rejection per element of the array, numbered from 1; the first
     object plays the part of a header row. Arrays that follow it (``cat a.json
     b.json``) are read too, numbered on; any other text after it is an error."""
-    scanner = JsonScanner(text)
-    if scanner.peek() != "[":
-        raise ExportError(
-            f"{name}: expected a JSON array of objects (az monitor log-analytics query -o json), "
-            f"found {describe_next(scanner.peek())}"
-        )
+    scanner = _scanner(text, name, "[", "a JSON array of objects (az monitor log-analytics query -o json)")
     legs = LegBuilder(dates)
     keys = KeyMap(name, legs)
-    number = 0
+
+    def array() -> Iterator[Leg | Rejection]:
+        for _ in scanner.elements():
+            tally.read += 1
+            number = tally.read
+            record = scanner.value()
+            if isinstance(record, dict):
+                yield from keys.convert(record, number, source)
+            else:
+                reason = f"record is not a JSON object (found {json_type_name(record)})"
+                yield from legs.emit(Rejection(source, number, reason))
+
+    yield from _documents(scanner, legs, name, "the JSON array", array)
+
+
+def _scanner(text: TextIOWrapper, name: str, opener: str, expected: str) -> JsonScanner:
+    """A scanner at the start of the document, which must open with ``opener``."""
+    scanner = JsonScanner(text)
+    if scanner.peek() != opener:
+        raise ExportError(f"{name}: expected {expected}, found {describe_next(scanner.peek())}")
+    return scanner
+
+
+def _documents(
+    scanner: JsonScanner,
+    legs: LegBuilder,
+    name: str,
+    what: str,
+    document: Callable[[], Iterator[Leg | Rejection]],
+) -> Iterator[Leg | Rejection]:
+    """The records of each ``document()`` in the input (``cat a.json b.json``), then the
+    records held for the date order; any other text after a document is an error."""
+    opener = scanner.peek()
     try:
         while True:
-            for _ in scanner.elements():
-                number += 1
-                tally.read += 1
-                record = scanner.value()
-                if isinstance(record, dict):
-                    yield from keys.convert(record, number, source)
-                else:
-                    reason = f"record is not a JSON object (found {json_type_name(record)})"
-                    yield from legs.emit(Rejection(source, number, reason))
-            if not after_document(scanner, "[", "the JSON array"):
+            yield from document()
+            if not after_document(scanner, opener, what):
                 break
         yield from legs.finish(name)
     finally:
@@ -146,30 +165,22 @@ def api_json_records(
     """One Leg or Rejection per element of the chosen table's ``rows``, numbered from 1.
     Documents that follow (``cat a.json b.json``) are read too, their rows numbered on;
     any other text after a document is an error."""
-    scanner = JsonScanner(text)
-    if scanner.peek() != "{":
-        raise ExportError(
-            f'{name}: expected a JSON object with a "tables" array (Logs query API response), '
-            f"found {describe_next(scanner.peek())}"
-        )
+    scanner = _scanner(text, name, "{", 'a JSON object with a "tables" array (Logs query API response)')
     legs = LegBuilder(dates)
-    try:
-        while True:
-            document = _Document(source, name, tally, legs, tally.read)
-            found = False
-            for key in scanner.members():
-                if key.lower() == "tables" and not found:
-                    found = True
-                    yield from _tables(scanner, document)
-                else:
-                    scanner.skip()
-            if not found:
-                raise ExportError(f'{name}: the JSON object has no "tables" array')
-            if not after_document(scanner, "{", "the JSON document"):
-                break
-        yield from legs.finish(name)
-    finally:
-        legs.close()
+
+    def response() -> Iterator[Leg | Rejection]:
+        document = _Document(source, name, tally, legs, tally.read)
+        found = False
+        for key in scanner.members():
+            if key.lower() == "tables" and not found:
+                found = True
+                yield from _tables(scanner, document)
+            else:
+                scanner.skip()
+        if not found:
+            raise ExportError(f'{name}: the JSON object has no "tables" array')
+
+    yield from _documents(scanner, legs, name, "the JSON document", response)
 
 
 def _tables(scanner: JsonScanner, document: _Document) -> Iterator[Item]:
