@@ -177,3 +177,26 @@ def test_the_timeout_bounds_every_query_together(azure: LogAnalyticsEmulator, cl
     )
     assert code == ExitCode.QUERY, err
     assert out == "" and err.count("\n") == 1 and "timeout" in err.lower()
+
+
+# -- item 15 on a workspace: the ends of the calendar ---------------------------------------------------
+@pytest.mark.parametrize(
+    "edge",
+    [
+        ["--end", "0001-01-01T00:10:00Z", "--since", "30m"],
+        ["--end", "9999-12-31T23:59:59Z", "--since", "1d"],
+        ["--start", "0001-01-01T00:00:00Z", "--end", "0001-01-02T00:00:00Z"],
+    ],
+)
+@pytest.mark.parametrize("command", [["triage"], ["legs"], ["call", "c-1"], ["smoke"]])
+def test_windows_at_the_ends_of_the_calendar_on_a_workspace(
+    azure: LogAnalyticsEmulator, cli: CliRunner, command: list[str], edge: list[str]
+) -> None:
+    assert azure.url is not None
+    options = edge
+    if command == ["smoke"]:  # smoke takes --end and --since, or --deployed-at
+        options = [o.replace("--start", "--deployed-at") for o in edge if o != "--end"][:2]
+    code, _, err = cli(*command, "--workspace-id", WS, "--endpoint", azure.url, "--auth", "cli", *options)
+    # Never 70: a verdict, an empty window, a usage error or the service's own refusal.
+    allowed = (ExitCode.OK, ExitCode.GATE_FAILED, ExitCode.USAGE, ExitCode.QUERY, ExitCode.INCONCLUSIVE)
+    assert code in allowed, err

@@ -224,3 +224,10 @@ def test_smoke_baseline_before_year_one_is_a_usage_error(tmp_path: Path, cli: Cl
     path = legs_csv(tmp_path / "l.csv", 3)
     code, _, err = cli("smoke", "--from-file", str(path), "--end", "0001-01-02T00:00:00Z", option, "3650d")
     assert code == ExitCode.USAGE and "years 1-9999" in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "az-json", "api-json", "auto"])
+def test_dev_zero_ends_with_one_error(cli: CliRunner, fmt: str) -> None:
+    code, out, err = cli("triage", "--from-file", "/dev/zero", "--input-format", fmt)
+    assert code == ExitCode.INPUT and out == "" and err.count("\n") == 1
+    assert err.startswith("acs-triage: error: /dev/zero: ")
