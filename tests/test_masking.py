@@ -4,6 +4,7 @@ in the data messages quote; never GUIDs, dates, decimals or acs-triage's own num
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from acs_triage.masking import (
     redact_urls,
 )
 from acs_triage.records import Rejection
+from tests.helpers import CliRunner
 
 NOTATIONS = [
     "+1 (425) 555-0125",
@@ -122,3 +124,15 @@ def test_rejections_are_counted_by_reason_without_their_data() -> None:
 )
 def test_credentials_in_urls_are_redacted(text: str, redacted: str) -> None:
     assert redact_urls(text) == redacted
+
+
+def test_the_tools_own_numbers_in_a_rejection_are_not_masked(tmp_path: Path, cli: CliRunner) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "TimeGenerated,CorrelationId,EndpointType,ParticipantEndReason,ParticipantEndSubCode\n"
+        + "x" * 1_100_000
+        + "\n2026-11-01T10:00:00Z,c-1,PSTN,403,560403\n"
+    )
+    code, doc, _ = cli.json("triage", "--from-file", str(path), "-f", "json")
+    assert code == 0
+    assert [r["reason"] for r in doc["rejections"]] == ["line longer than 1,048,576 characters"]
