@@ -19,7 +19,6 @@ from acs_triage.masking import quote
 from acs_triage.sources.archive.client import StorageTarget
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
-from acs_triage.sources.exports.datetimes import DATE_ORDERS
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -84,8 +83,13 @@ class SourceSpec:
                 f"--workspace-id {quote(self.workspace_id)} is not a workspace id",
                 hint="a GUID such as 00000000-0000-0000-0000-000000000000 (the workspace's Overview page)",
             )
-        if self.date_order is not None and self.date_order not in DATE_ORDERS:
-            raise UsageError(f"--date-order must be one of {', '.join(DATE_ORDERS)}, not {self.date_order!r}")
+        if self.date_order is not None:
+            from acs_triage.sources.exports.datetimes import DATE_ORDERS  # only when asked (startup time)
+
+            if self.date_order not in DATE_ORDERS:
+                raise UsageError(
+                    f"--date-order must be one of {', '.join(DATE_ORDERS)}, not {self.date_order!r}"
+                )
         if self.table != "summary" and not live:
             raise UsageError(
                 "--table applies to a workspace or resource; files and storage archives hold the "
