@@ -37,7 +37,7 @@ def az_json_records(
     legs = LegBuilder(dates)
     keys = KeyMap(name, legs)
 
-    def array() -> Iterator[Leg | Rejection]:
+    def array() -> Iterator[Item]:
         for _ in scanner.elements():
             tally.read += 1
             number = tally.read
@@ -64,8 +64,8 @@ def _documents(
     legs: LegBuilder,
     name: str,
     what: str,
-    document: Callable[[], Iterator[Leg | Rejection]],
-) -> Iterator[Leg | Rejection]:
+    document: Callable[[], Iterator[Item]],
+) -> Iterator[Item]:
     """The records of each ``document()`` in the input (``cat a.json b.json``), then the
     records held for the date order; any other text after a document is an error."""
     opener = scanner.peek()
@@ -168,7 +168,7 @@ def api_json_records(
     scanner = _scanner(text, name, "{", 'a JSON object with a "tables" array (Logs query API response)')
     legs = LegBuilder(dates)
 
-    def response() -> Iterator[Leg | Rejection]:
+    def response() -> Iterator[Item]:
         document = _Document(source, name, tally, legs, tally.read)
         found = False
         for key in scanner.members():
