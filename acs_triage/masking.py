@@ -71,6 +71,10 @@ _TOKENS = re.compile(rf"(?P<keep>{_KEEP}|{_DECIMAL})|(?P<phone>{_PHONE})")
 _OPEN, _CLOSE = "\x0e", "\x0f"
 _MARKED = re.compile(f"{_OPEN}([^{_OPEN}{_CLOSE}]*){_CLOSE}")
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s@]*@")
+#: Query parameters that carry a secret: a SAS signature, tokens, keys, passwords.
+_URL_SECRETS = re.compile(
+    r"(?i)([?&](?:sig|signature|token|access_token|code|key|password|pwd|secret|client_secret)=)[^&#\s'\"]+"
+)
 
 
 def _mask(match: re.Match[str]) -> str:
@@ -138,8 +142,9 @@ def reason_kind(reason: str) -> str:
 
 
 def redact_urls(text: str) -> str:
-    """``text`` with the credentials of any URL replaced: ``https://***@host``."""
-    return _URL_CREDENTIALS.sub(r"\1***@", text)
+    """``text`` with the credentials of any URL replaced: ``https://***@host``, and the
+    value of a secret query parameter (a SAS ``sig=``, ``token=``, ``key=``...): ``sig=***``."""
+    return _URL_SECRETS.sub(r"\1***", _URL_CREDENTIALS.sub(r"\1***@", text))
 
 
 def mask_rejections(rejections: Iterable[Rejection], *, show_pii: bool) -> tuple[Rejection, ...]:

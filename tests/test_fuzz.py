@@ -43,6 +43,8 @@ SEED = int(os.environ.get("ACS_TRIAGE_FUZZ_SEED", "11"))
 REQUIRED = ["TimeGenerated", "CorrelationId", "EndpointType", "ParticipantEndReason", "ParticipantEndSubCode"]
 OPTIONAL = ["ParticipantId", "Identifier", "CallStartTime", "PstnParticipantCallType", "ResultCategory"]
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: The line limit the fuzz runs with (common.MAX_LINE_CHARS, lowered).
+LINE_LIMIT = 300
 
 HOSTILE_TEXT = [
     "",
@@ -111,6 +113,7 @@ class Case:
     header_lines: int | None  #: physical lines before the data (None: not predicted)
     records: int | None  #: JSON documents: records written (None: not predicted)
     blank_known: bool = False  #: JSON Lines: the blank lines are predictable
+    expected_lines: tuple[int, int] | None = None  #: diagnostic records: (lines read, blank)
 
 
 # -- generators ---------------------------------------------------------------------------------
@@ -226,6 +229,66 @@ def _json_document(rng: random.Random, number: int, fmt: str) -> Case:
     return Case(number, fmt, data, _forced(rng, fmt), None, None if corrupted else predicted)
 
 
+def _diagnostic_record(rng: random.Random) -> object:
+    roll = rng.random()
+    if roll < 0.1:
+        return rng.choice(["x", 1, None, [1]])
+    category = (
+        "CallSummary" if roll < 0.8 else rng.choice(["CallDiagnostics", "", "\ud800", "+1 425 555 0100"])
+    )
+    properties = {
+        "endpointType": rng.choice(["PSTN", "VoIP", "\x1b[2J"]),
+        "participantEndReason": _value(rng),
+        "participantEndSubCode": _value(rng),
+        "callStartTime": rng.choice(TIMES),
+    }
+    time = rng.choice(TIMES[:4]) if rng.random() < 0.7 else rng.choice(TIMES)
+    return {
+        "time": time,
+        "correlationId": f"c-{rng.randrange(5)}",
+        "category": category,
+        "properties": properties,
+    }
+
+
+def _diagnostic(rng: random.Random, number: int) -> Case:
+    """Diagnostic records: JSON Lines (a record, or an envelope of records, a line) or
+    ``{"records": [...]}`` documents. A "line" is a record (an envelope line counts its
+    records; an empty envelope is blank)."""
+    first = {"time": "2026-11-01T10:00:00Z", "correlationId": "c-0", "category": "CallSummary"}
+    first["properties"] = {"endpointType": "PSTN", "participantEndReason": "0", "participantEndSubCode": "0"}
+    if rng.random() < 0.2:
+        documents = [[first] + [_diagnostic_record(rng) for _ in range(rng.randint(0, 8))]]
+        if rng.random() < 0.3:
+            documents.append([_diagnostic_record(rng) for _ in range(rng.randint(0, 4))])
+        # pretty-printed: a document on one line is an envelope line of JSON Lines
+        text = "\n".join(json.dumps({"records": d}, indent=2) for d in documents)
+        data, corrupted = _encode(rng, text)
+        records = None if corrupted else sum(len(d) for d in documents)
+        return Case(number, "diagnostic", data, _forced(rng, "diagnostic"), None, records)
+    lines, read, blank = [json.dumps(first)], 1, 0
+    for _ in range(rng.randint(0, 15)):
+        roll = rng.random()
+        if roll < 0.55:
+            lines.append(json.dumps(_diagnostic_record(rng)))
+            read += 1
+        elif roll < 0.7:
+            count = rng.randint(0, 3)
+            lines.append(json.dumps({"records": [_diagnostic_record(rng) for _ in range(count)]}))
+            if len(lines[-1]) >= LINE_LIMIT:  # rejected unread, as one line
+                count = 1
+            read, blank = read + max(count, 1), blank + (count == 0)
+        elif roll < 0.8:
+            lines.append(rng.choice(["", "  "]))
+            read, blank = read + 1, blank + 1
+        else:
+            lines.append(rng.choice(["{not json", "[1]", '"x"', '{"records": 3}', "x" * 400]))
+            read += 1
+    data, corrupted = _encode(rng, "".join(line + rng.choice(["\n", "\r\n"]) for line in lines))
+    expected = None if corrupted else (read, blank)  # a byte slipped into a blank line makes it a row
+    return Case(number, "diagnostic", data, _forced(rng, "diagnostic"), None, None, expected_lines=expected)
+
+
 def _encode(rng: random.Random, text: str) -> tuple[bytes, bool]:
     """The text's bytes, and whether bytes that are not UTF-8 were slipped in."""
     roll = rng.random()
@@ -251,9 +314,11 @@ def _forced(rng: random.Random, fmt: str) -> InputFormat:
 def cases(seed: int) -> Iterator[Case]:
     rng = random.Random(seed)
     for number in range(FILES):
-        fmt = rng.choice(["csv", "csv", "jsonl", "az-json", "api-json"])
+        fmt = rng.choice(["csv", "csv", "jsonl", "az-json", "api-json", "diagnostic"])
         if fmt == "csv":
             yield _csv(rng, number)
+        elif fmt == "diagnostic":
+            yield _diagnostic(rng, number)
         elif fmt == "jsonl":
             yield _jsonl(rng, number)
         else:
@@ -273,9 +338,10 @@ def check_reader(case: Case) -> tuple[list[Leg | Rejection], LineTally] | None:
     except ExportError as error:
         assert "\n" not in str(error), where
         return None
-    spans = [(r.line, r.end_line) for r in records]
+    spans = [(r.line, getattr(r, "end_line", 0) or r.line) for r in records]
     assert all(1 <= line <= end for line, end in spans), where
-    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), where  # disjoint, in order
+    if case.fmt != "diagnostic":  # the records of an envelope share its line
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), where  # disjoint, in order
     assert sum(end - line + 1 for line, end in spans) + tally.blank == tally.read, where
     detected = case.forced is InputFormat.AUTO or case.forced.value == case.fmt
     if detected and case.header_lines is not None and case.fmt in ("csv", "jsonl"):
@@ -287,6 +353,8 @@ def check_reader(case: Case) -> tuple[list[Leg | Rejection], LineTally] | None:
             assert tally.blank == blank, where
     if detected and case.records is not None:
         assert len(records) == case.records == tally.read, where
+    if detected and case.expected_lines is not None:
+        assert (tally.read, tally.blank) == case.expected_lines, where
     return records, tally
 
 
@@ -294,7 +362,7 @@ def check_reader(case: Case) -> tuple[list[Leg | Rejection], LineTally] | None:
 def small_limits() -> Iterator[None]:
     with ExitStack() as stack:
         for name, value in (
-            ("MAX_LINE_CHARS", 300),
+            ("MAX_LINE_CHARS", LINE_LIMIT),
             ("MAX_SKIPPED_LINE_CHARS", 2000),
             ("MAX_LEADING_BLANK", 40),
             ("MAX_JSON_VALUE_CHARS", 4000),
@@ -339,5 +407,5 @@ def test_hostile_files_never_crash_and_lines_are_exact(tmp_path: Path, cli: CliR
             assert accounting["balanced"], f"seed {SEED}, file {case.number}: {accounting}"
             assert outcome is not None and accounting["lines_read"] == outcome[1].read
     assert read + refused == FILES >= 10_000 and through_cli == FILES // CLI_EVERY
-    assert formats == {"csv", "jsonl", "az-json", "api-json"}
+    assert formats == {"csv", "jsonl", "az-json", "api-json", "diagnostic"}
     assert read > FILES // 2 and refused > FILES // 20  # both outcomes are exercised

@@ -119,6 +119,11 @@ def test_rejections_are_counted_by_reason_without_their_data() -> None:
         ("https://user:pw@host/x", "https://***@host/x"),
         ("GET HTTPS://token@h:443/a?b=c", "GET HTTPS://***@h:443/a?b=c"),
         ("https://host/path@x", "https://host/path@x"),  # not credentials: after the host
+        (
+            "'https://a.blob.core.windows.net/?sv=2022&sig=AbC%2Bd&se=1'",
+            "'https://a.blob.core.windows.net/?sv=2022&sig=***&se=1'",
+        ),
+        ("https://h/x?token=t0k3n#f", "https://h/x?token=***#f"),
         ("no url here", "no url here"),
     ],
 )

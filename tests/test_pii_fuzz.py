@@ -96,8 +96,21 @@ def rows(rng: random.Random, planted: list[str]) -> list[dict[str, str]]:
     return out
 
 
-def write(fmt: str, records: list[dict[str, str]], path: Path) -> Path:
-    if fmt == "csv":
+#: Diagnostic records (a storage archive's or an event hub's): where each column goes.
+DIAGNOSTIC_KEYS = {"TimeGenerated": "time", "CorrelationId": "correlationId"}
+
+
+def diagnostic(record: dict[str, str], category: str = "CallSummary") -> dict[str, object]:
+    properties = {f[0].lower() + f[1:]: v for f, v in record.items() if f not in DIAGNOSTIC_KEYS}
+    top = {key: record[field] for field, key in DIAGNOSTIC_KEYS.items()}
+    return {**top, "operationName": category, "category": category, "properties": properties}
+
+
+def write(fmt: str, records: list[dict[str, str]], path: Path, category: str = "x") -> Path:
+    if fmt == "diagnostic":  # one more record, of another log category: the category is data too
+        lines = [diagnostic(r) for r in records] + [diagnostic(records[0], category)]
+        path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=FIELDS)
         writer.writeheader()
@@ -127,11 +140,14 @@ def assert_no_planted_digits(text: str, planted: list[str], where: str) -> None:
             assert needle not in text, f"{needle!r} of {number!r} survives in {where}"
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl", "az-json", "api-json"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "az-json", "api-json", "diagnostic"])
 def test_planted_phone_numbers_never_survive(tmp_path: Path, cli: CliRunner, fmt: str) -> None:
     rng = random.Random(f"{SEED}-{fmt}")
     planted: list[str] = []
-    path = write(fmt, rows(rng, planted), tmp_path / f"export.{fmt}")
+    legs = rows(rng, planted)
+    category = phone(rng)  # a diagnostic record's log category
+    planted.append(category)
+    path = write(fmt, legs, tmp_path / f"export.{fmt}", category=category)
     call_id = next(p for p in planted if "c-pii" not in p)
     commands = [
         ["triage", "--details", "50"],
@@ -152,6 +168,9 @@ def test_planted_phone_numbers_never_survive(tmp_path: Path, cli: CliRunner, fmt
                 assert_no_planted_digits(out + err + files, planted, f"{command} -f {out_fmt} {verbosity}")
                 runs_checked += 1
     assert runs_checked == 60
+    if fmt == "diagnostic":  # the category was read, and counted, masked
+        code, doc, _ = cli.json("triage", "--from-file", str(path), "-f", "json")
+        assert doc["accounting"]["skipped_other_category"] == 1
 
 
 def test_planted_phone_numbers_never_survive_in_errors(tmp_path: Path, cli: CliRunner) -> None:

@@ -128,7 +128,7 @@ def open_source(spec: SourceSpec) -> Source:
         if any(path != "-" and os.path.isdir(path) for path in spec.files):
             from acs_triage.sources.archive.folder import FolderSource
 
-            return FolderSource(spec.files, spec.input_format)
+            return FolderSource(spec.files, spec.input_format, date_order=spec.date_order)
         from acs_triage.sources.files import FileSource
 
         return FileSource(spec.files, spec.input_format, date_order=spec.date_order)

@@ -16,7 +16,7 @@ from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
 from acs_triage.masking import mask_identifier, mask_rejections, mask_text
-from acs_triage.records import PairAggregate, TriageInput
+from acs_triage.records import PairAggregate, RowAccounting, TriageInput
 from acs_triage.times import iso
 from acs_triage.triage.report import Finding, TimelinePoint, Totals, TriageReport
 from acs_triage.triage.verdicts import Verdicts, verdicts
@@ -79,6 +79,13 @@ def _masked_counts(counts: dict[str, int], *, show_pii: bool) -> dict[str, int]:
         shown = mask_identifier(key)
         masked[shown] = masked.get(shown, 0) + count
     return masked
+
+
+def _shown_accounting(accounting: RowAccounting | None, *, show_pii: bool) -> RowAccounting | None:
+    """The accounting with the log categories it names (values from the log) masked."""
+    if accounting is None or show_pii or not accounting.other_categories:
+        return accounting
+    return replace(accounting, other_categories=_masked_counts(accounting.other_categories, show_pii=False))
 
 
 def explain_pair(
@@ -226,7 +233,7 @@ def build_report(
         partial=data.partial,
         warnings=tuple(warnings),
         pii_masked=not show_pii,
-        accounting=data.accounting,
+        accounting=_shown_accounting(data.accounting, show_pii=show_pii),
         rejections=mask_rejections(data.rejections, show_pii=show_pii),
         resources=tuple(data.resources),
     )

@@ -70,12 +70,17 @@ def read_export(
 
 
 def read_stream(
-    stream: IO[bytes], name: str, fmt: InputFormat | str = InputFormat.AUTO, *, date_order: str | None = None
+    stream: IO[bytes],
+    name: str,
+    fmt: InputFormat | str = InputFormat.AUTO,
+    *,
+    date_order: str | None = None,
+    tally: LineTally | None = None,
 ) -> Iterator[Item]:
     """Like :func:`read_export`, for a binary stream the caller opened (and closes);
     ``name`` names it in rejections and errors. Detection happens on the first
     iteration."""
-    reading = _Reading(DateReader(date_order), LineTally())
+    reading = _Reading(DateReader(date_order), tally if tally is not None else LineTally())
     return cast(Iterator[Item], _from_stream(stream, name, name, InputFormat(fmt), reading, primed=False))
 
 
