@@ -201,12 +201,23 @@ class LegStreamSource(ClosingSource, ABC):
     def triage(
         self, windows: Sequence[Window], *, bin_size: timedelta | None = None, scope: str = PSTN_SCOPE
     ) -> list[TriageInput]:
-        items = self.items_within(windows)
+        return self.aggregate(self.items_within(windows), windows, bin_size=bin_size, scope=scope)
+
+    def aggregate(
+        self,
+        items: Iterable[Item],
+        windows: Sequence[Window],
+        *,
+        bin_size: timedelta | None = None,
+        scope: str = PSTN_SCOPE,
+    ) -> list[TriageInput]:
+        """:func:`aggregate_windows` of this source's ``items`` (its kind, description and lines)."""
+        kind, description = self.kind, self.description
         return aggregate_windows(
             items,
             windows,
-            kind=self.kind,
-            description=self.description,
+            kind=kind,
+            description=description,
             bin_size=bin_size,
             scope=scope,
             lines=self.lines,

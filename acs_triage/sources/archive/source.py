@@ -18,7 +18,7 @@ from acs_triage.records import PSTN_SCOPE, Item, TriageInput
 from acs_triage.sources.aggregate import LineCount
 from acs_triage.sources.archive.layout import BlobRef, HourRange, hours_for
 from acs_triage.sources.archive.tally import ResourceTally
-from acs_triage.sources.base import LegStreamSource, aggregate_windows
+from acs_triage.sources.base import LegStreamSource
 from acs_triage.sources.exports import InputFormat
 from acs_triage.sources.exports.common import LineTally
 from acs_triage.sources.exports.reader import read_stream
@@ -114,15 +114,7 @@ class ArchiveSource(LegStreamSource):
     ) -> list[TriageInput]:
         hours = self.hours(windows)
         tally = ResourceTally(windows[0], scope)
-        inputs = aggregate_windows(
-            self.read(hours, tally),
-            windows,
-            kind=self.kind,
-            description=self.description,
-            bin_size=bin_size,
-            scope=scope,
-            lines=self.lines,
-        )
+        inputs = self.aggregate(self.read(hours, tally), windows, bin_size=bin_size, scope=scope)
         inputs[0].resources = tally.totals()
         if not self.stats.blobs_listed:
             inputs[0].warnings.append(self.empty_note(hours))
