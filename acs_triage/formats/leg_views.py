@@ -7,7 +7,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from acs_triage.formats.base import View
-from acs_triage.formats.blocks import Block, Column, Fields, Items, Section, Table, Text
+from acs_triage.formats.blocks import (
+    Bar,
+    BarChart,
+    Block,
+    Column,
+    Fields,
+    Figures,
+    Items,
+    Section,
+    Table,
+    Text,
+)
 from acs_triage.formats.common import ORIGIN, REASON, RETRY, SUB_CODE, WHO_ACTS, advice_blocks
 from acs_triage.records import scope_legs
 from acs_triage.triage.automation import AutomationReport, ExplainedOperation
@@ -173,10 +184,38 @@ def _legs_table(legs: Sequence[AnnotatedLeg], columns: Sequence[Column], empty: 
     return Table(columns, [[_CELL[c.key](item) for c in columns] for item in legs], empty=empty)
 
 
+def _endings_chart(legs: Sequence[AnnotatedLeg]) -> BarChart:
+    """The call's legs by how they ended (end reason/sub-code and endpoint type), in the
+    order first seen, coloured by category."""
+    counts: dict[tuple[str, str, str], int] = {}
+    meaning: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for item in legs:
+        leg = item.leg
+        key = (leg.end_reason, leg.end_sub_code, leg.endpoint_type)
+        counts[key] = counts.get(key, 0) + 1
+        meaning.setdefault(key, (item.explanation.meaning.category, _flagged(item)))
+    bars = []
+    for (reason, sub, endpoint), n in counts.items():
+        category, title = meaning[(reason, sub, endpoint)]
+        bars.append(Bar(f"{reason}/{sub} {endpoint}".strip(), n, key=category, note=title))
+    return BarChart(title="Legs by how they ended", bars=bars, unit="legs")
+
+
 def call_view(report: CallReport) -> View:
     columns = (TIME, ENDPOINT, IDENTIFIER, REASON, SUB_CODE, LEG_TITLE, ORIGIN, WHO_ACTS, RETRY)
     failed = sum(1 for item in report.legs if item.failed)
+    automation = report.call_automation
     head: list[Block] = [
+        Figures(
+            [
+                ("Legs", str(len(report.legs)), f"{failed} failed"),
+                (
+                    "Call Automation requests",
+                    str(len(automation.operations)) if automation.available else "n/a",
+                    f"{len(automation.failed)} failed" if automation.available else "not available",
+                ),
+            ]
+        ),
         Fields(
             [
                 ("Correlation id", report.correlation_id),
@@ -188,7 +227,13 @@ def call_view(report: CallReport) -> View:
     ]
     sections = [
         Section(title="acs-triage: call legs", blocks=head),
-        Section(title="Legs", blocks=[_legs_table(report.legs, columns, "no legs found for this call")]),
+        Section(
+            title="Legs",
+            blocks=[
+                _endings_chart(report.legs),
+                _legs_table(report.legs, columns, "no legs found for this call"),
+            ],
+        ),
     ]
     for item in report.legs:
         leg = item.leg
