@@ -64,8 +64,10 @@ def _table(table: Table) -> list[str]:
 
 
 def _mermaid_string(text: str) -> str:
-    """A quoted mermaid string: one line, no double quote (mermaid has no escape for it)."""
-    return '"' + re.sub(" +", " ", neutralise(text)).replace('"', "'").strip() + '"'
+    """A quoted mermaid string: one line, no double quote (mermaid has no escape for it)
+    and no ``%%``, which starts a comment or a directive even inside quotes."""
+    text = re.sub(" +", " ", neutralise(text)).replace('"', "'").strip()
+    return '"' + re.sub("%(?=%)", "% ", text) + '"'
 
 
 def _mermaid(chart: TimeChart) -> list[str]:

@@ -55,9 +55,9 @@ def test_markdown_draws_the_totals_as_a_mermaid_xychart_and_says_them_below() ->
 
 
 def test_mermaid_strings_cannot_be_closed_by_a_title() -> None:
-    chart = TimeChart('say "hi"\nx-axis [evil]', [T0], [Series("a", "a", [0])], 'u"', [0.0], "r")
+    chart = TimeChart('say "hi"\nx-axis [evil] %%{init}%%%', [T0], [Series("a", "a", [0])], 'u"', [0.0], "r")
     text = render(View({}, [Section("", [chart])]), OutputFormat.MARKDOWN)
-    assert "    title \"say 'hi'\\x0ax-axis [evil]\"\n" in text
+    assert "    title \"say 'hi'\\x0ax-axis [evil] % %{init}% % %\"\n" in text
     assert '    y-axis "u\'" 0 --> 1\n' in text  # no failure: the axis still has a height
 
 
