@@ -91,7 +91,10 @@ class Page:
         self.browser.wait_for(lambda e: e.get("method") == "Page.loadEventFired", self, after=before)
 
     def evaluate(self, expression: str) -> Any:
-        answer = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
+        """The value of a JavaScript expression (a promise is awaited)."""
+        answer = self.call(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}
+        )
         assert "exceptionDetails" not in answer, answer["exceptionDetails"]
         return answer["result"].get("value")
 

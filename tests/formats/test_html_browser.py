@@ -7,6 +7,8 @@
   JSON), drawn to scale; its headline numbers are the JSON's;
 - light and dark follow ``prefers-color-scheme``; print is black on white and makes a PDF;
 - hostile values run nothing;
+- the Markdown timeline renders with mermaid (npm ``mermaid``, pinned in package.json, the
+  library GitHub renders ``mermaid`` blocks with): one bar and one x label per bin;
 - screenshots are saved as test artifacts (listed at the end of the run); with
   ``ACS_TRIAGE_DOCS_SCREENSHOTS=1`` the light and dark ones also replace
   ``docs/images/html-report*.png`` (``docs/reports.md``).
@@ -23,19 +25,23 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from acs_triage.cli.app import run
-from acs_triage.formats import OutputFormat, render
+from acs_triage.formats import OutputFormat, Section, View, render
+from acs_triage.formats.blocks import Series, TimeChart
 from acs_triage.formats.charts import MAX_STACKS
 from tests.browser import ROOT, Browser, Page, artifact, chromium
 from tests.formats.test_html import HOSTILE, _hostile_view
+from tests.formats.test_output_fit import MD
 
 CALL = "91fe2b6a-c5e4-4d79-b810-dea9fa1b5938"
 DOCS_IMAGES = ROOT / "docs" / "images"
+MERMAID = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 WIDTH = 1100
 
 
@@ -220,3 +226,56 @@ def test_hostile_values_run_nothing_in_the_browser(browser: Browser, tmp_path: P
         page.evaluate("document.querySelectorAll('img, iframe, object, embed, a[href^=javascript]').length")
         == 0
     )
+
+
+_MERMAID = """(async () => {
+  mermaid.initialize({startOnLoad: false, securityLevel: 'strict'});
+  const text = %s;
+  await mermaid.parse(text);
+  const {svg} = await mermaid.render('chart', text);
+  const drawn = new DOMParser().parseFromString(svg, 'image/svg+xml');
+  const all = (s) => Array.from(drawn.querySelectorAll(s));
+  return {bars: all('g.bar-plot-0 rect').map((r) => Number(r.getAttribute('height'))),
+          labels: all('g.bottom-axis g.label text').map((t) => t.textContent),
+          title: all('g.chart-title text').map((t) => t.textContent)};
+})()"""
+
+
+@pytest.mark.parametrize(
+    "argv", [("triage", "--sample"), ("smoke", "--sample", "--since", "6h")], ids=" ".join
+)
+def test_markdown_timeline_renders_with_mermaid(
+    browser: Browser, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    run([*argv, "-f", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    run([*argv, "-f", "markdown"])
+    drawn = _mermaid(browser, tmp_path, capsys.readouterr().out)
+    bins = doc["timeline"]
+    assert len(drawn["bars"]) == len(drawn["labels"]) == len(bins) >= 6
+    assert drawn["labels"][0] == bins[0]["start"][5:16].replace("T", " ")
+    assert len(drawn["title"]) == 1 and drawn["title"][0].startswith("Failures over time")
+    # drawn to scale: the tallest bar is the bin with the most failed legs
+    failed = [p["failed_legs"] for p in bins]
+    assert drawn["bars"].index(max(drawn["bars"])) == failed.index(max(failed))
+
+
+def test_a_hostile_chart_title_stays_one_mermaid_string(browser: Browser, tmp_path: Path) -> None:
+    starts = [datetime(2026, 11, 1, h, tzinfo=timezone.utc) for h in (0, 1)]
+    title = 'say "hi"\nx-axis [evil] %%{init}%%'
+    chart = TimeChart(title, starts, [Series("a", "a", [1, 2])], "u", [0.1, 0.2], "r")
+    drawn = _mermaid(browser, tmp_path, render(View({}, [Section("", [chart])]), OutputFormat.MARKDOWN))
+    assert drawn["title"] == ["say 'hi'\\x0ax-axis [evil] % %{init}% %"]
+    assert len(drawn["bars"]) == 2 and drawn["bars"][1] > drawn["bars"][0]
+
+
+def _mermaid(browser: Browser, tmp_path: Path, markdown: str) -> dict[str, Any]:
+    """The Markdown's one ``mermaid`` fence, parsed and drawn by mermaid in the browser."""
+    assert MERMAID.is_file(), f"{MERMAID.relative_to(ROOT)} missing: run 'npm ci' (scripts/test.sh does)"
+    (fence,) = [t for t in MD.parse(markdown) if t.type == "fence" and t.info == "mermaid"]
+    host = tmp_path / "mermaid.html"
+    host.write_text(f'<!DOCTYPE html><html><head><script src="{MERMAID.as_uri()}"></script></head></html>')
+    page = _load(browser, host)
+    drawn: dict[str, Any] = page.evaluate(_MERMAID % json.dumps(fence.content))
+    assert page.complaints() == [] and page.requests() == [host.as_uri(), MERMAID.as_uri()]
+    return drawn
