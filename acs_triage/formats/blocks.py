@@ -27,6 +27,7 @@ from typing import Any
 from acs_triage.times import iso
 
 __all__ = [
+    "DRAWN_ONLY",
     "LIST_SEPARATOR",
     "Bar",
     "BarChart",
@@ -227,6 +228,8 @@ class BarChart:
 
 
 Block = Table | Fields | Text | Items | Code | Figures | TimeChart | BarChart
+#: Blocks only HTML draws: the fields or the table beside them give the other formats their numbers.
+DRAWN_ONLY = (Figures, BarChart)
 
 
 @dataclass(frozen=True)

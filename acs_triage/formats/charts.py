@@ -14,7 +14,7 @@ from acs_triage.formats.blocks import Bar, BarChart, Figures, Series, TimeChart
 from acs_triage.formats.common import pct
 from acs_triage.triage.report import OTHER_CATEGORY, TimelinePoint, Totals
 
-__all__ = ["MAX_STACKS", "TOP_PAIRS", "pairs_chart", "rate_figures", "timeline_chart"]
+__all__ = ["MAX_STACKS", "TOP_PAIRS", "endings_chart", "pairs_chart", "rate_figures", "timeline_chart"]
 
 #: Series a timeline stacks at most: the largest categories, the rest together as "other".
 MAX_STACKS = 10
@@ -65,6 +65,21 @@ def pairs_chart(
         for reason, sub, legs, category, text in list(pairs)[:TOP_PAIRS]
     ]
     return BarChart(title=title, bars=bars, unit="failed legs")
+
+
+def endings_chart(legs: Iterable[tuple[str, str, str, str, str]]) -> BarChart:
+    """A call's legs, ``(end reason, sub-code, endpoint type, category, title)`` each, by
+    how they ended: one bar per ending (in the order first seen) with its legs."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    meaning: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for reason, sub, endpoint, category, title in legs:
+        counts[(reason, sub, endpoint)] += 1
+        meaning.setdefault((reason, sub, endpoint), (category, title))
+    bars = []
+    for (reason, sub, endpoint), n in counts.items():
+        category, title = meaning[(reason, sub, endpoint)]
+        bars.append(Bar(f"{reason}/{sub} {endpoint}".strip(), n, key=category, note=title))
+    return BarChart(title="Legs by how they ended", bars=bars, unit="legs")
 
 
 def rate_figures(totals: Totals, legs: str) -> Figures:

@@ -31,18 +31,8 @@ import jinja2
 from markupsafe import Markup
 
 from acs_triage.display import neutralise
-from acs_triage.formats.blocks import (
-    BarChart,
-    Block,
-    Code,
-    Fields,
-    Figures,
-    Items,
-    Section,
-    Table,
-    Text,
-    TimeChart,
-)
+from acs_triage.formats import blocks
+from acs_triage.formats.blocks import Block, Section
 
 __all__ = ["PALETTE", "html_text"]
 
@@ -129,7 +119,7 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _time_chart(chart: TimeChart, colour: _Colours) -> dict[str, Any]:
+def _time_chart(chart: blocks.TimeChart, colour: _Colours) -> dict[str, Any]:
     width, height = 960, 300
     left, right, top, bottom = 56.0, width - 64.0, 28.0, height - 40.0
     starts = list(chart.starts)
@@ -218,7 +208,7 @@ def _clip(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
-def _bar_chart(chart: BarChart, colour: _Colours) -> dict[str, Any]:
+def _bar_chart(chart: blocks.BarChart, colour: _Colours) -> dict[str, Any]:
     width, row, bar_h = 960, 26.0, 18.0
     label_x, bar_x, bar_max = 104.0, 112.0, 360.0
     top = max((b.value for b in chart.bars), default=0) or 1
@@ -252,23 +242,23 @@ def _bar_chart(chart: BarChart, colour: _Colours) -> dict[str, Any]:
 
 
 def _block(block: Block, colour: _Colours) -> dict[str, Any] | None:
-    if isinstance(block, Table):
+    if isinstance(block, blocks.Table):
         columns = [{"label": c.label, "num": c.right} for c in block.columns]
         rows = [[_prose(c.show(v)) for c, v in zip(block.columns, row, strict=True)] for row in block.rows]
         return {"kind": "table", "columns": columns, "rows": rows, "empty": block.empty}
-    if isinstance(block, Fields):
+    if isinstance(block, blocks.Fields):
         return {"kind": "fields", "entries": [(label, _prose(value)) for label, value in block.items]}
-    if isinstance(block, Text):
+    if isinstance(block, blocks.Text):
         return {"kind": "text", "text": _prose(block.text)}
-    if isinstance(block, Items):
+    if isinstance(block, blocks.Items):
         return {"kind": "items", "title": block.title, "entries": [_prose(i) for i in block.items]}
-    if isinstance(block, Code):
+    if isinstance(block, blocks.Code):
         return {"kind": "code", "lines": block.text.rstrip("\n").split("\n"), "language": block.language}
-    if isinstance(block, Figures):
+    if isinstance(block, blocks.Figures):
         return {"kind": "figures", "entries": list(block.items)}
-    if isinstance(block, TimeChart):
+    if isinstance(block, blocks.TimeChart):
         return _time_chart(block, colour) if block.starts else None
-    if isinstance(block, BarChart):
+    if isinstance(block, blocks.BarChart):
         return _bar_chart(block, colour) if block.bars else None
     raise AssertionError(f"unhandled block {block!r}")  # pragma: no cover
 
@@ -280,8 +270,8 @@ def html_text(sections: Sequence[Section], document: dict[str, Any]) -> str:
     colour = _Colours()
     page = []
     for index, section in enumerate(sections):
-        blocks = [b for b in (_block(block, colour) for block in section.blocks) if b is not None]
-        page.append({"title": section.title, "level": 1 if index == 0 else 2, "blocks": blocks})
+        drawn = [b for b in (_block(block, colour) for block in section.blocks) if b is not None]
+        page.append({"title": section.title, "level": 1 if index == 0 else 2, "blocks": drawn})
     tool = document.get("tool")
     version = tool.get("version", "") if isinstance(tool, dict) else ""
     generator = f"acs-triage {version}".strip()

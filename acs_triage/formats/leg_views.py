@@ -7,18 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from acs_triage.formats.base import View
-from acs_triage.formats.blocks import (
-    Bar,
-    BarChart,
-    Block,
-    Column,
-    Fields,
-    Figures,
-    Items,
-    Section,
-    Table,
-    Text,
-)
+from acs_triage.formats.blocks import Block, Column, Fields, Figures, Items, Section, Table, Text
+from acs_triage.formats.charts import endings_chart
 from acs_triage.formats.common import ORIGIN, REASON, RETRY, SUB_CODE, WHO_ACTS, advice_blocks
 from acs_triage.records import scope_legs
 from acs_triage.triage.automation import AutomationReport, ExplainedOperation
@@ -184,23 +174,6 @@ def _legs_table(legs: Sequence[AnnotatedLeg], columns: Sequence[Column], empty: 
     return Table(columns, [[_CELL[c.key](item) for c in columns] for item in legs], empty=empty)
 
 
-def _endings_chart(legs: Sequence[AnnotatedLeg]) -> BarChart:
-    """The call's legs by how they ended (end reason/sub-code and endpoint type), in the
-    order first seen, coloured by category."""
-    counts: dict[tuple[str, str, str], int] = {}
-    meaning: dict[tuple[str, str, str], tuple[str, str]] = {}
-    for item in legs:
-        leg = item.leg
-        key = (leg.end_reason, leg.end_sub_code, leg.endpoint_type)
-        counts[key] = counts.get(key, 0) + 1
-        meaning.setdefault(key, (item.explanation.meaning.category, _flagged(item)))
-    bars = []
-    for (reason, sub, endpoint), n in counts.items():
-        category, title = meaning[(reason, sub, endpoint)]
-        bars.append(Bar(f"{reason}/{sub} {endpoint}".strip(), n, key=category, note=title))
-    return BarChart(title="Legs by how they ended", bars=bars, unit="legs")
-
-
 def call_view(report: CallReport) -> View:
     columns = (TIME, ENDPOINT, IDENTIFIER, REASON, SUB_CODE, LEG_TITLE, ORIGIN, WHO_ACTS, RETRY)
     failed = sum(1 for item in report.legs if item.failed)
@@ -230,7 +203,16 @@ def call_view(report: CallReport) -> View:
         Section(
             title="Legs",
             blocks=[
-                _endings_chart(report.legs),
+                endings_chart(
+                    (
+                        i.leg.end_reason,
+                        i.leg.end_sub_code,
+                        i.leg.endpoint_type,
+                        i.explanation.meaning.category,
+                        _flagged(i),
+                    )
+                    for i in report.legs
+                ),
                 _legs_table(report.legs, columns, "no legs found for this call"),
             ],
         ),

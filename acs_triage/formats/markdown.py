@@ -12,18 +12,8 @@ import re
 from collections.abc import Sequence
 
 from acs_triage.display import neutralise
-from acs_triage.formats.blocks import (
-    BarChart,
-    Block,
-    Code,
-    Fields,
-    Figures,
-    Items,
-    Section,
-    Table,
-    Text,
-    TimeChart,
-)
+from acs_triage.formats import blocks
+from acs_triage.formats.blocks import Block, Code, Fields, Items, Section, Table, Text
 
 __all__ = ["escape", "markdown_text"]
 
@@ -70,7 +60,7 @@ def _mermaid_string(text: str) -> str:
     return '"' + re.sub("%(?=%)", "% ", text) + '"'
 
 
-def _mermaid(chart: TimeChart) -> list[str]:
+def _mermaid(chart: blocks.TimeChart) -> list[str]:
     """The chart as a mermaid ``xychart-beta`` block (GitHub renders it): one x category
     per bin, the stacks' totals as bars. The caption under it says the same in text."""
     totals = chart.totals()
@@ -104,9 +94,9 @@ def _block(block: Block) -> list[str]:
         fence = _fence(block.text)
         code = [neutralise(line) for line in block.text.rstrip("\n").split("\n")]
         return [f"{fence}{block.language}", *code, fence]
-    if isinstance(block, TimeChart):
+    if isinstance(block, blocks.TimeChart):
         return _mermaid(block)
-    if isinstance(block, (Figures, BarChart)):
+    if isinstance(block, blocks.DRAWN_ONLY):
         return []  # the fields or the table beside it say the same
     raise AssertionError(f"unhandled block {block!r}")  # pragma: no cover
 
