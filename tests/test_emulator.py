@@ -569,10 +569,9 @@ def test_dropped_connection_is_a_service_response_error(emu, az_bin):
 
 def test_delay_triggers_the_client_read_timeout(emu, az_bin):
     emu.inject("delay", seconds=3)
-    t0 = time.monotonic()
+    # An answer would arrive after 3 s and succeed: the error can only be the 0.5 s read timeout.
     with pytest.raises(ServiceResponseError):  # ServiceResponseTimeoutError
         client_for(emu, read_timeout=0.5).query_workspace(WS, "ACSCallSummary | count", timespan=None)
-    assert time.monotonic() - t0 < 2.5
     assert len(emu.requests) == 1  # a POST read timeout is not retried
 
 
@@ -688,12 +687,9 @@ def test_billing_usage(calls):
     assert bill["RecordId"].is_unique
 
 
-def test_generation_timing_100k():
-    t0 = time.perf_counter()
+def test_generation_at_100k_rows():
     df = generate_call_summary(100_000, seed=1, now=NOW)
-    elapsed = time.perf_counter() - t0
-    print(f"\ngenerate_call_summary(100_000): {elapsed:.2f} s, {df['CorrelationId'].nunique()} calls")
-    assert len(df) == 100_000
+    assert len(df) == 100_000 and df["CorrelationId"].nunique() < 100_000
 
 
 def test_parse_timespan_forms():

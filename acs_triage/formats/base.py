@@ -4,8 +4,10 @@ A view has a JSON document (with ``schema`` name and version), sections of typed
 blocks for people (:mod:`acs_triage.formats.blocks`) and the table ``csv`` writes.
 ``table`` renders the sections for a terminal of a given width
 (:mod:`~acs_triage.formats.terminal`), ``markdown`` as CommonMark with GFM tables
-(:mod:`~acs_triage.formats.markdown`), ``csv`` the CSV table with the JSON field names
-and machine values (one header row; lists joined by ``;``), ``json`` the document.
+(:mod:`~acs_triage.formats.markdown`), ``html`` as one self-contained page
+(:mod:`~acs_triage.formats.html`, which alone imports jinja2), ``csv`` the CSV table with
+the JSON field names and machine values (one header row; lists joined by ``|``), ``json``
+the document.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class OutputFormat(str, Enum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,12 @@ def _spreadsheet_safe(text: str) -> str:
     return text
 
 
-def _cell(text: str) -> str:
-    """A CSV cell: control characters escaped, except line feeds, which CSV quotes (a
-    query in ``kql show -f csv`` keeps its lines)."""
+def _cell(text: str, *, lines: bool) -> str:
+    """A CSV cell: control characters and line breaks escaped (a value from the log never
+    starts a line), except, in a column of the tool's own ``lines`` (a query in ``kql show
+    -f csv``), the line feeds, which CSV quotes."""
+    if not lines:
+        return neutralise(text)
     return "\n".join(neutralise(line) for line in text.split("\n"))
 
 
@@ -66,11 +72,10 @@ def _csv(view: View) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if view.csv is not None:
-        columns = [c for c in view.csv.columns if c.csv]
-        indexes = [i for i, c in enumerate(view.csv.columns) if c.csv]
-        writer.writerow([c.key for c in columns])
+        columns = [(i, c) for i, c in enumerate(view.csv.columns) if c.csv]
+        writer.writerow([c.key for _, c in columns])
         for row in view.csv.rows:
-            writer.writerow([_spreadsheet_safe(_cell(machine(row[i]))) for i in indexes])
+            writer.writerow([_spreadsheet_safe(_cell(machine(row[i]), lines=c.lines)) for i, c in columns])
     return buffer.getvalue()
 
 
@@ -85,4 +90,8 @@ def render(view: View, fmt: OutputFormat, width: int | None = DEFAULT_WIDTH) -> 
         return markdown_text(view.sections)
     if fmt is OutputFormat.TABLE:
         return terminal_text(view.sections, width)
+    if fmt is OutputFormat.HTML:
+        from acs_triage.formats.html import html_text  # jinja2: only when HTML is asked for
+
+        return html_text(view.sections, view.document)
     raise AssertionError(f"unhandled format {fmt}")  # pragma: no cover

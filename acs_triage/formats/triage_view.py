@@ -6,6 +6,7 @@ from acs_triage.catalog.loader import load_catalog
 from acs_triage.formats.base import View
 from acs_triage.formats.blocks import Block, Column, Fields, Items, Section, Table, Text
 from acs_triage.formats.catalog_views import origins_section
+from acs_triage.formats.charts import pairs_chart, rate_figures, timeline_chart
 from acs_triage.formats.common import (
     ORIGIN,
     REASON,
@@ -16,28 +17,11 @@ from acs_triage.formats.common import (
     origin_text,
     pct,
 )
-from acs_triage.records import ResourceTotals
+from acs_triage.records import ResourceTotals, scope_legs
 from acs_triage.times import iso
 from acs_triage.triage.report import Finding, TriageReport
 
-__all__ = ["FINDING_COLUMNS", "report_view", "resource_line", "timeline_line"]
-
-# -- triage --------------------------------------------------------------------------
-_BARS = "▁▂▃▄▅▆▇█"
-
-
-def timeline_line(report: TriageReport, width: int = 48) -> str:
-    """Failure rate per time bin as a sparkline (the last ``width`` bins), with its scale."""
-    points = [p for p in report.timeline if p.legs][-width:]
-    if len(points) < 2:
-        return ""
-    rates = [p.failed_legs / p.legs for p in points]
-    top = max(rates) or 1.0
-    bars = "".join(_BARS[min(int(r / top * (len(_BARS) - 1) + 0.5), len(_BARS) - 1)] for r in rates)
-    return (
-        f"{bars} failure rate in {len(points)} bins from {iso(points[0].start)} "
-        f"(peak {pct(top)}, last {pct(rates[-1])})"
-    )
+__all__ = ["FINDING_COLUMNS", "report_view", "resource_line"]
 
 
 def resource_line(r: ResourceTotals) -> str:
@@ -85,6 +69,37 @@ def _scope_fields(report: TriageReport) -> list[tuple[str, str]]:
     return fields
 
 
+def _lines(line: int, end_line: int) -> str:
+    return str(line) if end_line <= line else f"{line}-{end_line}"
+
+
+def _rejection_section(report: TriageReport) -> Section:
+    """The first rejected rows (the lines each covers), and every rejection counted by reason."""
+    shown = report.rejections[:20]
+    total = report.accounting.rejected if report.accounting is not None else len(report.rejections)
+    blocks: list[Block] = [
+        Table(
+            (
+                Column("source", "file"),
+                Column("lines", "lines", right=True),
+                Column("reason", "reason", wrap=True),
+            ),
+            [
+                [r.source, str(r.line) if r.end_line == r.line else f"{r.line}-{r.end_line}", r.reason]
+                for r in shown
+            ],
+        )
+    ]
+    if total > len(shown):
+        blocks.append(
+            Text(f"... and {total - len(shown)} more (the first {len(report.rejections)} in --format json).")
+        )
+    by_reason = report.accounting.rejected_by_reason if report.accounting is not None else {}
+    if len(by_reason) > 1:
+        blocks.append(Items("By reason:", [f"{reason}: {count}" for reason, count in by_reason.items()]))
+    return Section(title=f"Rejected rows ({total})", blocks=blocks)
+
+
 def _summary(report: TriageReport) -> list[Block]:
     totals = report.totals
     status = "PARTIAL DATA" if report.partial else "complete"
@@ -113,9 +128,6 @@ def _summary(report: TriageReport) -> list[Block]:
         ),
         *_scope_fields(report),
     ]
-    sparkline = timeline_line(report)
-    if sparkline:
-        fields.append(("Rate", sparkline))
     if report.accounting is not None:
         a = report.accounting
         other = ""
@@ -129,8 +141,20 @@ def _summary(report: TriageReport) -> list[Block]:
                 f"{a.skipped_outside_window} outside window + {other}{a.rejected} rejected",
             )
         )
+        if a.lines_read is not None:
+            fields.append(
+                (
+                    "Lines",
+                    f"{a.lines_read} read = {a.lines_in_rows} in rows ({a.lines_rejected} of them in "
+                    f"rejected rows) + {a.lines_blank} blank"
+                    + ("" if a.balanced() else "  NOT BALANCED: please report it"),
+                )
+            )
     fields += [("Resource", resource_line(r)) for r in report.resources]
-    blocks: list[Block] = [Fields(fields)]
+    blocks: list[Block] = [rate_figures(totals, scope_legs(totals.scope)), Fields(fields)]
+    chart = timeline_chart(report.timeline)
+    if chart is not None:
+        blocks.append(chart)
     if report.pii_masked:
         blocks.append(Text("Phone numbers are masked; --show-pii reveals them."))
     if report.warnings:
@@ -256,7 +280,12 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
         ),
         Section(
             title="Failures by end reason / sub-code, by impact",
-            blocks=[Table(_FINDINGS_TABLE, rows, empty="no failed legs")],
+            blocks=[
+                pairs_chart(
+                    (f.end_reason, f.end_sub_code, f.legs, f.category, f.title) for f in report.findings
+                ),
+                Table(_FINDINGS_TABLE, rows, empty="no failed legs"),
+            ],
         ),
     ]
     sections += [_finding(rank, f, report) for rank, f in enumerate(report.findings[:details], 1)]
@@ -272,22 +301,7 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
     if origins is not None:
         sections.append(origins)
     if report.rejections:
-        shown = report.rejections[:20]
-        blocks: list[Block] = [
-            Table(
-                (
-                    Column("source", "file"),
-                    Column("line", "line", right=True),
-                    Column("reason", "reason", wrap=True),
-                ),
-                [[r.source, r.line, r.reason] for r in shown],
-            )
-        ]
-        if len(report.rejections) > len(shown):
-            blocks.append(
-                Text(f"... and {len(report.rejections) - len(shown)} more (all listed in --format json).")
-            )
-        sections.append(Section(title=f"Rejected rows ({len(report.rejections)})", blocks=blocks))
+        sections.append(_rejection_section(report))
     csv_rows = [
         [
             f.end_reason,

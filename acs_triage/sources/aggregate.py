@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from acs_triage.codes import is_failure_end
+from acs_triage.masking import reason_kind
 from acs_triage.records import (
+    MAX_BIN_PAIRS,
     PSTN_SCOPE,
     Item,
     PairAggregate,
@@ -32,8 +34,16 @@ from acs_triage.records import (
 )
 from acs_triage.windows import WRITTEN, Window
 
+#: (data lines read, blank lines) of a line-based source's pass.
+LineCount = tuple[int, int]
+
 #: Timeline bin of file data (the workspace picks one from the window: ``auto_bin``).
 DEFAULT_BIN = timedelta(hours=1)
+#: Rejections kept in detail; every one is counted by reason.
+MAX_LISTED_REJECTIONS = 1000
+#: Distinct rejection reasons counted; further ones are counted under OTHER_REASONS.
+MAX_REASONS = 100
+OTHER_REASONS = "(other reasons)"
 EXAMPLES = 3
 #: Distinct logged ResultCategory values kept per pair (Microsoft uses four); further
 #: values are counted together under OTHER_CATEGORY, as the KQL's make_list cap does.
@@ -60,6 +70,33 @@ class CallIds:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+class RejectionTally:
+    """Rejections in bounded memory: the first :data:`MAX_LISTED_REJECTIONS` in detail,
+    every one counted by its reason without the data it quotes
+    (:func:`acs_triage.masking.reason_kind`), and the lines they cover."""
+
+    __slots__ = ("by_reason", "count", "lines", "listed")
+
+    def __init__(self) -> None:
+        self.listed: list[Rejection] = []
+        self.count = 0
+        self.lines = 0
+        self.by_reason: Counter[str] = Counter()
+
+    def add(self, rejection: Rejection) -> None:
+        self.count += 1
+        if rejection.line > 0:
+            self.lines += rejection.end_line - rejection.line + 1
+        if len(self.listed) < MAX_LISTED_REJECTIONS:
+            self.listed.append(rejection)
+        kind = reason_kind(rejection.reason)
+        by_reason = self.by_reason
+        if kind in by_reason or len(by_reason) < MAX_REASONS:
+            by_reason[kind] += 1
+        else:  # hostile input with endless distinct reasons: memory stays bounded
+            by_reason[OTHER_REASONS] += 1
 
 
 @dataclass
@@ -92,6 +129,22 @@ class _BinState:
     legs: int = 0
     failed: int = 0
     calls: set[str] = field(default_factory=set)
+    #: failed legs per pair: the first MAX_BIN_PAIRS pairs seen (as the KQL's make_list cap)
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add_failed(self, pair: tuple[str, str]) -> None:
+        self.failed += 1
+        if pair in self.pairs or len(self.pairs) < MAX_BIN_PAIRS:
+            self.pairs[pair] += 1
+
+    def to_bin(self, start: datetime) -> TimelineBin:
+        return TimelineBin(
+            start=start,
+            legs=self.legs,
+            calls=len(self.calls),
+            failed_legs=self.failed,
+            failed_by_pair=tuple((reason, sub, n) for (reason, sub), n in sorted(self.pairs.items())),
+        )
 
 
 def _floor(moment: datetime, size: timedelta) -> datetime:
@@ -120,7 +173,8 @@ class LegAggregator:
         self._written = self.window.column == WRITTEN  # else the window is on CallStartTime
         self.bin_size = bin_size
         self.accounting = RowAccounting()
-        self.rejections: list[Rejection] = []
+        self.rejections = RejectionTally()
+        self._row_lines = 0  # lines the legs and skipped records read cover
         self._pairs: dict[tuple[str, str], _PairState] = {}
         self._bins: dict[datetime, _BinState] = {}
         self._calls = CallIds()
@@ -142,11 +196,16 @@ class LegAggregator:
         accounting.rows_read += 1
         if isinstance(item, Rejection):
             accounting.rejected += 1
-            self.rejections.append(item)
+            self.rejections.add(item)
             return
         if isinstance(item, SkippedRecord):
             accounting.skip_category(item.category)
+            self._row_lines += 1 if item.line else 0
             return
+        line = item.line
+        if line:
+            last = item.end_line
+            self._row_lines += (last - line + 1) if last > line else 1
         moment = item.time_generated if self._written else item.call_start_time
         start, end = self.window.start, self.window.end
         if moment is None or (start is not None and moment < start) or (end is not None and moment >= end):
@@ -185,9 +244,10 @@ class LegAggregator:
         if bucket is None:
             bucket = self._bins[bin_start] = _BinState()
         bucket.legs += 1
-        bucket.failed += failed
-        bucket.calls.add(call)
         key = (item.end_reason, item.end_sub_code)
+        if failed:
+            bucket.add_failed(key)
+        bucket.calls.add(call)
         state = self._pairs.get(key)
         if state is None:
             state = self._pairs[key] = _PairState()
@@ -234,8 +294,17 @@ class LegAggregator:
             self.add(item)
         return self
 
-    def result(self, *, source_kind: str, source_description: str) -> TriageInput:
-        """The aggregates, as the workspace queries would have returned them."""
+    def result(
+        self, *, source_kind: str, source_description: str, lines: LineCount | None = None
+    ) -> TriageInput:
+        """The aggregates, as the workspace queries would have returned them; ``lines``
+        (data lines read, blank lines) completes the accounting of line-based sources."""
+        accounting = self.accounting
+        accounting.lines_in_rows = self._row_lines + self.rejections.lines
+        accounting.lines_rejected = self.rejections.lines
+        accounting.rejected_by_reason = dict(self.rejections.by_reason.most_common())
+        if lines is not None:
+            accounting.lines_read, accounting.lines_blank = lines
         start = self.window.start or self._min
         end = self.window.end or self._after_last()
 
@@ -267,10 +336,7 @@ class LegAggregator:
                 )
             )
         pairs.sort(key=lambda p: (-p.legs, p.end_reason, p.end_sub_code))
-        timeline = [
-            TimelineBin(start=moment, legs=b.legs, calls=len(b.calls), failed_legs=b.failed)
-            for moment, b in sorted(self._bins.items())
-        ]
+        timeline = [b.to_bin(moment) for moment, b in sorted(self._bins.items())]
         total_recent = recent_of(self._recent, self._minutes)
         return TriageInput(
             pairs=pairs,
@@ -280,8 +346,8 @@ class LegAggregator:
             window=Window(start, end, self.window.column),
             source_kind=source_kind,
             source_description=source_description,
-            accounting=self.accounting,
-            rejections=self.rejections,
+            accounting=accounting,
+            rejections=self.rejections.listed,
             half_volumes=(self._legs - total_recent, total_recent),
             scope=self.scope,
             legs_by_endpoint_type=dict(sorted(self._endpoint_types.items())),

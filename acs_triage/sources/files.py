@@ -4,13 +4,17 @@ Two engines answer the same questions with the same figures:
 
 - the **reference** engine streams every file through
   :func:`acs_triage.sources.exports.read_export` (any format) and
-  :class:`~acs_triage.sources.aggregate.LegAggregator`: one pass per question
-  (standard input, which can be read only once, is kept in memory after its first
-  pass); it alone reports rejected rows;
+  :class:`~acs_triage.sources.aggregate.LegAggregator`: one pass per question.
+  Standard input, which can be read only once, is copied to a temporary file during
+  its first pass and read from there afterwards. It alone reports rejected rows;
 - the **columnar** engine (:mod:`acs_triage.sources.columnar`, DuckDB) answers for CSV
   exports of at least :data:`COLUMNAR_MIN_BYTES` in total, when it can vouch for every
-  row; otherwise (a rejected row, a value it does not read exactly as the reference
-  reader does) the reference engine answers.
+  row and line; otherwise (a rejected row, a value it does not read exactly as the
+  reference reader does, a blank line, a row over several lines) the reference engine
+  answers.
+
+A file with rejected rows and not one readable record is a file-level error (exit
+5): whatever it is, it is not the export it was taken for.
 """
 
 from __future__ import annotations
@@ -18,14 +22,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, BinaryIO, TypeVar, cast
 
-from acs_triage.records import PSTN_SCOPE, Item, LegBatch, LegFilter, TriageInput
-from acs_triage.sources.aggregate import DEFAULT_BIN
+from acs_triage.records import PSTN_SCOPE, Item, LegBatch, LegFilter, Rejection, TriageInput
+from acs_triage.sources.aggregate import DEFAULT_BIN, LineCount
 from acs_triage.sources.base import LegStreamSource
-from acs_triage.sources.exports import InputFormat, read_export
+from acs_triage.sources.exports import ExportError, InputFormat, read_export
+from acs_triage.sources.exports.common import LineTally
 from acs_triage.windows import Window
 
 if TYPE_CHECKING:
@@ -45,11 +52,51 @@ PROGRESS_MIN_BYTES = 50 * 2**20
 ENGINES = ("auto", "columnar", "reference")
 
 
-def iter_files(paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO) -> Iterator[Item]:
+def _unreadable(path: str, rejected: int, first: Rejection) -> ExportError:
+    name = "<stdin>" if path == "-" else path
+    return ExportError(
+        f"{name}: no readable record: {rejected:,} row(s) rejected, the first at line {first.line:,}: "
+        f"{first.reason}",
+        hint="is it an ACSCallSummary export in the format you meant (--input-format)?",
+    )
+
+
+def iter_files(
+    paths: Sequence[str],
+    fmt: InputFormat = InputFormat.AUTO,
+    *,
+    date_order: str | None = None,
+    tally: LineTally | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Item]:
     """Every row of every file, as a leg or a rejection; file-level problems raise
-    :class:`~acs_triage.sources.exports.ExportError` (exit 5), naming the file."""
+    :class:`~acs_triage.sources.exports.ExportError` (exit 5), naming the file,
+    among them a file whose every row was rejected."""
     for path in paths:
-        yield from read_export(path, fmt)
+        legs = rejected = 0
+        first: Rejection | None = None
+        for item in read_export(path, fmt, stdin=stdin, date_order=date_order, tally=tally):
+            if isinstance(item, Rejection):
+                rejected += 1
+                first = first or item
+            else:
+                legs += 1
+            yield item
+        if not legs and first is not None:
+            raise _unreadable(path, rejected, first)
+
+
+class _Tee:
+    """Standard input, copied to ``copy`` as it is read."""
+
+    def __init__(self, stream: BinaryIO, copy: IO[bytes]) -> None:
+        self._stream = stream
+        self._copy = copy
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._copy.write(data)
+        return data
 
 
 class FileSource(LegStreamSource):
@@ -62,6 +109,7 @@ class FileSource(LegStreamSource):
         *,
         kind: str = "file",
         description: str | None = None,
+        date_order: str | None = None,
         engine: str = "auto",
     ) -> None:
         if engine not in ENGINES:
@@ -70,8 +118,11 @@ class FileSource(LegStreamSource):
         self.fmt = fmt
         self.kind = kind
         self.description = description or ", ".join(self.paths)
+        self.date_order = date_order
         self.engine = engine
-        self._buffered: list[Item] | None = None
+        self._stdin_copy: IO[bytes] | None = None
+        self._stdin_complete = False
+        self._tally: LineTally | None = None
         self._columnar: ColumnarFiles | None = None
         self._columnar_decided = False
         self._rows_read = 0
@@ -105,17 +156,33 @@ class FileSource(LegStreamSource):
             self._columnar = None
 
     def items(self) -> Iterable[Item]:
-        if "-" not in self.paths:
-            return self._counted(iter_files(self.paths, self.fmt))
-        if self._buffered is None:
-            self._buffered = list(iter_files(self.paths, self.fmt))
-        return self._buffered
+        tally = LineTally()
+        self._tally = None
+        stdin = self._stdin() if "-" in self.paths else None
+        items = iter_files(self.paths, self.fmt, date_order=self.date_order, tally=tally, stdin=stdin)
+        return self._pass(items, tally)
 
-    def _counted(self, items: Iterator[Item]) -> Iterator[Item]:
+    def _stdin(self) -> BinaryIO:
+        """Standard input on the first pass (copied as it is read), the copy afterwards."""
+        if self._stdin_copy is None:
+            self._stdin_copy = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+            return cast(BinaryIO, _Tee(sys.stdin.buffer, self._stdin_copy))
+        if not self._stdin_complete:
+            raise ExportError("<stdin>: it was not read to its end, and can be read only once")
+        self._stdin_copy.seek(0)
+        return cast(BinaryIO, self._stdin_copy)
+
+    def _pass(self, items: Iterator[Item], tally: LineTally) -> Iterator[Item]:
         self._rows_read = 0
         for item in items:
             self._rows_read += 1
             yield item
+        self._tally = tally
+        self._stdin_complete = True
+
+    def lines(self) -> LineCount | None:
+        tally = self._tally
+        return None if tally is None else (tally.read, tally.blank)
 
     # ------------------------------------------------------------------ questions
 
@@ -198,6 +265,9 @@ class FileSource(LegStreamSource):
 
     def close(self) -> None:
         self._declined()
+        if self._stdin_copy is not None:
+            self._stdin_copy.close()
+            self._stdin_copy = None
 
 
 def read_files(
@@ -207,7 +277,8 @@ def read_files(
     *,
     source_kind: str = "file",
     description: str | None = None,
+    date_order: str | None = None,
 ) -> TriageInput:
     """Aggregate exported files into a :class:`TriageInput` (whole files unless ``window``)."""
-    with FileSource(paths, fmt, kind=source_kind, description=description) as source:
+    with FileSource(paths, fmt, kind=source_kind, description=description, date_order=date_order) as source:
         return source.triage([window or Window(None, None)])[0]

@@ -18,6 +18,12 @@ from acs_triage.windows import Window
 REPORT_SCHEMA = "acs-triage/triage-report/v1"
 
 
+def rejection_json(rejection: Rejection) -> dict[str, Any]:
+    """One entry of a report's ``rejections``: where (``line`` to ``end_line``) and why."""
+    r = rejection
+    return {"source": r.source, "line": r.line, "end_line": r.end_line, "reason": r.reason}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One (end reason, sub-code) pair of failed legs (PSTN by default; ``--scope``), explained."""
@@ -120,12 +126,21 @@ class Totals:
         }
 
 
+#: The category of a bin's failed legs whose pair the bin did not list (past
+#: :data:`~acs_triage.records.MAX_BIN_PAIRS` pairs, or a source that lists none).
+OTHER_CATEGORY = "other"
+
+
 @dataclass(frozen=True)
 class TimelinePoint:
+    """One time bin: legs in scope, calls, failed legs, and those by catalog category."""
+
     start: datetime
     legs: int
     calls: int
     failed_legs: int
+    #: failed legs by the catalog category of their pair (sums to ``failed_legs``)
+    failed_by_category: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +149,7 @@ class TimelinePoint:
             "calls": self.calls,
             "failed_legs": self.failed_legs,
             "failure_rate": round(self.failed_legs / self.legs, 6) if self.legs else None,
+            "failed_by_category": dict(self.failed_by_category),
         }
 
 
@@ -172,6 +188,12 @@ class TriageReport:
                 "skipped_other_category": a.skipped_other_category,
                 "other_categories": dict(sorted(a.other_categories.items())),
                 "balanced": a.balanced(),
+                "lines_read": a.lines_read,
+                "lines_in_rows": a.lines_in_rows,
+                "lines_rejected": a.lines_rejected,
+                "lines_blank": a.lines_blank,
+                "rejected_by_reason": dict(a.rejected_by_reason),
+                "rejections_listed": len(self.rejections),
             }
         return {
             "schema": REPORT_SCHEMA,
@@ -190,7 +212,7 @@ class TriageReport:
             "pii_masked": self.pii_masked,
             "totals": self.totals.to_dict(),
             "accounting": accounting,
-            "rejections": [{"source": r.source, "line": r.line, "reason": r.reason} for r in self.rejections],
+            "rejections": [rejection_json(r) for r in self.rejections],
             "findings": [f.to_dict() for f in self.findings],
             "timeline": [p.to_dict() for p in self.timeline],
         }

@@ -26,7 +26,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from acs_triage.codes import is_failure_end, normalize_code
-from acs_triage.records import PairAggregate, RowAccounting, TimelineBin, TriageInput, is_pstn_endpoint
+from acs_triage.records import (
+    MAX_BIN_PAIRS,
+    PairAggregate,
+    RowAccounting,
+    TimelineBin,
+    TriageInput,
+    is_pstn_endpoint,
+)
 from acs_triage.sources.aggregate import (
     EXAMPLES,
     MAX_CALL_TYPES,
@@ -284,6 +291,7 @@ def build_input(
     for row in by_kind["minutes"]:
         pair = pairs[(_text(row["reason"]), _text(row["sub"]))]
         pair.minutes = Counter(dict(zip(row["minute_keys"], row["minute_legs"], strict=True)))
+    failed_by_pair = _failed_by_pair(by_kind["binpair"])
     endpoint_rows = _add_order(pairs, order)
     need = Need()
     for pair in pairs.values():
@@ -304,6 +312,7 @@ def build_input(
             legs=int(row["n"]),
             calls=int(row["calls"]),
             failed_legs=int(row["failed"]),
+            failed_by_pair=failed_by_pair.get(int(row["b"]), ()),
         )
         for row in sorted(by_kind["bin"], key=lambda row: int(row["b"]))
     ]
@@ -320,6 +329,22 @@ def build_input(
         source_kind=source_kind,
         source_description=source_description,
     )
+
+
+def _failed_by_pair(rows: Iterable[Mapping[str, Any]]) -> dict[int, tuple[tuple[str, str, int], ...]]:
+    """Per timeline bin, its failed legs by (normalised) pair, as the reference lists
+    them; :class:`Cannot` when a bin has more than :data:`MAX_BIN_PAIRS` (the reference
+    keeps the first ones seen)."""
+    bins: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for row in rows:
+        key = (normalize_code(_text(row["reason"])), normalize_code(_text(row["sub"])))
+        bins[int(row["b"])][key] += int(row["n"])
+    if any(len(pairs) > MAX_BIN_PAIRS for pairs in bins.values()):
+        raise Cannot(f"a timeline bin with more than {MAX_BIN_PAIRS} failed pairs")
+    return {
+        start: tuple((reason, sub, n) for (reason, sub), n in sorted(pairs.items()))
+        for start, pairs in bins.items()
+    }
 
 
 def _outside(accounting: RowAccounting, first: datetime | None, last: datetime | None) -> None:

@@ -4,13 +4,13 @@ aggregates.
 :func:`rows_sql` reads every file with an explicit dialect (:class:`~.plan.CsvPlan`)
 and derives, per row, only what SQL computes exactly as Python does:
 
-- ``tgm``: ``TimeGenerated`` as a timestamp, from the ISO 8601 and en-US styles the
-  reference reader accepts, through patterns that match a subset of what it accepts (no
-  surrounding whitespace, no offsets, no year-first style) and compute the same value.
-  A value of any other shape is NULL, so the row is not vouched for;
-- ``ok``: the row is vouched for (``TimeGenerated`` read, inside 1970-2199; for windows
-  on ``CallStartTime``, that value read in 1970-2199, or holding no digit at all, which
-  Python reads as no value);
+- ``tgm`` and ``cstm``: ``TimeGenerated`` and ``CallStartTime`` as timestamps, from the
+  ISO 8601 styles the reference reader accepts, through patterns that match a subset of
+  what it accepts (no surrounding whitespace, no offsets) and compute the same value. A
+  value of any other shape is NULL, so the row is not vouched for;
+- ``ok``: the row is vouched for (``TimeGenerated`` read, inside 1970-2199;
+  ``CallStartTime`` read in 1970-2199, or holding no digit at all, which Python reads as
+  no value);
 - ``m``: the window's column, ``st``: where the row goes (triaged, not in scope, outside
   the window), ``h``: the call (its correlation id, as the file spells it) of triaged rows,
   ``b`` and ``mi``: its timeline bin and minute.
@@ -64,13 +64,8 @@ RAW = {
 }
 
 # ISO 8601 as the reference reader accepts it, without offsets (T, t or a space; seconds
-# and a fraction of 1 to 9 digits optional; Z optional), and the portal's en-US style.
+# and a fraction of 1 to 9 digits optional; Z optional).
 _ISO = r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}:[0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?[Zz]?"
-_SPACE = r"[ \x{A0}\x{202F}]"  # whitespace to Python's \s too
-_US = (
-    r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}),?" + _SPACE + r"+([0-9]{1,2}):([0-9]{2})"
-    r"(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?" + _SPACE + r"*([AaPp])\.?[Mm]\.?"
-)
 _CANONICAL = "%Y-%m-%d %H:%M:%S.%f"
 _EARLIEST = "TIMESTAMP '1970-01-01'"
 _LATEST = "TIMESTAMP '2200-01-01'"
@@ -91,21 +86,17 @@ def _fraction(group: str) -> str:
 
 
 def _time(column: str, plan: CsvPlan) -> str:
-    """The timestamp the reference reader reads from ``column``, or NULL."""
+    """The timestamp the reference reader reads from ``column``, or NULL. ISO 8601 only:
+    the numeric styles (``11/28/2026, 2:10:38 PM``, ``28.11.2026 14:10``...) depend on a
+    date order the reference reader settles per file, so rows holding them are not
+    vouched for."""
     iso = f"regexp_extract({column}, {literal(_ISO)}, ['d', 'hm', 's', 'f'])"
-    us = f"regexp_extract({column}, {literal(_US)}, ['mo', 'd', 'y', 'h', 'mi', 's', 'f', 'ap'])"
-    hour = f"(({us}).h::INTEGER % 12 + CASE WHEN ({us}).ap IN ('P', 'p') THEN 12 ELSE 0 END)"
     return f"""CASE
         WHEN {column} LIKE {literal(plan.shape.like)}
         THEN try_strptime({column}, {literal(plan.shape.strptime)})
         WHEN regexp_full_match({column}, {literal(_ISO)}) THEN try_strptime(concat(
             ({iso}).d, ' ', ({iso}).hm, ':', coalesce(nullif(({iso}).s, ''), '00'), '.',
             {_fraction(f"({iso}).f")}), {literal(_CANONICAL)})
-        WHEN regexp_full_match({column}, {literal(_US)}) AND ({us}).h::INTEGER BETWEEN 1 AND 12
-        THEN try_strptime(concat(
-            ({us}).y, '-', lpad(({us}).mo, 2, '0'), '-', lpad(({us}).d, 2, '0'), ' ',
-            lpad({hour}::VARCHAR, 2, '0'), ':', ({us}).mi, ':', coalesce(nullif(({us}).s, ''), '00'), '.',
-            {_fraction(f"({us}).f")}), {literal(_CANONICAL)})
     END"""
 
 
@@ -136,29 +127,30 @@ def _read_csv(plan: CsvPlan) -> str:
     )
 
 
-def _file_rows(index: int, plan: CsvPlan, placed: bool, numbered: bool) -> str:
+def _file_rows(index: int, plan: CsvPlan, numbered: bool) -> str:
     fields = []
     for canonical, name in RAW.items():
         position = plan.field(canonical)
         fields.append(f"c{position} AS {name}" if position >= 0 else f"NULL::VARCHAR AS {name}")
     if numbered:  # input order; the scan then runs in one thread
         fields.insert(0, f"({index}::BIGINT << 40) + row_number() OVER () AS rn")
-    times = f"{_time('tg', plan)} AS tgm" + (f", {_time('cst', plan)} AS cstm" if placed else "")
+    times = f"{_time('tg', plan)} AS tgm, {_time('cst', plan)} AS cstm"
     return f"SELECT *, {times} FROM (SELECT {', '.join(fields)} FROM {_read_csv(plan)})"
 
 
-def rows_sql(plans: Sequence[CsvPlan], *, placed: bool = False, numbered: bool = False) -> str:
-    """Every row of every file with ``tgm`` (and ``cstm`` when ``placed``) and ``ok``;
-    ``numbered``: also ``rn``, the file's index and the row's number in it (input order)."""
-    rows = " UNION ALL ".join(
-        f"({_file_rows(index, plan, placed, numbered)})" for index, plan in enumerate(plans)
+def rows_sql(plans: Sequence[CsvPlan], *, numbered: bool = False) -> str:
+    """Every row of every file with ``tgm``, ``cstm`` and ``ok``; ``numbered``: also
+    ``rn``, the file's index and the row's number in it (input order).
+
+    ``CallStartTime`` is checked whatever the window's column: the reference reader holds
+    back rows whose dates could be read day or month first until the file settles the
+    order, which could change the order of the rows it hands on."""
+    rows = " UNION ALL ".join(f"({_file_rows(index, plan, numbered)})" for index, plan in enumerate(plans))
+    ok = (
+        f"tgm >= {_EARLIEST} AND tgm < {_LATEST}"
+        f" AND (cstm >= {_EARLIEST} AND cstm < {_LATEST}"
+        " OR cstm IS NULL AND NOT regexp_matches(coalesce(cst, ''), '[0-9]'))"
     )
-    ok = f"tgm >= {_EARLIEST} AND tgm < {_LATEST}"
-    if placed:
-        ok += (
-            f" AND (cstm >= {_EARLIEST} AND cstm < {_LATEST}"
-            " OR cstm IS NULL AND NOT regexp_matches(coalesce(cst, ''), '[0-9]'))"
-        )
     return f"SELECT *, coalesce({ok}, false) AS ok FROM ({rows})"
 
 
@@ -240,6 +232,7 @@ def aggregate_sql(rows: str, window: Window, scope: str, bin_size: timedelta, mi
       time, legs in the second half of the window (when ``middle`` is known);
     - ``pair``: distinct calls per raw end codes of the triaged rows;
     - ``bin``: per timeline bin, triaged legs, failed legs and distinct calls;
+    - ``binpair``: per timeline bin and raw end codes, failed legs;
     - ``total``: distinct calls, and :data:`VOUCH`;
     - ``minutes`` (without ``middle``): triaged legs per raw end codes and minute, as lists.
 
@@ -269,6 +262,9 @@ def aggregate_sql(rows: str, window: Window, scope: str, bin_size: timedelta, mi
     SELECT 'bin' AS k, {_fdiv("epoch_us(m)", step)} AS b, count(*) AS n,
         count(*) FILTER (WHERE {FAILED}) AS failed, count(DISTINCT h) AS calls
     FROM r WHERE st = 0 GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT 'binpair' AS k, {_fdiv("epoch_us(m)", step)} AS b, reason, sub, count(*) AS n
+    FROM r WHERE st = 0 AND {FAILED} GROUP BY ALL
     UNION ALL BY NAME
     SELECT 'total' AS k, count(DISTINCT h) AS calls, {VOUCH} FROM r{minutes}
     """
