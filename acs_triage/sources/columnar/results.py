@@ -20,7 +20,7 @@ goes to the reference reader.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -291,7 +291,7 @@ def build_input(
     for row in by_kind["minutes"]:
         pair = pairs[(_text(row["reason"]), _text(row["sub"]))]
         pair.minutes = Counter(dict(zip(row["minute_keys"], row["minute_legs"], strict=True)))
-    failed_by_pair = _failed_by_pair(by_kind["binpair"])
+    failed_by_pair = _failed_by_pair(_failed_per_bin(by_kind, int(bin_size.total_seconds())))
     endpoint_rows = _add_order(pairs, order)
     need = Need()
     for pair in pairs.values():
@@ -331,14 +331,28 @@ def build_input(
     )
 
 
-def _failed_by_pair(rows: Iterable[Mapping[str, Any]]) -> dict[int, tuple[tuple[str, str, int], ...]]:
+def _failed_per_bin(
+    by_kind: Mapping[str, list[Mapping[str, Any]]], step: int
+) -> Iterator[tuple[int, str, str, int]]:
+    """``(bin, raw end reason, raw sub-code, failed legs)``: from the ``binpair`` rows,
+    or, for bins of whole minutes, from the ``minutes`` rows of the failed pairs."""
+    for row in by_kind["binpair"]:
+        yield int(row["b"]), _text(row["reason"]), _text(row["sub"]), int(row["n"])
+    if step % 60 == 0:
+        for row in by_kind["minutes"]:
+            reason, sub = _text(row["reason"]), _text(row["sub"])
+            if is_failure_end(normalize_code(reason)):
+                for minute, legs in zip(row["minute_keys"], row["minute_legs"], strict=True):
+                    yield minute * 60 // step, reason, sub, int(legs)
+
+
+def _failed_by_pair(rows: Iterable[tuple[int, str, str, int]]) -> dict[int, tuple[tuple[str, str, int], ...]]:
     """Per timeline bin, its failed legs by (normalised) pair, as the reference lists
     them; :class:`Cannot` when a bin has more than :data:`MAX_BIN_PAIRS` (the reference
     keeps the first ones seen)."""
     bins: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)
-    for row in rows:
-        key = (normalize_code(_text(row["reason"])), normalize_code(_text(row["sub"])))
-        bins[int(row["b"])][key] += int(row["n"])
+    for start, reason, sub, legs in rows:
+        bins[start][(normalize_code(reason), normalize_code(sub))] += legs
     if any(len(pairs) > MAX_BIN_PAIRS for pairs in bins.values()):
         raise Cannot(f"a timeline bin with more than {MAX_BIN_PAIRS} failed pairs")
     return {

@@ -232,17 +232,29 @@ def aggregate_sql(rows: str, window: Window, scope: str, bin_size: timedelta, mi
       time, legs in the second half of the window (when ``middle`` is known);
     - ``pair``: distinct calls per raw end codes of the triaged rows;
     - ``bin``: per timeline bin, triaged legs, failed legs and distinct calls;
-    - ``binpair``: per timeline bin and raw end codes, failed legs;
+    - ``binpair`` (for bins that are not whole minutes): per timeline bin and raw end
+      codes, failed legs;
     - ``total``: distinct calls, and :data:`VOUCH`;
-    - ``minutes`` (without ``middle``): triaged legs per raw end codes and minute, as lists.
+    - ``minutes`` (without ``middle``, or with bins of whole minutes): triaged legs per raw
+      end codes and minute, as lists (Python adds the failed ones up per bin: one
+      aggregation fewer).
 
     What depends on the input order comes from :func:`order_sql`.
     """
     step = int(bin_size.total_seconds()) * 1_000_000
     recent = f"count(*) FILTER (WHERE m >= {timestamp(middle)})" if middle is not None else "NULL::BIGINT"
+    by_minute = bin_size % timedelta(minutes=1) == timedelta(0)
+    binpair = (
+        ""
+        if by_minute
+        else f"""
+    UNION ALL BY NAME
+    SELECT 'binpair' AS k, {_fdiv("epoch_us(m)", step)} AS b, reason, sub, count(*) AS n
+    FROM r WHERE st = 0 AND {FAILED} GROUP BY ALL"""
+    )
     minutes = (
         ""
-        if middle is not None
+        if middle is not None and not by_minute
         else f"""
     UNION ALL BY NAME
     SELECT 'minutes' AS k, reason, sub,
@@ -261,10 +273,7 @@ def aggregate_sql(rows: str, window: Window, scope: str, bin_size: timedelta, mi
     UNION ALL BY NAME
     SELECT 'bin' AS k, {_fdiv("epoch_us(m)", step)} AS b, count(*) AS n,
         count(*) FILTER (WHERE {FAILED}) AS failed, count(DISTINCT h) AS calls
-    FROM r WHERE st = 0 GROUP BY ALL
-    UNION ALL BY NAME
-    SELECT 'binpair' AS k, {_fdiv("epoch_us(m)", step)} AS b, reason, sub, count(*) AS n
-    FROM r WHERE st = 0 AND {FAILED} GROUP BY ALL
+    FROM r WHERE st = 0 GROUP BY ALL{binpair}
     UNION ALL BY NAME
     SELECT 'total' AS k, count(DISTINCT h) AS calls, {VOUCH} FROM r{minutes}
     """
