@@ -135,6 +135,8 @@ def exports(draw: st.DrawFn) -> bytes:
         else:
             writer.writerow(fields)
     text = buffer.getvalue()
+    if draw(st.booleans()):  # no line break after the last row
+        text = text.rstrip("\r\n")
     return (b"\xef\xbb\xbf" if draw(st.booleans()) else b"") + text.encode("utf-8")
 
 

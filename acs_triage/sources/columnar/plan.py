@@ -3,10 +3,12 @@
 :func:`plan_csv` reads the head of a file with the same rules as the streaming CSV
 reader (:mod:`acs_triage.sources.exports.csv_rows`): the byte-order mark, an Excel
 ``sep=,`` first line, the header's columns matched by name and the ``[UTC]`` rule
-(:func:`~acs_triage.sources.exports.columns.resolve_columns`), and the date style of the
-first data row (the locale check). It returns a :class:`CsvPlan`: the explicit dialect
-DuckDB is given (comma, double quote, the lines to skip, one ``VARCHAR`` column per
-header field) and where each canonical column is. A file it cannot plan simply (UTF-16,
+(:func:`~acs_triage.sources.exports.columns.resolve_columns`), and the ISO 8601 shape of
+the first data row's ``TimeGenerated`` (a fast path for the values of that shape; regional
+date styles, whose order the reference reader settles per file, are left to it). It
+returns a :class:`CsvPlan`: the explicit dialect DuckDB is given (comma, double quote,
+the lines to skip, one ``VARCHAR`` column per header field) and where each canonical
+column is. A file it cannot plan simply (UTF-16,
 a header that is quoted, blank or not on the first line, anything the reader would
 refuse) gets None, and the reference reader reads it.
 """
