@@ -177,8 +177,9 @@ class ColumnarFiles:
     ) -> TriageInput | None:
         if bin_size <= timedelta(0) or bin_size % timedelta(seconds=1):
             return None
-        rows = rows_sql(self.plans)
-        numbered = rows_sql(self.plans, numbered=True)
+        placed = window.column != WRITTEN
+        rows = rows_sql(self.plans, placed=placed)
+        numbered = rows_sql(self.plans, placed=placed, numbered=True)
         middle = None
         if window.start is not None and window.end is not None:
             middle = window.start + (window.end - window.start) / 2
@@ -256,7 +257,7 @@ class ColumnarFiles:
         return True, aware(found[0]["newest"])
 
     def count_legs(self, window: Window, scope: str) -> int | None:
-        placed = placed_rows(rows_sql(self.plans), window, scope)
+        placed = placed_rows(rows_sql(self.plans, placed=window.column != WRITTEN), window, scope)
         found = self._query(
             "SELECT count(*) FILTER (WHERE in_win AND in_scope) AS legs, "
             f"histogram(coalesce(et, '')) AS endpoint_types, {VOUCH} FROM ({placed})"
@@ -316,7 +317,7 @@ class ColumnarFiles:
         """The newest failed legs ``wanted`` selects, as the reference source finds them, or None."""
         keep = wanted.max_rows + 1
         fields = ", ".join(f"'{name}': {name}" for name in ["rn", "tgm", *_RAW_COLUMNS])
-        rows = rows_sql(self.plans, numbered=True)
+        rows = rows_sql(self.plans, placed=window.column != WRITTEN, numbered=True)
         placed = placed_rows(rows, window, PSTN_SCOPE)
         found = self._query(
             f"""SELECT grouping(reason, sub, et) AS g, reason, sub, et,

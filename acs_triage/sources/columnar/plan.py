@@ -72,7 +72,8 @@ class CsvPlan:
     skip: int  #: physical lines before the first data row (the header, and ``sep=,``)
     width: int  #: fields in the header, hence in every row
     positions: tuple[int, ...]  #: per :data:`COLUMNS`, the field index, or -1 when absent
-    shape: TimeShape
+    shape: TimeShape  #: of the first row's ``TimeGenerated``
+    start_shape: TimeShape  #: of the first row's ``CallStartTime``
 
     def field(self, column: str) -> int:
         """The field index of a canonical column (-1 when the file lacks it)."""
@@ -123,13 +124,17 @@ def plan_csv(path: str, fmt: InputFormat = InputFormat.AUTO) -> CsvPlan | None:
     except ExportError:
         return None
     sample = _row(lines[skip + 1]) if len(lines) > skip + 1 and '"' not in lines[skip + 1] else []
-    time_field = positions[COLUMN["TimeGenerated"]]
-    shape = time_shape(sample[time_field]) if len(sample) == len(header) else None
+    shapes = {}
+    for column in ("TimeGenerated", "CallStartTime"):
+        field = positions[COLUMN[column]]
+        found = time_shape(sample[field]) if len(sample) == len(header) and field >= 0 else None
+        shapes[column] = found or DEFAULT_SHAPE
     return CsvPlan(
         path=path,
         size=size,
         skip=skip + 1,
         width=len(header),
         positions=tuple(positions),
-        shape=shape or DEFAULT_SHAPE,
+        shape=shapes["TimeGenerated"],
+        start_shape=shapes["CallStartTime"],
     )

@@ -4,13 +4,15 @@ aggregates.
 :func:`rows_sql` reads every file with an explicit dialect (:class:`~.plan.CsvPlan`)
 and derives, per row, only what SQL computes exactly as Python does:
 
-- ``tgm`` and ``cstm``: ``TimeGenerated`` and ``CallStartTime`` as timestamps, from the
+- ``tgm`` and ``cstm`` (windows on ``CallStartTime``): ``TimeGenerated`` and
+  ``CallStartTime`` as timestamps, from the
   ISO 8601 styles the reference reader accepts, through patterns that match a subset of
   what it accepts (no surrounding whitespace, no offsets) and compute the same value. A
   value of any other shape is NULL, so the row is not vouched for;
-- ``ok``: the row is vouched for (``TimeGenerated`` read, inside 1970-2199;
-  ``CallStartTime`` read in 1970-2199, or holding no digit at all, which Python reads as
-  no value);
+- ``ok``: the row is vouched for (``TimeGenerated`` read, inside 1970-2199; for windows
+  on ``CallStartTime``, that value read in 1970-2199, or holding no digit at all, which
+  Python reads as no value; for the others, a value of the first row's shape, blank or
+  without digits: see :func:`rows_sql`);
 - ``m``: the window's column, ``st``: where the row goes (triaged, not in scope, outside
   the window), ``h``: the call (its correlation id, as the file spells it) of triaged rows,
   ``b`` and ``mi``: its timeline bin and minute.
@@ -30,7 +32,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from acs_triage.records import ALL_SCOPE, PSTN_SCOPE
-from acs_triage.sources.columnar.plan import CsvPlan
+from acs_triage.sources.columnar.plan import CsvPlan, TimeShape
 from acs_triage.sources.exports import common
 from acs_triage.windows import WRITTEN, Window
 
@@ -85,15 +87,15 @@ def _fraction(group: str) -> str:
     return f"rpad(left({group}, 6), 6, '0')"
 
 
-def _time(column: str, plan: CsvPlan) -> str:
+def _time(column: str, shape: TimeShape) -> str:
     """The timestamp the reference reader reads from ``column``, or NULL. ISO 8601 only:
     the numeric styles (``11/28/2026, 2:10:38 PM``, ``28.11.2026 14:10``...) depend on a
     date order the reference reader settles per file, so rows holding them are not
     vouched for."""
     iso = f"regexp_extract({column}, {literal(_ISO)}, ['d', 'hm', 's', 'f'])"
     return f"""CASE
-        WHEN {column} LIKE {literal(plan.shape.like)}
-        THEN try_strptime({column}, {literal(plan.shape.strptime)})
+        WHEN {column} LIKE {literal(shape.like)}
+        THEN try_strptime({column}, {literal(shape.strptime)})
         WHEN regexp_full_match({column}, {literal(_ISO)}) THEN try_strptime(concat(
             ({iso}).d, ' ', ({iso}).hm, ':', coalesce(nullif(({iso}).s, ''), '00'), '.',
             {_fraction(f"({iso}).f")}), {literal(_CANONICAL)})
@@ -127,30 +129,42 @@ def _read_csv(plan: CsvPlan) -> str:
     )
 
 
-def _file_rows(index: int, plan: CsvPlan, numbered: bool) -> str:
+def _file_rows(index: int, plan: CsvPlan, placed: bool, numbered: bool) -> str:
     fields = []
     for canonical, name in RAW.items():
         position = plan.field(canonical)
         fields.append(f"c{position} AS {name}" if position >= 0 else f"NULL::VARCHAR AS {name}")
     if numbered:  # input order; the scan then runs in one thread
         fields.insert(0, f"({index}::BIGINT << 40) + row_number() OVER () AS rn")
-    times = f"{_time('tg', plan)} AS tgm, {_time('cst', plan)} AS cstm"
+    times = f"{_time('tg', plan.shape)} AS tgm"
+    if placed:
+        times += f", {_time('cst', plan.start_shape)} AS cstm"
+    else:  # only whether the reference reader could hold the row back (module docstring)
+        start = literal(plan.start_shape.like)
+        times += f", cst IS NULL OR cst LIKE {start} OR NOT regexp_matches(cst, '[0-9]') AS cst_ok"
     return f"SELECT *, {times} FROM (SELECT {', '.join(fields)} FROM {_read_csv(plan)})"
 
 
-def rows_sql(plans: Sequence[CsvPlan], *, numbered: bool = False) -> str:
-    """Every row of every file with ``tgm``, ``cstm`` and ``ok``; ``numbered``: also
-    ``rn``, the file's index and the row's number in it (input order).
+def rows_sql(plans: Sequence[CsvPlan], *, placed: bool = False, numbered: bool = False) -> str:
+    """Every row of every file with ``tgm`` (and ``cstm`` when ``placed``) and ``ok``;
+    ``numbered``: also ``rn``, the file's index and the row's number in it (input order).
 
     ``CallStartTime`` is checked whatever the window's column: the reference reader holds
     back rows whose dates could be read day or month first until the file settles the
-    order, which could change the order of the rows it hands on."""
-    rows = " UNION ALL ".join(f"({_file_rows(index, plan, numbered)})" for index, plan in enumerate(plans))
-    ok = (
-        f"tgm >= {_EARLIEST} AND tgm < {_LATEST}"
-        f" AND (cstm >= {_EARLIEST} AND cstm < {_LATEST}"
-        " OR cstm IS NULL AND NOT regexp_matches(coalesce(cst, ''), '[0-9]'))"
+    order, which could change the order of the rows it hands on. Without ``placed`` the
+    value is only matched, not parsed: a value of the first row's ISO 8601 shape (which
+    no such date has), blank, or without digits."""
+    rows = " UNION ALL ".join(
+        f"({_file_rows(index, plan, placed, numbered)})" for index, plan in enumerate(plans)
     )
+    ok = f"tgm >= {_EARLIEST} AND tgm < {_LATEST}"
+    if placed:
+        ok += (
+            f" AND (cstm >= {_EARLIEST} AND cstm < {_LATEST}"
+            " OR cstm IS NULL AND NOT regexp_matches(coalesce(cst, ''), '[0-9]'))"
+        )
+    else:
+        ok += " AND cst_ok"
     return f"SELECT *, coalesce({ok}, false) AS ok FROM ({rows})"
 
 
