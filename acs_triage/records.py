@@ -60,6 +60,9 @@ class Leg(NamedTuple):
     pstn_call_type: str = ""
     result_category: str = ""
     line: int = 0  # 1-based line (or record number) in the input, 0 when unknown
+    #: the last line the row covers (a CSV row with a quoted line break spans several);
+    #: 0 means ``line`` itself
+    end_line: int = 0
 
     @property
     def is_pstn(self) -> bool:
@@ -69,11 +72,20 @@ class Leg(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Rejection:
-    """An input row that could not be triaged, with where and why."""
+    """An input row that could not be triaged, with where and why.
+
+    ``reason`` may hold data, delimited by :func:`acs_triage.masking.quote`; it is
+    shown through :func:`acs_triage.masking.mask_rejections`.
+    """
 
     source: str  # file name, "-" for stdin
     line: int  # 1-based line number (CSV/JSONL) or record number (JSON)
     reason: str
+    end_line: int = 0  #: the last line the rejection covers (``line`` when 0 or less)
+
+    def __post_init__(self) -> None:
+        if self.end_line < self.line:
+            object.__setattr__(self, "end_line", self.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +142,13 @@ MORE_CATEGORIES = "(more)"
 
 @dataclass(slots=True)
 class RowAccounting:
-    """Where every input row went (file sources). ``rows_read`` always equals the sum."""
+    """Where every input row (and, for files, every input line) went.
+
+    Rows: ``rows_read`` equals the sum of the four outcomes. Lines (sources that
+    count them; ``lines_read`` is None for the others): every data line read is in a
+    row, from its ``line`` to its ``end_line``, or blank, so ``lines_read`` equals
+    ``lines_in_rows + lines_blank``. :meth:`balanced` checks both.
+    """
 
     rows_read: int = 0
     triaged: int = 0
@@ -144,15 +162,22 @@ class RowAccounting:
     #: diagnostic records of other log categories (CallDiagnostics, CallSummaryUpdates, ...)
     skipped_other_category: int = 0
     other_categories: dict[str, int] = field(default_factory=dict)  #: category -> records
+    lines_read: int | None = None  #: data lines after the header (records in the JSON documents)
+    lines_in_rows: int = 0  #: lines the rows read cover (triaged, skipped or rejected)
+    lines_rejected: int = 0  #: lines the rejected rows cover
+    lines_blank: int = 0  #: blank lines, skipped
+    #: every rejection, counted by its reason without the data it quotes
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
 
     def balanced(self) -> bool:
-        return self.rows_read == (
+        rows = self.rows_read == (
             self.triaged
             + self.skipped_not_pstn
             + self.skipped_outside_window
             + self.skipped_other_category
             + self.rejected
         )
+        return rows and (self.lines_read is None or self.lines_read == self.lines_in_rows + self.lines_blank)
 
     def skip_category(self, category: str) -> None:
         """Count one record of another log category (memory bounded whatever the input)."""
@@ -232,11 +257,13 @@ class LegBatch:
     """Raw legs a source found for a detail question (one call, failed legs)."""
 
     legs: list[Leg]
-    rejections: list[Rejection] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)  #: the first ones, in detail
     partial: bool = False
     warnings: list[str] = field(default_factory=list)
     capped: bool = False  #: more legs matched than were asked for; the oldest were left out
     matched: int | None = None  #: how many legs matched before the cap (None: not counted)
+    rejected: int = 0  #: every rejection (``rejections`` lists the first of them)
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
 
 
 class AutomationOperation(NamedTuple):

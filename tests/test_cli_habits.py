@@ -197,3 +197,19 @@ def test_one_credential_gets_its_own_hint(method: str, message: str, reason: str
     assert reason in error.message and hint in str(error) and error.details == ()
     if method != "cli":
         assert "az login" not in str(error)
+
+
+def test_origin_wording_matches_the_code(cli: CliRunner) -> None:
+    """An SBC's 000 is normal clearing, not "SIP 000"; sub-code 0 names nobody; the
+    paragraph on what the prefixes mean is said once, however many pairs are shown."""
+    _, out, _ = cli("explain", "0", "560000", "--wide")
+    assert "an SBC (outbound call); it cleared the call normally" in out and "SIP 000" not in out
+    _, out, _ = cli("explain", "0", "0", "--wide")
+    assert (
+        "Sub-code 0 names no service or SBC" in out
+        and "Microsoft service generated" not in out.split("Who")[0]
+    )
+    _, out, _ = cli("explain", "487", "--wide")
+    assert out.count("560xxx (an SBC (outbound call))") == 1
+    _, out, _ = cli("triage", "--sample", "--details", "5", "--wide")
+    assert out.count("Outbound call: the final SIP response came from an SBC") == 1

@@ -105,7 +105,7 @@ def test_cli_credential_asks_az_for_the_log_analytics_audience(fake_az: Path, cl
     code, _, _ = cli(
         "triage",
         "--workspace-id",
-        "w",
+        "00000000-0000-4000-8000-000000000009",
         "--endpoint",
         "https://127.0.0.1:9",
         "--auth",

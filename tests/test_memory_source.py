@@ -190,8 +190,14 @@ def test_triage_reads_the_injected_source(cli: CliRunner) -> None:
         "skipped_other_category": 0,
         "other_categories": {},
         "balanced": True,
+        "lines_read": None,  # legs in memory have no lines
+        "lines_in_rows": 1,
+        "lines_rejected": 1,
+        "lines_blank": 0,
+        "rejected_by_reason": {"bad row": 1},
+        "rejections_listed": 1,
     }
-    assert doc["rejections"] == [{"source": "memory", "line": 11, "reason": "bad row"}]
+    assert doc["rejections"] == [{"source": "memory", "line": 11, "end_line": 11, "reason": "bad row"}]
     assert "rejected" in err
     code, _, err = cli("triage", "--from-file", "x", "--strict", services=opener.services)
     assert code == ExitCode.INPUT and "1 row(s) rejected (--strict)" in err

@@ -168,8 +168,17 @@ def test_rejections_have_line_and_reason_and_strict_fails(tmp_path: Path, cli: C
         "skipped_other_category": 0,
         "other_categories": {},
         "balanced": True,
+        "lines_read": 5,
+        "lines_in_rows": 5,
+        "lines_rejected": 2,
+        "lines_blank": 0,
+        "rejected_by_reason": {"unparseable TimeGenerated": 1, "missing CorrelationId": 1},
+        "rejections_listed": 2,
     }
-    assert [(r["line"], r["source"]) for r in doc["rejections"]] == [(3, str(path)), (4, str(path))]
+    assert [(r["line"], r["end_line"], r["source"]) for r in doc["rejections"]] == [
+        (3, 3, str(path)),
+        (4, 4, str(path)),
+    ]
     assert all(r["reason"] for r in doc["rejections"])
     unknown = [f for f in doc["findings"] if f["end_reason"] == ""]
     assert unknown and unknown[0]["match_level"] == "unknown"

@@ -10,12 +10,16 @@ stderr and a documented exit code (``docs/exit-codes.md``).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
@@ -26,9 +30,11 @@ except ImportError:  # pragma: no cover - older typer with click installed
     from click.exceptions import ClickException  # type: ignore[no-redef,import-not-found,assignment,unused-ignore]
 
 from acs_triage.cli.metavars import name_values
-from acs_triage.cli.output import set_wide
+from acs_triage.cli.output import error_text, say, say_error, set_wide, write_stdout
 from acs_triage.cli.usage import hoist_global_options, plain
+from acs_triage.display import neutralise
 from acs_triage.errors import AcsTriageError, ExitCode
+from acs_triage.masking import redact_urls
 from acs_triage.version import __version__
 
 if TYPE_CHECKING:
@@ -100,7 +106,7 @@ def __getattr__(name: str) -> Any:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"acs-triage {__version__}")
+        write_stdout(f"acs-triage {__version__}\n")
         raise typer.Exit(0)
 
 
@@ -127,13 +133,20 @@ def _root(
     set_wide(wide)
 
 
+class _SafeFormatter(logging.Formatter):
+    """One neutralised line per record, with credentials in URLs redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # A traceback (-vv, internal errors) stays readable: its lines joined by " | ".
+        return " | ".join(neutralise(redact_urls(line)) for line in super().format(record).split("\n"))
+
+
 def configure_logging(verbose: int) -> None:
     """Log to stderr. Azure's HTTP logging policy redacts Authorization and other
-    secret headers; its network trace (which would not) is never enabled."""
-    import logging
-
+    secret headers; its network trace (which would not) is never enabled. Every
+    record is neutralised and any URL's credentials redacted."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("acs-triage: %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_SafeFormatter("acs-triage: %(levelname)s %(name)s: %(message)s"))
     for name, level in (
         ("acs_triage", logging.INFO if verbose >= 1 else logging.WARNING),
         ("azure", logging.INFO if verbose >= 2 else logging.ERROR),
@@ -153,48 +166,76 @@ class Services:
     open_source: Callable[[SourceSpec], Source] | None = None
 
 
+class Interrupted(BaseException):
+    """SIGINT while a command runs (typer would turn a KeyboardInterrupt into a silent exit)."""
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Turn SIGINT into :class:`Interrupted` while the block runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run(argv: Sequence[str] | None = None, *, services: Services | None = None) -> int:
-    """Run the CLI and return its exit code (no traceback for user-facing errors)."""
+    """Run the CLI and return its exit code (no traceback for user-facing errors).
+
+    Every outcome that is not a report ends as one neutralised line on stderr.
+    """
     args = hoist_global_options(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args if not a.startswith("-")), None)
     known = first if first in COMMANDS or first in GROUPS else None
     command = typer.main.get_command(build_app(known))
     set_wide(False)  # each run starts from the defaults (tests and embedders call run() repeatedly)
     try:
-        result = command.main(
-            args=args,
-            prog_name="acs-triage",
-            standalone_mode=False,
-            obj=services or Services(),
-        )
+        with _interruptible():
+            result = command.main(
+                args=args,
+                prog_name="acs-triage",
+                standalone_mode=False,
+                obj=services or Services(),
+            )
     except ClickException as exc:
         context = getattr(exc, "ctx", None)
         if type(exc).__name__ == "NoArgsIsHelpError" and context is not None:
-            typer.echo(context.get_help())  # `acs-triage` (or `acs-triage kql`) alone: its usage
+            write_stdout(context.get_help() + "\n")  # `acs-triage` (or `acs-triage kql`) alone: its usage
             return ExitCode.USAGE
         where = f"{context.command_path} --help" if context is not None else "acs-triage --help"
-        typer.echo(f"acs-triage: error: {plain(exc.format_message())} (see {where})", err=True)
+        say(f"acs-triage: error: {redact_urls(plain(exc.format_message()))} (see {where})")
         return ExitCode.USAGE if exc.exit_code == 2 else exc.exit_code
     except typer.Abort:
-        typer.echo("acs-triage: aborted", err=True)
-        return 130
+        say("acs-triage: aborted")
+        return INTERRUPTED
     except AcsTriageError as exc:
-        typer.echo("acs-triage: error: " + "\n".join(exc.lines()), err=True)
+        say_error(exc)
         return int(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("acs-triage: interrupted", err=True)
-        return 130
+    except (KeyboardInterrupt, Interrupted):
+        say("acs-triage: interrupted (SIGINT); nothing more was written")
+        return INTERRUPTED
     except Exception as exc:  # a bug: still one line, and a code no gate outcome uses
-        detail = " ".join(str(exc).split())[:300]
-        typer.echo(
-            f"acs-triage: internal error: {type(exc).__name__}: {detail} (please report it; -vv shows more)",
-            err=True,
-        )
+        detail = error_text(exc)[:300]
+        say(f"acs-triage: internal error: {type(exc).__name__}: {detail} (please report it; -vv shows more)")
         logging.getLogger("acs_triage").debug("internal error", exc_info=True)
         return ExitCode.INTERNAL
     if isinstance(result, int):
+        if result == INTERRUPTED:  # typer's own KeyboardInterrupt handling: say so too
+            say("acs-triage: interrupted (SIGINT); nothing more was written")
         return result
     return 0
+
+
+#: The exit code of a command interrupted by SIGINT (128 + 2, as shells report it).
+INTERRUPTED = 130
 
 
 def main() -> None:
@@ -202,10 +243,14 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # never crash on text the terminal cannot show
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="backslashreplace")
     code = run()
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if sys.stdout is not None:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass  # already reported, or nothing left to write
     sys.exit(code)

@@ -8,7 +8,7 @@ One table for every command, so ``--since`` reads ``DURATION`` wherever it appea
 from __future__ import annotations
 
 import inspect
-from typing import Any, get_args, get_type_hints
+from typing import Any, get_args
 
 import typer
 from typer.models import ArgumentInfo, OptionInfo, ParameterInfo
@@ -78,7 +78,12 @@ def _infos(command: Any) -> list[tuple[str, ParameterInfo]]:
     new ``typer.Option`` object each time they are evaluated: they are evaluated once
     here and kept, so typer builds the command from the objects given a metavar."""
     if not hasattr(command, "__signature__"):
-        command.__annotations__.update(get_type_hints(command, include_extras=True))
+        # inspect, not typing.get_type_hints: before Python 3.11 the latter wraps the
+        # annotation of a parameter defaulting to None in Optional[...], hiding Annotated.
+        evaluated = inspect.signature(command, eval_str=True).parameters.values()
+        command.__annotations__.update(
+            {p.name: p.annotation for p in evaluated if p.annotation is not inspect.Parameter.empty}
+        )
     found = []
     for parameter in inspect.signature(command, eval_str=True).parameters.values():
         infos = [a for a in get_args(parameter.annotation) if isinstance(a, ParameterInfo)]

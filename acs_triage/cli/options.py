@@ -103,7 +103,8 @@ TimeoutOpt = Annotated[
         "--timeout",
         min=5,
         max=3600,
-        help="Seconds one query may take, retries included (default 300; smoke: 120).",
+        help="Seconds the command may spend querying, every query, retry and Retry-After wait "
+        "included (default 300; smoke: 120, plus --wait).",
     ),
 ]
 RetriesOpt = Annotated[
@@ -135,6 +136,22 @@ ContainerOpt = Annotated[
 InputFormatOpt = Annotated[
     InputFormat,
     typer.Option("--input-format", case_sensitive=False, help="Format of --from-file; auto detects it."),
+]
+
+
+class DateOrder(str, Enum):
+    DMY = "dmy"
+    MDY = "mdy"
+
+
+DateOrderOpt = Annotated[
+    DateOrder | None,
+    typer.Option(
+        "--date-order",
+        case_sensitive=False,
+        help="How --from-file dates such as 05/11/2026 read: dmy (day first) or mdy (month first). "
+        "Default: decided per file (a first field above 12 means day-first).",
+    ),
 ]
 SampleOpt = Annotated[
     bool, typer.Option("--sample", help="Triage the bundled sample data (no Azure account needed).")
@@ -284,6 +301,7 @@ def source_options(
     additional_workspace: AdditionalOpt = None,
     from_file: FromFileOpt = None,
     input_format: InputFormatOpt = InputFormat.AUTO,
+    date_order: DateOrderOpt = None,
     sample: SampleOpt = False,
     cloud: CloudOpt = Cloud.PUBLIC,
     endpoint: EndpointOpt = None,
@@ -335,6 +353,7 @@ def source_options(
         additional_workspaces=tuple(additional_workspace or ()),
         files=files,
         input_format=InputFormat.AUTO if sample else input_format,
+        date_order=None if date_order is None else date_order.value,
         sample=sample,
         table=table.value,
         storage=storage,

@@ -15,7 +15,6 @@ the command runs, so registering it costs ``explain`` and ``--help`` nothing.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -26,10 +25,10 @@ import typer
 from acs_triage.catalog.loader import load_catalog
 from acs_triage.cli.groups import uses
 from acs_triage.cli.options import LegScope, ScopeOpt, SourceRequest, source_options
-from acs_triage.cli.output import emit, warn
+from acs_triage.cli.output import emit, is_stdout, say, say_error, warn, write_file, write_stdout
 from acs_triage.cli.output_options import FormatOpt, OutputOpt
 from acs_triage.cli.progress import WaitProgress, querying
-from acs_triage.errors import AcsTriageError, InputError, UsageError
+from acs_triage.errors import AcsTriageError, UsageError
 from acs_triage.formats import OutputFormat, render
 from acs_triage.smoke.config import (
     DEFAULT_BLOCK_PAIRS,
@@ -163,14 +162,6 @@ def _given(ctx: typer.Context, name: str) -> bool:
     return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
 
 
-def _write_summary(path: Path, markdown: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(markdown, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
 @uses(source=source_options, config=gate_options)
 def smoke(
     ctx: typer.Context,
@@ -265,6 +256,10 @@ def smoke(
         warn("--settle is not applied when --end is given")
     if deployed is not None and settle is not None:
         warn("--settle is not applied with --deployed-at: calls are selected by when they were placed")
+    if wait_span is not None:  # --timeout bounds the queries; the wait comes on top of it
+        connection = source.spec.connection
+        budget = connection.timeout + wait_span.total_seconds()
+        source = replace(source, spec=replace(source.spec, connection=replace(connection, timeout=budget)))
     kind, description = source.spec.kind, source.spec.describe()
     plan: WindowPlan | None = None
     notes: list[str] = []
@@ -299,7 +294,7 @@ def smoke(
     except UsageError:
         raise
     except AcsTriageError as exc:
-        typer.echo("acs-triage: error: " + "\n".join(exc.lines()), err=True)
+        say_error(exc)
         result = error_result(exc, config, source_kind=kind, source_description=description, plan=plan)
     return _report(
         result, fmt=fmt, output=output, junit=junit, summary=summary, github_annotations=github_annotations
@@ -318,26 +313,24 @@ def _report(
     """Write every requested output and return the gate's exit code."""
     from acs_triage.formats.smoke_view import smoke_view
     from acs_triage.smoke.github import annotation_lines, append_step_summary, running_in_github_actions
-    from acs_triage.smoke.junit import write_junit
+    from acs_triage.smoke.junit import junit_xml
 
     view = smoke_view(result)
     emit(view, fmt, output)
     markdown = render(view, OutputFormat.MARKDOWN)
     if junit is not None:
-        write_junit(result, junit)
-        typer.echo(f"wrote {junit}", err=True)
+        write_file(junit, junit_xml(result), parents=True)
+        say(f"wrote {junit}")
     if summary is not None:
-        _write_summary(summary, markdown)
-        typer.echo(f"wrote {summary}", err=True)
+        write_file(summary, markdown, parents=True)
+        say(f"wrote {summary}")
     append_step_summary(markdown)
     if (
         github_annotations
         and running_in_github_actions()
-        and (fmt is OutputFormat.TABLE or output is not None)
+        and (fmt is OutputFormat.TABLE or not is_stdout(output))
     ):
-        for line in annotation_lines(result):
-            sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        write_stdout("".join(line + "\n" for line in annotation_lines(result)))
     for warning in result.warnings:
         warn(warning)
     return int(result.exit_code)

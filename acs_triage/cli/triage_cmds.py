@@ -21,10 +21,11 @@ from acs_triage.cli.options import (
     source_options,
     window_options,
 )
-from acs_triage.cli.output import emit, warn_unless_shown
+from acs_triage.cli.output import emit, say, warn_unless_shown
 from acs_triage.cli.progress import querying
 from acs_triage.errors import ExitCode, UsageError
 from acs_triage.formats import OutputFormat
+from acs_triage.masking import mask_text, quote
 from acs_triage.records import LegFilter
 from acs_triage.sources.workspace.limits import API_MAX_ROWS
 from acs_triage.windows import Window, WindowRequest, resolve_window
@@ -73,7 +74,7 @@ def triage(
     if report.partial:
         return ExitCode.PARTIAL
     if strict and report.accounting is not None and report.accounting.rejected:
-        typer.echo(f"acs-triage: error: {report.accounting.rejected} row(s) rejected (--strict)", err=True)
+        say(f"acs-triage: error: {report.accounting.rejected} row(s) rejected (--strict)")
         return ExitCode.INPUT
     return ExitCode.OK
 
@@ -111,7 +112,10 @@ def call(
     emit(call_view(report), shown.fmt, shown.output)
     warn_unless_shown(report.warnings, shown.fmt, shown.output)
     if not report.legs:
-        warn_unless_shown([f"no legs found for correlation id {correlation_id!r}"], shown.fmt, shown.output)
+        missing = mask_text(
+            f"no legs found for correlation id {quote(correlation_id)}", show_pii=shown.show_pii
+        )
+        warn_unless_shown([missing], shown.fmt, shown.output)
     return ExitCode.PARTIAL if report.partial else ExitCode.OK
 
 

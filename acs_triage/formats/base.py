@@ -56,9 +56,12 @@ def _spreadsheet_safe(text: str) -> str:
     return text
 
 
-def _cell(text: str) -> str:
-    """A CSV cell: control characters escaped, except line feeds, which CSV quotes (a
-    query in ``kql show -f csv`` keeps its lines)."""
+def _cell(text: str, *, lines: bool) -> str:
+    """A CSV cell: control characters and line breaks escaped (a value from the log never
+    starts a line), except, in a column of the tool's own ``lines`` (a query in ``kql show
+    -f csv``), the line feeds, which CSV quotes."""
+    if not lines:
+        return neutralise(text)
     return "\n".join(neutralise(line) for line in text.split("\n"))
 
 
@@ -66,11 +69,10 @@ def _csv(view: View) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if view.csv is not None:
-        columns = [c for c in view.csv.columns if c.csv]
-        indexes = [i for i, c in enumerate(view.csv.columns) if c.csv]
-        writer.writerow([c.key for c in columns])
+        columns = [(i, c) for i, c in enumerate(view.csv.columns) if c.csv]
+        writer.writerow([c.key for _, c in columns])
         for row in view.csv.rows:
-            writer.writerow([_spreadsheet_safe(_cell(machine(row[i]))) for i in indexes])
+            writer.writerow([_spreadsheet_safe(_cell(machine(row[i]), lines=c.lines)) for i, c in columns])
     return buffer.getvalue()
 
 

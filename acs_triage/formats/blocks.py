@@ -75,6 +75,9 @@ class Column:
     drop: int = 0  #: too narrow: the column with the highest ``drop`` goes first (0: never)
     right: bool = False  #: right-aligned (counts, rates)
     csv: bool = True  #: written by ``--format csv``
+    #: the tool's own text of several lines (a query): CSV keeps its line feeds; in any
+    #: other column (log data) a line break is shown escaped, never starting a line
+    lines: bool = False
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,10 @@ def origin_text(generated_by: str, end_sub_code: str, note: str) -> str:
     service, or (no telling sub-code) the catalog's sentence saying why not."""
     if generated_by == "unknown":
         return note
-    said = f"; its final response was SIP {end_sub_code[3:]}" if generated_by.startswith("sbc-") else ""
+    sip = end_sub_code[3:]
+    said = ""
+    if generated_by.startswith("sbc-"):
+        said = "; it cleared the call normally" if sip == "000" else f"; its final response was SIP {sip}"
     return origin_label(generated_by) + said
 
 

@@ -50,7 +50,7 @@ def query_text_view(query: QueryDef, text: str, values: dict[str, object], annot
         document=document,
         sections=[Section(title="", blocks=[Code(text)])],
         csv=Table(
-            (Column("name", "name"), Column("version", "version"), Column("kql", "kql")),
+            (Column("name", "name"), Column("version", "version"), Column("kql", "kql", lines=True)),
             [[query.name, query.version, text]],
         ),
     )

@@ -85,6 +85,37 @@ def _scope_fields(report: TriageReport) -> list[tuple[str, str]]:
     return fields
 
 
+def _lines(line: int, end_line: int) -> str:
+    return str(line) if end_line <= line else f"{line}-{end_line}"
+
+
+def _rejection_section(report: TriageReport) -> Section:
+    """The first rejected rows (the lines each covers), and every rejection counted by reason."""
+    shown = report.rejections[:20]
+    total = report.accounting.rejected if report.accounting is not None else len(report.rejections)
+    blocks: list[Block] = [
+        Table(
+            (
+                Column("source", "file"),
+                Column("lines", "lines", right=True),
+                Column("reason", "reason", wrap=True),
+            ),
+            [
+                [r.source, str(r.line) if r.end_line == r.line else f"{r.line}-{r.end_line}", r.reason]
+                for r in shown
+            ],
+        )
+    ]
+    if total > len(shown):
+        blocks.append(
+            Text(f"... and {total - len(shown)} more (the first {len(report.rejections)} in --format json).")
+        )
+    by_reason = report.accounting.rejected_by_reason if report.accounting is not None else {}
+    if len(by_reason) > 1:
+        blocks.append(Items("By reason:", [f"{reason}: {count}" for reason, count in by_reason.items()]))
+    return Section(title=f"Rejected rows ({total})", blocks=blocks)
+
+
 def _summary(report: TriageReport) -> list[Block]:
     totals = report.totals
     status = "PARTIAL DATA" if report.partial else "complete"
@@ -129,6 +160,15 @@ def _summary(report: TriageReport) -> list[Block]:
                 f"{a.skipped_outside_window} outside window + {other}{a.rejected} rejected",
             )
         )
+        if a.lines_read is not None:
+            fields.append(
+                (
+                    "Lines",
+                    f"{a.lines_read} read = {a.lines_in_rows} in rows ({a.lines_rejected} of them in "
+                    f"rejected rows) + {a.lines_blank} blank"
+                    + ("" if a.balanced() else "  NOT BALANCED: please report it"),
+                )
+            )
     fields += [("Resource", resource_line(r)) for r in report.resources]
     blocks: list[Block] = [Fields(fields)]
     if report.pii_masked:
@@ -272,22 +312,7 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
     if origins is not None:
         sections.append(origins)
     if report.rejections:
-        shown = report.rejections[:20]
-        blocks: list[Block] = [
-            Table(
-                (
-                    Column("source", "file"),
-                    Column("line", "line", right=True),
-                    Column("reason", "reason", wrap=True),
-                ),
-                [[r.source, r.line, r.reason] for r in shown],
-            )
-        ]
-        if len(report.rejections) > len(shown):
-            blocks.append(
-                Text(f"... and {len(report.rejections) - len(shown)} more (all listed in --format json).")
-            )
-        sections.append(Section(title=f"Rejected rows ({len(report.rejections)})", blocks=blocks))
+        sections.append(_rejection_section(report))
     csv_rows = [
         [
             f.end_reason,

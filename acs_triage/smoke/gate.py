@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.errors import AcsTriageError
+from acs_triage.masking import mask_text, redact_urls
 from acs_triage.smoke.checks import (
     CHECK_NAMES,
     blocking_check,
@@ -181,6 +182,7 @@ def error_result(
 ) -> SmokeResult:
     """The result when the data could not be obtained: ``data-complete`` is an error,
     every other check is skipped, and the exit code is the error's own (3, 4 or 5)."""
+    shown = redact_urls(mask_text(str(error)))  # quoted data masked, as every error message is
     reason = "not evaluated: the data could not be obtained (see data-complete)"
     checks = (
         CheckResult(
@@ -190,7 +192,7 @@ def error_result(
             None,
             "error",
             "complete",
-            str(error),
+            shown,
             {"exit_code": int(error.exit_code), "error_type": type(error).__name__},
         ),
         *(CheckResult(name, CheckStatus.SKIPPED, None, None, "", "", reason) for name in CHECK_NAMES[1:]),
@@ -206,6 +208,6 @@ def error_result(
         anchor=plan.anchor if plan else "",
         config=config,
         checks=checks,
-        error=str(error),
+        error=shown,
         error_exit=error.exit_code,
     )

@@ -4,8 +4,10 @@ GitHub reads workflow commands (``::error title=...::message``) from a step's
 *stdout*. The smoke command writes its data to stdout too, so annotations are
 printed only when ``GITHUB_ACTIONS=true`` and stdout carries the human ``table``
 format (or the data goes to ``--output``), where an extra line cannot corrupt JSON
-or CSV. Values are escaped as the Actions runner expects: ``%``, ``\\r``, ``\\n`` in
-the message; additionally ``:`` and ``,`` in properties such as ``title``.
+or CSV. Values are neutralised first (:func:`acs_triage.display.neutralise`: control
+characters and line breaks shown escaped, so no value can end the command or start
+another), then escaped as the Actions runner expects: ``%`` in the message;
+additionally ``:`` and ``,`` in properties such as ``title``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from acs_triage.display import neutralise
 from acs_triage.errors import InputError
 from acs_triage.smoke.result import CheckStatus, GateStatus, SmokeResult
 
@@ -30,8 +33,9 @@ _LEVEL = {CheckStatus.FAIL: "error", CheckStatus.ERROR: "error", CheckStatus.INC
 
 
 def escape_data(value: str) -> str:
-    """Escape a workflow command's message (``%``, CR, LF)."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message (``%``, CR, LF; any other control character
+    is shown escaped)."""
+    return neutralise(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(value: str) -> str:
@@ -40,9 +44,10 @@ def escape_property(value: str) -> str:
 
 
 def workflow_command(command: str, message: str, **properties: str) -> str:
-    """``::command key=value,...::message`` with every part escaped."""
-    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{command}{' ' + props if props else ''}::{escape_data(message)}"
+    """``::command key=value,...::message`` with every part neutralised, then escaped: a
+    line break in a value is shown as ``\\x0a``, never as a line of the annotation."""
+    props = ",".join(f"{key}={escape_property(neutralise(value))}" for key, value in properties.items())
+    return f"::{command}{' ' + props if props else ''}::{escape_data(neutralise(message))}"
 
 
 def annotation_lines(result: SmokeResult) -> list[str]:

@@ -16,16 +16,20 @@ EnricoMi/publish-unit-test-result-action) show it as skipped with the message. T
 gate's exit code (6) is what stops the pipeline. Each testcase also carries the
 observed value, threshold and message in ``<system-out>``.
 
-Written with :mod:`xml.etree.ElementTree`, which escapes ``& < > "`` and line
-ends; characters XML 1.0 cannot hold at all (most C0 controls) are removed.
+Written with :mod:`xml.etree.ElementTree`, which escapes ``& < > "``. Every value
+is neutralised first (:func:`acs_triage.display.neutralise`): control characters,
+line breaks and lone surrogates in a message are shown escaped, so a value never
+starts a line of its own, and every character is one XML 1.0 can hold. The file is
+written whole or not at all (:func:`acs_triage.atomicfile.write_atomically`).
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from acs_triage.atomicfile import write_atomically
+from acs_triage.display import neutralise
 from acs_triage.errors import InputError
 from acs_triage.smoke.result import CheckStatus, SmokeResult
 from acs_triage.times import iso
@@ -34,11 +38,11 @@ __all__ = ["SUITE_NAME", "junit_xml", "write_junit"]
 
 SUITE_NAME = "acs-triage smoke"
 CLASS_NAME = "acs-triage.smoke"
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _clean(text: object) -> str:
-    return _INVALID_XML.sub("", str(text))
+    """One line of text XML can hold: controls escaped, U+FFFE/U+FFFF (not XML) removed."""
+    return neutralise(str(text)).replace("\ufffe", "").replace("\uffff", "")
 
 
 def junit_xml(result: SmokeResult) -> str:
@@ -73,7 +77,9 @@ def junit_xml(result: SmokeResult) -> str:
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
     for check in checks:
-        case = ET.SubElement(suite, "testcase", {"name": check.name, "classname": CLASS_NAME, "time": "0"})
+        case = ET.SubElement(
+            suite, "testcase", {"name": _clean(check.name), "classname": CLASS_NAME, "time": "0"}
+        )
         message = _clean(check.message)
         if check.status is CheckStatus.FAIL:
             node = ET.SubElement(case, "failure", {"message": message, "type": "GateFailure"})
@@ -87,9 +93,14 @@ def junit_xml(result: SmokeResult) -> str:
         elif check.status in (CheckStatus.INCONCLUSIVE, CheckStatus.SKIPPED):
             ET.SubElement(case, "skipped", {"message": f"{check.status.value}: {message}"})
         out = ET.SubElement(case, "system-out")
-        out.text = _clean(
-            f"status: {check.status.value}\nobserved: {check.observed_text}\n"
-            f"threshold: {check.threshold_text}\nmessage: {check.message}\n"
+        out.text = "".join(
+            f"{label}: {_clean(value)}\n"
+            for label, value in (
+                ("status", check.status.value),
+                ("observed", check.observed_text),
+                ("threshold", check.threshold_text),
+                ("message", check.message),
+            )
         )
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=False).join(
@@ -98,9 +109,11 @@ def junit_xml(result: SmokeResult) -> str:
 
 
 def write_junit(result: SmokeResult, path: Path) -> None:
-    """Write :func:`junit_xml` to ``path`` (parent directories are created)."""
+    """Write :func:`junit_xml` to ``path``, whole or not at all (parent directories
+    are created); a file that cannot be written is an :class:`InputError`."""
+    document = junit_xml(result)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(junit_xml(result), encoding="utf-8")
+        write_atomically(path, document)
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise InputError(f"cannot write {neutralise(str(path))}: {exc.strerror or exc}") from None

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from acs_triage.codes import is_failure_end
+from acs_triage.masking import reason_kind
 from acs_triage.records import (
     PSTN_SCOPE,
     Item,
@@ -33,9 +34,17 @@ from acs_triage.records import (
 )
 from acs_triage.windows import WRITTEN, Window
 
+#: (data lines read, blank lines) of a line-based source's pass.
+LineCount = tuple[int, int]
+
 EXACT_DISTINCT_LIMIT = 200_000
 #: Timeline bin of file data (the workspace picks one from the window: ``auto_bin``).
 DEFAULT_BIN = timedelta(hours=1)
+#: Rejections kept in detail; every one is counted by reason.
+MAX_LISTED_REJECTIONS = 1000
+#: Distinct rejection reasons counted; further ones are counted under OTHER_REASONS.
+MAX_REASONS = 100
+OTHER_REASONS = "(other reasons)"
 EXAMPLES = 3
 #: Distinct logged ResultCategory values kept per pair (Microsoft uses four); further
 #: values are counted together under OTHER_CATEGORY, as the KQL's make_list cap does.
@@ -96,6 +105,33 @@ class DistinctCounter:
         return round(estimate)
 
 
+class RejectionTally:
+    """Rejections in bounded memory: the first :data:`MAX_LISTED_REJECTIONS` in detail,
+    every one counted by its reason without the data it quotes
+    (:func:`acs_triage.masking.reason_kind`), and the lines they cover."""
+
+    __slots__ = ("by_reason", "count", "lines", "listed")
+
+    def __init__(self) -> None:
+        self.listed: list[Rejection] = []
+        self.count = 0
+        self.lines = 0
+        self.by_reason: Counter[str] = Counter()
+
+    def add(self, rejection: Rejection) -> None:
+        self.count += 1
+        if rejection.line > 0:
+            self.lines += rejection.end_line - rejection.line + 1
+        if len(self.listed) < MAX_LISTED_REJECTIONS:
+            self.listed.append(rejection)
+        kind = reason_kind(rejection.reason)
+        by_reason = self.by_reason
+        if kind in by_reason or len(by_reason) < MAX_REASONS:
+            by_reason[kind] += 1
+        else:  # hostile input with endless distinct reasons: memory stays bounded
+            by_reason[OTHER_REASONS] += 1
+
+
 @dataclass
 class _PairState:
     legs: int = 0
@@ -154,7 +190,8 @@ class LegAggregator:
         self._written = self.window.column == WRITTEN  # else the window is on CallStartTime
         self.bin_size = bin_size
         self.accounting = RowAccounting()
-        self.rejections: list[Rejection] = []
+        self.rejections = RejectionTally()
+        self._row_lines = 0  # lines the legs and skipped records read cover
         self._pairs: dict[tuple[str, str], _PairState] = {}
         self._bins: dict[datetime, _BinState] = {}
         self._calls = DistinctCounter()
@@ -176,11 +213,16 @@ class LegAggregator:
         accounting.rows_read += 1
         if isinstance(item, Rejection):
             accounting.rejected += 1
-            self.rejections.append(item)
+            self.rejections.add(item)
             return
         if isinstance(item, SkippedRecord):
             accounting.skip_category(item.category)
+            self._row_lines += 1 if item.line else 0
             return
+        line = item.line
+        if line:
+            last = item.end_line
+            self._row_lines += (last - line + 1) if last > line else 1
         moment = item.time_generated if self._written else item.call_start_time
         start, end = self.window.start, self.window.end
         if moment is None or (start is not None and moment < start) or (end is not None and moment >= end):
@@ -268,8 +310,17 @@ class LegAggregator:
             self.add(item)
         return self
 
-    def result(self, *, source_kind: str, source_description: str) -> TriageInput:
-        """The aggregates, as the workspace queries would have returned them."""
+    def result(
+        self, *, source_kind: str, source_description: str, lines: LineCount | None = None
+    ) -> TriageInput:
+        """The aggregates, as the workspace queries would have returned them; ``lines``
+        (data lines read, blank lines) completes the accounting of line-based sources."""
+        accounting = self.accounting
+        accounting.lines_in_rows = self._row_lines + self.rejections.lines
+        accounting.lines_rejected = self.rejections.lines
+        accounting.rejected_by_reason = dict(self.rejections.by_reason.most_common())
+        if lines is not None:
+            accounting.lines_read, accounting.lines_blank = lines
         start = self.window.start or self._min
         end = self.window.end or self._after_last()
 
@@ -315,8 +366,8 @@ class LegAggregator:
             window=Window(start, end, self.window.column),
             source_kind=source_kind,
             source_description=source_description,
-            accounting=self.accounting,
-            rejections=self.rejections,
+            accounting=accounting,
+            rejections=self.rejections.listed,
             calls_approximate=approximate,
             half_volumes=(self._legs - total_recent, total_recent),
             scope=self.scope,

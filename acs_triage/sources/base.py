@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import heapq
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, TypeVar, runtime_checkable
@@ -41,7 +41,7 @@ from acs_triage.records import (
     TriageInput,
     in_scope,
 )
-from acs_triage.sources.aggregate import DEFAULT_BIN, LegAggregator
+from acs_triage.sources.aggregate import DEFAULT_BIN, LegAggregator, LineCount, RejectionTally
 from acs_triage.windows import WRITTEN, Window
 
 __all__ = ["ClosingSource", "LegStreamSource", "Source", "aggregate_windows"]
@@ -145,9 +145,11 @@ def aggregate_windows(
     description: str,
     bin_size: timedelta | None = None,
     scope: str = PSTN_SCOPE,
+    lines: Callable[[], LineCount | None] | None = None,
 ) -> list[TriageInput]:
     """Aggregates of the legs of ``items`` in ``scope`` for each window, in one pass;
-    rejected and skipped rows are accounted in the first window's input only."""
+    rejected and skipped rows are accounted in the first window's input only, and so
+    are the lines read (``lines()``, asked once the pass is over)."""
     aggregators = [LegAggregator(window, bin_size or DEFAULT_BIN, scope=scope) for window in windows]
     first, rest = aggregators[0], aggregators[1:]
     for item in items:
@@ -155,7 +157,10 @@ def aggregate_windows(
         if rest and isinstance(item, Leg):
             for aggregator in rest:
                 aggregator.add(item)
-    return [a.result(source_kind=kind, source_description=description) for a in aggregators]
+    return [
+        first.result(source_kind=kind, source_description=description, lines=lines() if lines else None),
+        *(a.result(source_kind=kind, source_description=description) for a in rest),
+    ]
 
 
 class LegStreamSource(ClosingSource, ABC):
@@ -181,6 +186,11 @@ class LegStreamSource(ClosingSource, ABC):
         filter on the window): by default every row."""
         return self.items()
 
+    def lines(self) -> LineCount | None:
+        """After a complete pass over :meth:`items`: the data lines it read and how many
+        of them were blank; None for data without lines (legs in memory)."""
+        return None
+
     def newest(self) -> datetime | None:
         newest: datetime | None = None
         for item in self.items():
@@ -191,9 +201,26 @@ class LegStreamSource(ClosingSource, ABC):
     def triage(
         self, windows: Sequence[Window], *, bin_size: timedelta | None = None, scope: str = PSTN_SCOPE
     ) -> list[TriageInput]:
-        items = self.items_within(windows)
+        return self.aggregate(self.items_within(windows), windows, bin_size=bin_size, scope=scope)
+
+    def aggregate(
+        self,
+        items: Iterable[Item],
+        windows: Sequence[Window],
+        *,
+        bin_size: timedelta | None = None,
+        scope: str = PSTN_SCOPE,
+    ) -> list[TriageInput]:
+        """:func:`aggregate_windows` of this source's ``items`` (its kind, description and lines)."""
+        kind, description = self.kind, self.description
         return aggregate_windows(
-            items, windows, kind=self.kind, description=self.description, bin_size=bin_size, scope=scope
+            items,
+            windows,
+            kind=kind,
+            description=description,
+            bin_size=bin_size,
+            scope=scope,
+            lines=self.lines,
         )
 
     def count_legs(self, window: Window, *, scope: str = PSTN_SCOPE) -> int:
@@ -209,17 +236,17 @@ class LegStreamSource(ClosingSource, ABC):
     def call_legs(self, correlation_id: str, window: Window) -> LegBatch:
         wanted = correlation_id.lower()  # GUIDs: any case names the same call
         legs: list[Leg] = []
-        rejections: list[Rejection] = []
+        rejections = RejectionTally()
         for item in self.items_within([window]):
             if isinstance(item, Rejection):
-                rejections.append(item)
+                rejections.add(item)
             elif (
                 isinstance(item, Leg)
                 and item.correlation_id.lower() == wanted
                 and window.contains(item.time_generated)
             ):
                 legs.append(item)
-        return LegBatch(sorted(legs, key=lambda leg: leg.time_generated), rejections)
+        return _batch(sorted(legs, key=lambda leg: leg.time_generated), rejections)
 
     def call_automation_operations(
         self, correlation_id: str, window: Window, *, max_rows: int = 1000
@@ -233,11 +260,11 @@ class LegStreamSource(ClosingSource, ABC):
         # memory bounded by max_rows whatever the size of the input.
         keep = wanted.max_rows + 1
         newest: list[tuple[float, int, Leg]] = []
-        rejections: list[Rejection] = []
+        rejections = RejectionTally()
         matched = 0
         for index, item in enumerate(self.items_within([window])):
             if isinstance(item, Rejection):
-                rejections.append(item)
+                rejections.add(item)
                 continue
             if not isinstance(item, Leg) or not is_failure_end(item.end_reason) or not wanted.matches(item):
                 continue
@@ -250,6 +277,20 @@ class LegStreamSource(ClosingSource, ABC):
             elif entry > newest[0]:
                 heapq.heapreplace(newest, entry)
         found = [leg for _, _, leg in sorted(newest, reverse=True)]
-        return LegBatch(
+        return _batch(
             found[: wanted.max_rows], rejections, capped=len(found) > wanted.max_rows, matched=matched
         )
+
+
+def _batch(
+    legs: list[Leg], rejections: RejectionTally, *, capped: bool = False, matched: int | None = None
+) -> LegBatch:
+    """A batch with the first rejections in detail and all of them counted by reason."""
+    return LegBatch(
+        legs,
+        rejections.listed,
+        capped=capped,
+        matched=matched,
+        rejected=rejections.count,
+        rejected_by_reason=dict(rejections.by_reason.most_common()),
+    )

@@ -7,12 +7,14 @@ and tokens are never logged or printed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
-from acs_triage.errors import AuthError, ConfigError
+from acs_triage.errors import AuthError, ConfigError, UsageError
+from acs_triage.masking import redact_urls
 from acs_triage.sources.credential_errors import credential_error
 
 if TYPE_CHECKING:
@@ -67,18 +69,49 @@ class Connection:
     ) -> Connection:
         settings = CLOUDS[cloud]
         if endpoint is not None:
-            parsed = urlparse(endpoint)
-            if parsed.scheme != "https" or not parsed.netloc:
-                raise ConfigError(
-                    f"--endpoint must be an https:// URL, got {endpoint!r}",
-                    hint="bearer tokens are only ever sent over TLS",
-                )
-            endpoint = endpoint.rstrip("/")
+            endpoint = check_endpoint(endpoint)
         return cls(
             endpoint=endpoint or settings.endpoint,
             audience=(audience or settings.audience).rstrip("/"),
             authority=settings.authority,
         )
+
+
+_UNSAFE_URL_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\\]")
+
+
+def check_endpoint(endpoint: str) -> str:
+    """``--endpoint`` without its trailing ``/``, or why it cannot be used.
+
+    A value that is not a usable URL (unparseable, an invalid port, credentials, a
+    query or fragment, spaces or control characters) is a usage error (exit 2) and is
+    never echoed with its credentials; a URL that is not ``https://`` is refused as a
+    configuration error (exit 3): bearer tokens are only ever sent over TLS.
+    """
+    shown = redact_urls(re.split(r"[?#]", endpoint, maxsplit=1)[0])  # no credentials, no query
+    problem = None
+    try:
+        parsed = urlsplit(endpoint)
+        port = parsed.port  # ValueError when it is not a number in 0-65535
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if _UNSAFE_URL_CHARS.search(endpoint):
+            problem = "it holds spaces, backslashes or control characters"
+        elif parsed.username is not None or parsed.password is not None:
+            problem = "it holds credentials (user:password@); authenticate with --auth instead"
+        elif parsed.query or parsed.fragment:
+            problem = "it has a query or fragment"
+        elif port == 0:
+            problem = "port 0"
+    if problem is not None:
+        raise UsageError(f"--endpoint {shown!r} is not a usable URL: {problem}")
+    if parsed.scheme.lower() != "https" or not parsed.hostname:
+        raise ConfigError(
+            f"--endpoint must be an https:// URL, got {shown!r}",
+            hint="bearer tokens are only ever sent over TLS",
+        )
+    return endpoint.rstrip("/")
 
 
 def make_credential(method: AuthMethod, connection: Connection) -> TokenCredential:

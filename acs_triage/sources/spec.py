@@ -10,10 +10,12 @@ first question is asked.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from acs_triage.errors import UsageError
+from acs_triage.masking import quote
 from acs_triage.sources.archive.client import StorageTarget
 from acs_triage.sources.connection import AuthMethod, Cloud
 from acs_triage.sources.exports import InputFormat
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ConnectionOptions", "SourceSpec", "open_source"]
 
+#: A Log Analytics workspace id (its "customer id"), as the portal shows it.
+_GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
 
 @dataclass(frozen=True)
 class ConnectionOptions:
@@ -34,7 +39,7 @@ class ConnectionOptions:
     endpoint: str | None = None
     audience: str | None = None
     auth: AuthMethod = AuthMethod.DEFAULT
-    timeout: float = 300.0  #: seconds one query may take, retries included
+    timeout: float = 300.0  #: seconds for every query of the command, retries included
     retries: int = 3
     #: a ready credential (library use); when set, ``auth`` is not used
     credential: TokenCredential | None = field(default=None, compare=False)
@@ -50,6 +55,8 @@ class SourceSpec:
     additional_workspaces: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     input_format: InputFormat = InputFormat.AUTO
+    #: ``dmy`` or ``mdy``: how exported files' ``A/B/YYYY`` dates read (None: decided per file)
+    date_order: str | None = None
     sample: bool = False
     connection: ConnectionOptions = ConnectionOptions()
     #: the call-leg table a workspace source reads: ``summary`` (ACSCallSummary) or
@@ -71,6 +78,18 @@ class SourceSpec:
             )
         if self.workspace_id and self.resource_id:
             raise UsageError("give either --workspace-id or --resource-id, not both")
+        if self.workspace_id and not _GUID.fullmatch(self.workspace_id):
+            raise UsageError(
+                f"--workspace-id {quote(self.workspace_id)} is not a workspace id",
+                hint="a GUID such as 00000000-0000-0000-0000-000000000000 (the workspace's Overview page)",
+            )
+        if self.date_order is not None:
+            from acs_triage.sources.exports.datetimes import DATE_ORDERS  # only when asked (startup time)
+
+            if self.date_order not in DATE_ORDERS:
+                raise UsageError(
+                    f"--date-order must be one of {', '.join(DATE_ORDERS)}, not {self.date_order!r}"
+                )
         if self.table != "summary" and not live:
             raise UsageError(
                 "--table applies to a workspace or resource; files and storage archives hold the "
@@ -109,10 +128,10 @@ def open_source(spec: SourceSpec) -> Source:
         if any(path != "-" and os.path.isdir(path) for path in spec.files):
             from acs_triage.sources.archive.folder import FolderSource
 
-            return FolderSource(spec.files, spec.input_format)
+            return FolderSource(spec.files, spec.input_format, date_order=spec.date_order)
         from acs_triage.sources.files import FileSource
 
-        return FileSource(spec.files, spec.input_format)
+        return FileSource(spec.files, spec.input_format, date_order=spec.date_order)
     options = spec.connection
     if spec.storage is not None:
         from acs_triage.sources.archive.client import container_client

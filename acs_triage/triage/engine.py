@@ -9,13 +9,14 @@ consume. No I/O happens here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
-from acs_triage.masking import mask_identifier, mask_rejections
-from acs_triage.records import PairAggregate, TriageInput
+from acs_triage.masking import mask_identifier, mask_rejections, mask_text
+from acs_triage.records import PairAggregate, RowAccounting, TriageInput
 from acs_triage.times import iso
 from acs_triage.triage.report import Finding, TimelinePoint, Totals, TriageReport
 from acs_triage.triage.verdicts import Verdicts, verdicts
@@ -54,6 +55,39 @@ def pair_verdicts(pair: PairAggregate, explanation: Explanation) -> Verdicts:
     return verdicts(pair.result_categories, documented, pair=f"{pair.end_reason}/{pair.end_sub_code}")
 
 
+def masked_pair(pair: PairAggregate) -> PairAggregate:
+    """The pair with every value that came from the log masked (codes, ids, identifiers,
+    categories, call types), so nothing derived from it can show a phone number.
+    A real end code or GUID is left as it is (see :mod:`acs_triage.masking`)."""
+    return replace(
+        pair,
+        end_reason=mask_identifier(pair.end_reason),
+        end_sub_code=mask_identifier(pair.end_sub_code),
+        example_correlation_ids=tuple(mask_identifier(i) for i in pair.example_correlation_ids),
+        example_identifiers=tuple(mask_identifier(i) for i in pair.example_identifiers),
+        result_categories=tuple((mask_identifier(k), n) for k, n in pair.result_categories),
+        pstn_call_types=tuple(mask_identifier(t) for t in pair.pstn_call_types),
+    )
+
+
+def _masked_counts(counts: dict[str, int], *, show_pii: bool) -> dict[str, int]:
+    """Counts keyed by a value from the log (an EndpointType), the keys masked."""
+    if show_pii:
+        return dict(counts)
+    masked: dict[str, int] = {}
+    for key, count in counts.items():
+        shown = mask_identifier(key)
+        masked[shown] = masked.get(shown, 0) + count
+    return masked
+
+
+def _shown_accounting(accounting: RowAccounting | None, *, show_pii: bool) -> RowAccounting | None:
+    """The accounting with the log categories it names (values from the log) masked."""
+    if accounting is None or show_pii or not accounting.other_categories:
+        return accounting
+    return replace(accounting, other_categories=_masked_counts(accounting.other_categories, show_pii=False))
+
+
 def explain_pair(
     pair: PairAggregate,
     failed_legs: int,
@@ -66,6 +100,8 @@ def explain_pair(
     """One finding: the aggregate plus what the catalog says about its pair, and
     Microsoft's own verdict beside it. ``connectivity`` overrides what the legs' PSTN
     call types say (direct-routing or microsoft-numbers)."""
+    if not show_pii:
+        pair = masked_pair(pair)
     explanation = catalog.explain(pair.end_reason, pair.end_sub_code)
     meaning = explanation.meaning
     connected = connectivity or catalog.connectivity(pair.pstn_call_types)
@@ -79,7 +115,6 @@ def explain_pair(
             f" {note}" if note else ""
         )
     earlier = max(pair.legs - pair.recent_legs, 0)
-    identifiers = tuple(i if show_pii else mask_identifier(i) for i in pair.example_identifiers)
     return Finding(
         end_reason=pair.end_reason,
         end_sub_code=pair.end_sub_code,
@@ -109,7 +144,7 @@ def explain_pair(
         earlier_legs=earlier,
         trend=trend(pair.recent_legs, earlier, recent_volume=volumes[1], earlier_volume=volumes[0]),
         example_correlation_ids=pair.example_correlation_ids,
-        example_identifiers=identifiers,
+        example_identifiers=pair.example_identifiers,
         category_kind=catalog.category_kind(meaning.category),
         connectivity=connected,
         logged_result_categories=verdict.logged,
@@ -150,7 +185,8 @@ def build_report(
     ``connectivity`` (``direct-routing`` or ``microsoft-numbers``) tailors the advice for
     SBC-generated failures when the data does not say which applies."""
     catalog = catalog or load_catalog()
-    failed_pairs = [p for p in data.pairs if is_failure_end(p.end_reason)]
+    pairs = data.pairs if show_pii else [masked_pair(p) for p in data.pairs]
+    failed_pairs = [p for p in pairs if is_failure_end(p.end_reason)]
     failed_legs = sum(p.legs for p in failed_pairs)
     volumes = data.half_volumes or (0, 0)
     findings = sorted(
@@ -163,8 +199,8 @@ def build_report(
         key=lambda f: (-f.legs, -f.calls, f.end_reason, f.end_sub_code),
     )
     # Microsoft's verdicts count every leg in scope, normal endings included.
-    all_verdicts = [pair_verdicts(p, catalog.explain(p.end_reason, p.end_sub_code)) for p in data.pairs]
-    warnings = list(data.warnings)
+    all_verdicts = [pair_verdicts(p, catalog.explain(p.end_reason, p.end_sub_code)) for p in pairs]
+    warnings = [mask_text(w, show_pii=show_pii) for w in data.warnings]
     if data.accounting is not None and data.accounting.rejected:
         warnings.append(f"{data.accounting.rejected} input row(s) rejected; see 'rejections'.")
     hint = window_hint(data)
@@ -187,7 +223,7 @@ def build_report(
             unclassified_legs=sum(v.unclassified_legs for v in all_verdicts),
             callee_outcome_legs=sum(f.legs for f in findings if f.category_kind == "callee-outcome"),
             scope=data.scope,
-            legs_by_endpoint_type=dict(data.legs_by_endpoint_type),
+            legs_by_endpoint_type=_masked_counts(data.legs_by_endpoint_type, show_pii=show_pii),
             failed_legs_out_of_scope=data.failed_legs_out_of_scope,
             earlier_legs=volumes[0],
             recent_legs=volumes[1],
@@ -197,7 +233,7 @@ def build_report(
         partial=data.partial,
         warnings=tuple(warnings),
         pii_masked=not show_pii,
-        accounting=data.accounting,
+        accounting=_shown_accounting(data.accounting, show_pii=show_pii),
         rejections=mask_rejections(data.rejections, show_pii=show_pii),
         resources=tuple(data.resources),
     )

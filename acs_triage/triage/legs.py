@@ -8,17 +8,18 @@ the reports the formatters render. ``call`` also shows the call's Call Automatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
-from acs_triage.masking import mask_identifier, mask_rejections
+from acs_triage.masking import mask_identifier, mask_rejections, mask_text
 from acs_triage.records import Leg, LegBatch, LegFilter, OperationBatch, Rejection
 from acs_triage.times import iso
 from acs_triage.triage.automation import NOT_ASKED, AutomationReport, explain_operations
+from acs_triage.triage.report import rejection_json
 
 __all__ = [
     "CALL_SCHEMA",
@@ -34,10 +35,6 @@ __all__ = [
 
 CALL_SCHEMA = "acs-triage/call/v1"
 LEGS_SCHEMA = "acs-triage/legs/v1"
-
-
-def _rejections(rejections: Sequence[Rejection]) -> list[dict[str, Any]]:
-    return [{"source": r.source, "line": r.line, "reason": r.reason} for r in rejections]
 
 
 @dataclass(frozen=True)
@@ -83,6 +80,20 @@ class AnnotatedLeg:
         }
 
 
+def masked_leg(leg: Leg) -> Leg:
+    """The leg with every text value that came from the log masked (see :mod:`acs_triage.masking`)."""
+    return leg._replace(
+        correlation_id=mask_identifier(leg.correlation_id),
+        endpoint_type=mask_identifier(leg.endpoint_type),
+        end_reason=mask_identifier(leg.end_reason),
+        end_sub_code=mask_identifier(leg.end_sub_code),
+        participant_id=mask_identifier(leg.participant_id),
+        identifier=mask_identifier(leg.identifier),
+        pstn_call_type=mask_identifier(leg.pstn_call_type),
+        result_category=mask_identifier(leg.result_category),
+    )
+
+
 def annotate(
     legs: Iterable[Leg],
     *,
@@ -93,14 +104,15 @@ def annotate(
     """Each leg with the catalog's explanation of its pair; identifiers masked by default.
     ``connectivity`` overrides what each leg's PstnParticipantCallType says."""
     catalog = catalog or load_catalog()
+    shown = legs if show_pii else (masked_leg(leg) for leg in legs)
     return tuple(
         AnnotatedLeg(
             leg,
             catalog.explain(leg.end_reason, leg.end_sub_code),
-            leg.identifier if show_pii else mask_identifier(leg.identifier),
+            leg.identifier,
             connectivity or catalog.connectivity([leg.pstn_call_type]),
         )
-        for leg in legs
+        for leg in shown
     )
 
 
@@ -108,15 +120,16 @@ def _common(
     batch: LegBatch, catalog: Catalog | None, show_pii: bool, connectivity: str | None
 ) -> dict[str, Any]:
     """The :class:`LegReport` fields of a batch: annotated legs, warnings, masked rejections."""
-    rejected = (
-        [f"{len(batch.rejections)} input row(s) rejected; see 'rejections'"] if batch.rejections else []
-    )
+    total = max(batch.rejected, len(batch.rejections))
+    rejected = [f"{total} input row(s) rejected; see 'rejections'"] if total else []
     return {
         "legs": annotate(batch.legs, catalog=catalog, show_pii=show_pii, connectivity=connectivity),
         "partial": batch.partial,
-        "warnings": (*batch.warnings, *rejected),
+        "warnings": (*(mask_text(w, show_pii=show_pii) for w in batch.warnings), *rejected),
         "pii_masked": not show_pii,
         "rejections": mask_rejections(batch.rejections, show_pii=show_pii),
+        "rejected": total,
+        "rejected_by_reason": dict(batch.rejected_by_reason),
     }
 
 
@@ -128,7 +141,9 @@ class LegReport:
     partial: bool
     warnings: tuple[str, ...]
     pii_masked: bool
-    rejections: tuple[Rejection, ...] = ()
+    rejections: tuple[Rejection, ...] = ()  #: the first ones, in detail
+    rejected: int = 0  #: every rejection
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
 
     def _head(self) -> dict[str, Any]:
         """The report's own fields, written after ``schema``."""
@@ -141,7 +156,9 @@ class LegReport:
             "warnings": list(self.warnings),
             "pii_masked": self.pii_masked,
             "legs": [leg.to_dict() for leg in self.legs],
-            "rejections": _rejections(self.rejections),
+            "rejected": max(self.rejected, len(self.rejections)),
+            "rejected_by_reason": dict(self.rejected_by_reason),
+            "rejections": [rejection_json(r) for r in self.rejections],
         }
 
 
@@ -172,12 +189,13 @@ def call_report(
     (``operations``) explained; partial when either answer is."""
     catalog = catalog or load_catalog()
     common = _common(batch, catalog, show_pii, connectivity)
+    shown_id = correlation_id if show_pii else mask_identifier(correlation_id)
     if operations is None:
-        return CallReport(correlation_id=correlation_id, **common)
+        return CallReport(correlation_id=shown_id, **common)
     common["partial"] = common["partial"] or operations.partial
     common["warnings"] = (*common["warnings"], *(f"Call Automation: {w}" for w in operations.warnings))
     return CallReport(
-        correlation_id=correlation_id,
+        correlation_id=shown_id,
         call_automation=explain_operations(operations, catalog),
         **common,
     )
@@ -212,4 +230,8 @@ def failed_legs_report(
     """The failed legs a source found, annotated; ``capped`` and ``matched`` say when the
     cap cut some off (the view says it once)."""
     common = _common(batch, catalog, show_pii, connectivity)
+    if not show_pii:  # the filters are the user's, but may hold a number all the same
+        wanted = replace(
+            wanted, end_reason=mask_identifier(wanted.end_reason), sub_code=mask_identifier(wanted.sub_code)
+        )
     return FailedLegsReport(wanted=wanted, capped=batch.capped, matched=batch.matched, **common)

@@ -18,6 +18,12 @@ from acs_triage.windows import Window
 REPORT_SCHEMA = "acs-triage/triage-report/v1"
 
 
+def rejection_json(rejection: Rejection) -> dict[str, Any]:
+    """One entry of a report's ``rejections``: where (``line`` to ``end_line``) and why."""
+    r = rejection
+    return {"source": r.source, "line": r.line, "end_line": r.end_line, "reason": r.reason}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One (end reason, sub-code) pair of failed legs (PSTN by default; ``--scope``), explained."""
@@ -172,6 +178,12 @@ class TriageReport:
                 "skipped_other_category": a.skipped_other_category,
                 "other_categories": dict(sorted(a.other_categories.items())),
                 "balanced": a.balanced(),
+                "lines_read": a.lines_read,
+                "lines_in_rows": a.lines_in_rows,
+                "lines_rejected": a.lines_rejected,
+                "lines_blank": a.lines_blank,
+                "rejected_by_reason": dict(a.rejected_by_reason),
+                "rejections_listed": len(self.rejections),
             }
         return {
             "schema": REPORT_SCHEMA,
@@ -190,7 +202,7 @@ class TriageReport:
             "pii_masked": self.pii_masked,
             "totals": self.totals.to_dict(),
             "accounting": accounting,
-            "rejections": [{"source": r.source, "line": r.line, "reason": r.reason} for r in self.rejections],
+            "rejections": [rejection_json(r) for r in self.rejections],
             "findings": [f.to_dict() for f in self.findings],
             "timeline": [p.to_dict() for p in self.timeline],
         }

@@ -65,6 +65,19 @@ def test_csv_neutralises_formula_cells_but_not_numbers() -> None:
     )
 
 
+def test_csv_data_never_starts_a_line_but_a_query_keeps_its_lines() -> None:
+    table = Table(
+        (Column("id", "id"), Column("kql", "kql", lines=True)),
+        [["c1\r\nFAKE,ROW\x1b[2J", "T\n| take 1\x07"]],
+    )
+    out = render(view(csv=table), OutputFormat.CSV)
+    assert out == 'id,kql\n"c1\\x0d\\x0aFAKE,ROW\\x1b[2J","T\n| take 1\\x07"\n'
+    assert list(csv.reader(io.StringIO(out))) == [
+        ["id", "kql"],
+        ["c1\\x0d\\x0aFAKE,ROW\\x1b[2J", "T\n| take 1\\x07"],
+    ]
+
+
 def test_csv_quotes_what_csv_must_quote_after_neutralising() -> None:
     table = Table((Column("formula", "f"), Column("text", "t")), [['=HYPERLINK("http://x","y")', "a,b"]])
     out = render(view(csv=table), OutputFormat.CSV)

@@ -107,7 +107,8 @@ def test_junit_structure_and_escaping() -> None:
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert props["status"] == "fail" and props["exit_code"] == "1"
 
-    # hostile text survives: markup, quotes, newlines; XML-illegal controls are dropped
+    # hostile text survives as text: markup and quotes as they are; line breaks and
+    # controls (XML-illegal ones included) shown escaped, never as a line of their own
     blocking = [c.name for c in result.checks].index("blocking-codes")
     check = replace(result.checks[blocking], message='<b>&"x"</b>\nline2\x00\x1b]]>')
     weird = replace(
@@ -118,10 +119,12 @@ def test_junit_structure_and_escaping() -> None:
     parsed = ET.fromstring(junit_xml(weird))
     failure = parsed.find("testsuite/testcase[@name='blocking-codes']/failure")
     assert failure is not None
-    assert failure.get("message") == '<b>&"x"</b>\nline2]]>'
-    assert '<b>&"x"</b>' in (failure.text or "")
+    assert failure.get("message") == '<b>&"x"</b>\\x0aline2\\x00\\x1b]]>'
+    assert '<b>&"x"</b>' in (failure.text or "") and "\n" not in (failure.text or "")
     props = {p.get("name"): p.get("value") for p in parsed.iter("property")}
-    assert props["source"] == "ws <&>"
+    assert props["source"] == "ws <&>\\x07"
+    system_out = parsed.find("testsuite/testcase[@name='blocking-codes']/system-out")
+    assert system_out is not None and (system_out.text or "").count("\n") == 4  # its four own lines
 
 
 def test_workflow_command_escaping() -> None:
@@ -129,6 +132,11 @@ def test_workflow_command_escaping() -> None:
     assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
     assert workflow_command("error", "x: y, z", title="t:1,2") == "::error title=t%3A1%2C2::x: y, z"
     assert workflow_command("notice", "plain") == "::notice::plain"
+    # a value's line breaks and controls are shown, never a line (or an escape) of their own
+    assert (
+        workflow_command("error", "a\nb\x1b]0;x\x07", title="t\r\n::x")
+        == "::error title=t\\x0d\\x0a%3A%3Ax::a\\x0ab\\x1b]0;x\\x07"
+    )
 
 
 def test_annotation_lines_per_status() -> None:

@@ -77,15 +77,17 @@ def _unreadable(error: OSError) -> None:
 class FolderSource(ArchiveSource):
     """Archive folders (and plain export files) as a :class:`~acs_triage.sources.base.Source`."""
 
-    def __init__(self, paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO) -> None:
-        super().__init__()
+    def __init__(
+        self, paths: Sequence[str], fmt: InputFormat = InputFormat.AUTO, *, date_order: str | None = None
+    ) -> None:
+        super().__init__(date_order=date_order)
         self.paths = tuple(paths)
         self.kind = "file"
         self.description = ", ".join(self.paths)
         self.live = False
         self._folders = [p for p in self.paths if p != "-" and os.path.isdir(p)]
         plain = [p for p in self.paths if p not in self._folders]
-        self._plain = FileSource(plain, fmt) if plain else None
+        self._plain = FileSource(plain, fmt, date_order=date_order) if plain else None
 
     def opened_blobs(self, hours: HourRange) -> Iterator[tuple[BlobRef, IO[bytes]]]:
         blobs: list[BlobRef] = []
@@ -109,6 +111,7 @@ class FolderSource(ArchiveSource):
         yield from super().read(hours, tally)
         if self._plain is not None:
             yield from self._plain.items()
+            self.count_lines(self._plain.lines())
 
     def items(self) -> Iterable[Item]:
         return self.read(HourRange())

@@ -15,10 +15,12 @@ from datetime import datetime, timedelta, timezone
 from typing import IO
 
 from acs_triage.records import PSTN_SCOPE, Item, TriageInput
+from acs_triage.sources.aggregate import LineCount
 from acs_triage.sources.archive.layout import BlobRef, HourRange, hours_for
 from acs_triage.sources.archive.tally import ResourceTally
-from acs_triage.sources.base import LegStreamSource, aggregate_windows
+from acs_triage.sources.base import LegStreamSource
 from acs_triage.sources.exports import InputFormat
+from acs_triage.sources.exports.common import LineTally
 from acs_triage.sources.exports.reader import read_stream
 from acs_triage.windows import Window
 
@@ -44,8 +46,18 @@ class ReadStats:
 class ArchiveSource(LegStreamSource):
     """Hourly blobs of diagnostic records; subclasses list and open them."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, date_order: str | None = None) -> None:
         self.stats = ReadStats()
+        self.date_order = date_order
+        self._lines: LineCount | None = None  # of the last pass read to its end
+
+    def lines(self) -> LineCount | None:
+        return self._lines
+
+    def count_lines(self, more: LineCount | None) -> None:
+        """Add the lines of another part of the pass (plain files beside the blobs)."""
+        if self._lines is not None and more is not None:
+            self._lines = (self._lines[0] + more[0], self._lines[1] + more[1])
 
     @abstractmethod
     def opened_blobs(self, hours: HourRange) -> Iterator[tuple[BlobRef, IO[bytes]]]:
@@ -76,15 +88,20 @@ class ArchiveSource(LegStreamSource):
     def read(self, hours: HourRange, tally: ResourceTally | None = None) -> Iterator[Item]:
         """Every record of the blobs of ``hours``, blob after blob."""
         self.stats = ReadStats()
+        self._lines = None
+        lines = LineTally()
         counted = 0  # bytes already given to the tally
         for blob, stream in self.opened_blobs(hours):
-            items = read_stream(stream, blob.name, InputFormat.DIAGNOSTIC)
+            items = read_stream(
+                stream, blob.name, InputFormat.DIAGNOSTIC, date_order=self.date_order, tally=lines
+            )
             if tally is None:
                 yield from items
             else:
                 yield from tally.count(blob.resource_id, items)
                 tally.read(blob.resource_id, self.stats.bytes_read - counted)
                 counted = self.stats.bytes_read
+        self._lines = (lines.read, lines.blank)
 
     def items(self) -> Iterable[Item]:
         return self.read(HourRange())
@@ -97,14 +114,7 @@ class ArchiveSource(LegStreamSource):
     ) -> list[TriageInput]:
         hours = self.hours(windows)
         tally = ResourceTally(windows[0], scope)
-        inputs = aggregate_windows(
-            self.read(hours, tally),
-            windows,
-            kind=self.kind,
-            description=self.description,
-            bin_size=bin_size,
-            scope=scope,
-        )
+        inputs = self.aggregate(self.read(hours, tally), windows, bin_size=bin_size, scope=scope)
         inputs[0].resources = tally.totals()
         if not self.stats.blobs_listed:
             inputs[0].warnings.append(self.empty_note(hours))

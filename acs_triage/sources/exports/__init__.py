@@ -48,35 +48,48 @@ Decisions
 * **Date styles.** ISO 8601 with ``T`` or a space, with ``Z``, ``+hh:mm``,
   ``+hhmm`` or no offset (naive means UTC), seconds optional, 1 to 9 fraction
   digits (Log Analytics writes 7; digits past microseconds are truncated). The
-  portal's en-US style ``M/D/YYYY, h:mm[:ss[.fff]] AM|PM`` (the comma is
-  optional; any whitespace, including the narrow no-break space newer browsers
-  put before ``AM``, is accepted). The year-first ``YYYY/M/D H:mm[:ss[.fff]]``
-  24-hour style (ja-JP and similar locales). Day-first styles such as en-GB
-  ``28/11/2026, 02:10:38`` are **rejected**: without ``AM``/``PM`` or a leading
-  year they cannot be told apart from month-first, and a silent month/day swap
-  would misplace rows in time. Every datetime is returned timezone-aware in UTC.
+  year-first ``YYYY/M/D H:mm[:ss[.fff]]`` 24-hour style (ja-JP and similar locales).
+  The portal's regional styles ``A<sep>B<sep>YYYY[,] H:mm[:ss[.fff]] [AM|PM]`` with
+  ``/``, ``.`` or ``-`` (en-US ``11/28/2026, 2:10:38.123 AM``, en-GB ``28/11/2026,
+  14:10:38``, de-DE ``28.11.2026 14:10:38``, nl-NL ``28-11-2026 14:10:38``; any
+  whitespace, including the narrow no-break space newer browsers put before ``AM``).
+  Whether ``A`` is the day or the month is decided **per file**
+  (:class:`~acs_triage.sources.exports.datetimes.DateReader`): the first value with a
+  field above 12 settles it, the rows before it are held and read the same way
+  (:mod:`~acs_triage.sources.exports.pending`); ``--date-order`` decides instead. A
+  file that never settles it is an :class:`ExportError` naming ``--date-order``,
+  except in the en-US style alone (slashes and AM/PM), read month first as before.
+  Every datetime is returned timezone-aware in UTC.
 * **Values.** Text is stripped; ``null``, ``None`` and ``""`` are blank. The two
   end-code columns go through :func:`acs_triage.codes.normalize_code`. A blank
   ``EndpointType`` is kept (the leg is simply not PSTN). An unparseable optional
   ``CallStartTime`` becomes ``None`` rather than rejecting the row. A ``TimeGenerated``
   outside 1970-2199 cannot be a Log Analytics record: the row is rejected.
 * **Rows.** Every input row becomes exactly one ``Leg`` or one ``Rejection``;
-  nothing here raises for a bad row. ``line`` is the 1-based physical line where
-  the row starts (CSV, JSON Lines; CR, LF and CRLF all end a line) or the 1-based
-  element index in the array (``az-json``) or in ``rows`` (``api-json``).
+  nothing here raises for a bad row. ``line`` to ``end_line`` are the 1-based
+  physical lines the row covers (CSV, JSON Lines; CR, LF and CRLF all end a line; a
+  quoted CSV field may hold line breaks) or the 1-based element index in the array
+  (``az-json``) or in ``rows`` (``api-json``; concatenated documents are numbered on).
+  A ``LineTally`` passed to :func:`read_export` counts the data lines read and the
+  blank ones, so that rows and blank lines can be checked to cover the input.
   Rejected: unparseable or missing ``TimeGenerated``, blank ``CorrelationId``, a
-  CSV row whose field count differs from the header's, a CSV syntax error, a line
-  longer than :data:`MAX_LINE_CHARS`, invalid JSON on a JSON Lines line, a record
-  that is not an object (or, in ``api-json``, not an array of the right length).
+  CSV row whose field count differs from the header's, a CSV syntax error (a quote
+  never closed: the rejection covers the lines it swallowed), a quoted field that
+  runs to the end of the input, a line longer than :data:`MAX_LINE_CHARS`, invalid
+  JSON on a JSON Lines line, a record that is not an object (or, in ``api-json``,
+  not an array of the right length).
 * **Keys in JSON objects.** The first object must hold every required column
   (else :class:`ExportError`, as for a CSV header). A later object that lacks a
   key is read as if the value were null, so it is rejected only if the missing
   value is needed.
 * **File-level problems** raise :class:`ExportError` with one line naming the
   file: cannot open or read, not a recognised format (including gzip/ZIP input,
-  which must be unpacked first), a required column missing, no header row, and a
-  JSON document that is syntactically broken or truncated (its remaining rows
-  cannot be located, so a partial result would be silently incomplete). Opening
+  which must be unpacked first), a required column missing, no header row, a JSON
+  document that is syntactically broken or truncated (its remaining rows cannot be
+  located, so a partial result would be silently incomplete) or followed by anything
+  but another document of its format, a line still running after
+  ``MAX_SKIPPED_LINE_CHARS`` (an endless stream), blank text before any data past
+  ``MAX_LEADING_BLANK``, and dates the file does not say the order of. Opening
   and format detection happen when :func:`read_export` is called; the other
   checks can raise while iterating, before any further record is yielded.
 * **Not interpreted.** A ``PartialError`` in an ``api-json`` document is not
@@ -102,7 +115,10 @@ One concern per module; only the names below (``__all__``) are public API.
     Column names, header suffixes and the UTC rule, column resolution and its
     errors; ``KeyMap``, which reads JSON objects by key.
 ``datetimes``
-    The date styles above, with a fast path for the shape Log Analytics writes.
+    The date styles above, with a fast path for the shape Log Analytics writes, and
+    the per-file date order (``DateReader``).
+``pending``
+    Records held (in bounded memory) until a file's date order is known.
 ``values``
     Text and blank handling, the bounded memo, ``LegBuilder`` (a Leg or a Rejection
     from one row's values; one per reader, so readers never share state).

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from acs_triage.records import Leg, Rejection
+from acs_triage.masking import quote
+from acs_triage.records import Item, Rejection
 from acs_triage.sources.exports.common import ExportError
 from acs_triage.sources.exports.values import LegBuilder
 
@@ -61,7 +62,7 @@ def _column_of(header: str) -> int:
 
 def _not_utc_error(name: str, header: str) -> ExportError:
     return ExportError(
-        f"{name}: column {header.strip()!r} holds times in a zone other than UTC",
+        f"{name}: column {quote(header.strip())} holds times in a zone other than UTC",
         hint="re-export with the portal's display time zone set to UTC",
     )
 
@@ -85,7 +86,7 @@ def resolve_columns(headers: Sequence[str], name: str) -> list[int]:
 
 
 def _missing_columns_error(name: str, missing: Sequence[str], found: Sequence[str]) -> ExportError:
-    shown = ", ".join(repr(h.strip()[:40]) for h in found[:8])
+    shown = ", ".join(quote(h.strip()) for h in found[:8])
     more = f" and {len(found) - 8} more" if len(found) > 8 else ""
     return ExportError(
         f"{name}: missing required column(s) {', '.join(missing)}; "
@@ -97,16 +98,16 @@ def _missing_columns_error(name: str, missing: Sequence[str], found: Sequence[st
 class KeyMap:
     """Maps object keys to canonical columns, remembering the answers (bounded).
 
-    One per reader: it also owns the reader's :class:`LegBuilder`.
+    One per reader; it builds records with the reader's :class:`LegBuilder`.
     """
 
     _MAX_CACHED = 4096
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, legs: LegBuilder) -> None:
         self._name = name
         self._cache: dict[str, int] = {}
         self._checked = False
-        self._legs = LegBuilder()
+        self._legs = legs
         # The keys of the previous object and what to do with an object that has
         # exactly those keys, in that order: usually every object of a file.
         self._shape: tuple[str, ...] | None = None
@@ -120,7 +121,8 @@ class KeyMap:
                 self._cache[key] = index
         return index
 
-    def convert(self, record: dict[str, object], line: int, source: str) -> Leg | Rejection:
+    def convert(self, record: dict[str, object], line: int, source: str) -> Iterable[Item]:
+        """What to yield for one object (see :meth:`LegBuilder.emit`)."""
         if not self._checked:
             # The first object plays the part of a header row.
             resolve_columns(list(record), self._name)
@@ -131,10 +133,10 @@ class KeyMap:
             self._plan = self._plan_for(shape)
         plan = self._plan
         if isinstance(plan, str):
-            return Rejection(source, line, plan)
+            return self._legs.emit(Rejection(source, line, plan))
         values = list(record.values())
         values.append(None)  # read for an absent column
-        return self._legs.build(plan(values), line, source)
+        return self._legs.rows(plan(values), line, source)
 
     def _plan_for(self, keys: tuple[str, ...]) -> Callable[[list[object]], Sequence[object]] | str:
         """For objects with these keys: a getter of the canonical column values from
@@ -147,5 +149,5 @@ class KeyMap:
                 if positions[index] == absent:  # the first occurrence wins
                     positions[index] = position
             elif index == _NOT_UTC:
-                return f"column {key.strip()[:40]!r} is not in UTC"
+                return f"column {quote(key.strip())} is not in UTC"
         return operator.itemgetter(*positions)

@@ -24,13 +24,14 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from io import TextIOWrapper
 
 from acs_triage.records import Item, Rejection, SkippedRecord
 from acs_triage.sources.exports import common
 from acs_triage.sources.exports.columns import COLUMNS
-from acs_triage.sources.exports.common import ExportError
+from acs_triage.sources.exports.common import ExportError, LineTally
+from acs_triage.sources.exports.datetimes import DateReader
 from acs_triage.sources.exports.diagnostic_fields import (
     CATEGORY_KEYS,
     FIELDS,
@@ -121,31 +122,36 @@ def _blank(value: object) -> bool:
 
 
 class RecordReader:
-    """Turns diagnostic records into items; one per reader (it owns a LegBuilder)."""
+    """Turns diagnostic records into items; one per reader (it owns a LegBuilder, which
+    holds the records while the file's date order is not known)."""
 
-    def __init__(self) -> None:
-        self._legs = LegBuilder()
+    def __init__(self, dates: DateReader | None = None) -> None:
+        self.legs = LegBuilder(dates)
         self._top = _Shapes(_TOP_KEYS)
         self._properties = _Shapes(_PROPERTY_KEYS)
 
-    def convert(self, record: object, line: int, source: str) -> Item:
-        """One record (a decoded JSON value) as a Leg, a SkippedRecord or a Rejection."""
+    def convert(self, record: object, line: int, source: str) -> Iterable[Item]:
+        """What to yield for one record (a decoded JSON value): a Leg, a SkippedRecord or
+        a Rejection (see :meth:`LegBuilder.emit`)."""
+        return self.legs.emit(*self._build(record, line, source))
+
+    def _build(self, record: object, line: int, source: str) -> tuple[Item, int]:
         if not isinstance(record, dict):
-            return Rejection(source, line, f"record is not a JSON object (found {json_type_name(record)})")
+            return Rejection(source, line, f"record is not a JSON object (found {json_type_name(record)})"), 0
         top = self._top.values(record)
         category = _category(top)
         if not category:
-            return Rejection(source, line, "record has no category (category, type or operationName)")
+            return Rejection(source, line, "record has no category (category, type or operationName)"), 0
         if category.casefold() != _SUMMARY:
-            return SkippedRecord(source, line, category)
+            return SkippedRecord(source, line, category), 0
         properties = top[_PROPERTIES_AT]
         if isinstance(properties, str) and properties.lstrip().startswith("{"):
             properties = _decoded(properties)  # a properties object sent as a JSON string
         if not isinstance(properties, dict):
-            return Rejection(source, line, f"{SUMMARY_CATEGORY} record has no properties object")
+            return Rejection(source, line, f"{SUMMARY_CATEGORY} record has no properties object"), 0
         inner = self._properties.values(properties)
         if not _blank(inner[_VERSION_AT]):
-            return SkippedRecord(source, line, UPDATES_CATEGORY)
+            return SkippedRecord(source, line, UPDATES_CATEGORY), 0
         values = []
         for candidates in _SOURCES:
             value: object = None
@@ -154,22 +160,18 @@ class RecordReader:
                 if not _blank(value):
                     break
             values.append(value)
-        return self._legs.build(values, line, source)
+        return self.legs.build(values, line, source)
 
-    def each(self, value: object, line: int, source: str) -> Iterator[Item]:
-        """The records of one JSON Lines line: a record, or an envelope of records."""
-        if isinstance(value, dict):
-            records = _envelope(value)
-            if records is None:
-                yield self.convert(value, line, source)
-                return
-            if not isinstance(records, list):
-                yield Rejection(source, line, f'"{RECORDS_KEY}" is {json_type_name(records)}, not an array')
-                return
-            for record in records:
-                yield self.convert(record, line, source)
-            return
-        yield self.convert(value, line, source)
+    def each(self, value: object, line: int, source: str) -> tuple[int, Iterator[Item]]:
+        """The records of one JSON Lines line (a record, or an envelope of records): how
+        many, and what to yield for them."""
+        records = _envelope(value) if isinstance(value, dict) else None
+        if records is None:
+            return 1, iter(self.convert(value, line, source))
+        if not isinstance(records, list):
+            reason = f'"{RECORDS_KEY}" is {json_type_name(records)}, not an array'
+            return 1, iter(self.legs.emit(Rejection(source, line, reason)))
+        return len(records), (item for record in records for item in self.convert(record, line, source))
 
 
 def _decoded(text: str) -> object:
@@ -219,22 +221,38 @@ def _document_layout(text: TextIOWrapper) -> bool:
     return not isinstance(_decoded(first_line), dict)  # an envelope on one line is JSON Lines
 
 
-def diagnostic_records(text: TextIOWrapper, source: str, name: str) -> Iterator[Item]:
-    """One item per diagnostic record of the input (see the module docstring)."""
-    if _document_layout(text):
-        yield from _documents(text, source, name)
-        return
-    reader = RecordReader()
-    for parsed in parsed_lines(text, source):
-        if isinstance(parsed, Rejection):
-            yield parsed
+def diagnostic_records(
+    text: TextIOWrapper, source: str, name: str, *, tally: LineTally, dates: DateReader
+) -> Iterator[Item]:
+    """One item per diagnostic record of the input (see the module docstring).
+
+    In ``tally`` a "line" is a record: a JSON Lines line counts once per record it
+    holds (an envelope line, as many times as its records; with none, as a blank
+    line), the documents layout once per record."""
+    reader = RecordReader(dates)
+    try:
+        if _document_layout(text):
+            yield from _documents(text, source, name, reader, tally)
         else:
-            yield from reader.each(parsed[1], parsed[0], source)
+            for parsed in parsed_lines(text, source, name, tally):
+                if isinstance(parsed, Rejection):
+                    yield from reader.legs.emit(parsed)
+                    continue
+                count, items = reader.each(parsed[1], parsed[0], source)
+                if count:
+                    tally.read += count - 1
+                else:
+                    tally.blank += 1
+                yield from items
+        yield from reader.legs.finish(name)
+    finally:
+        reader.legs.close()
 
 
-def _documents(text: TextIOWrapper, source: str, name: str) -> Iterator[Item]:
+def _documents(
+    text: TextIOWrapper, source: str, name: str, reader: RecordReader, tally: LineTally
+) -> Iterator[Item]:
     scanner = JsonScanner(text)
-    reader = RecordReader()
     number = 0
     while scanner.peek() != "":
         if scanner.peek() != "{":
@@ -251,6 +269,7 @@ def _documents(text: TextIOWrapper, source: str, name: str) -> Iterator[Item]:
             found = True
             for _ in scanner.elements():
                 number += 1
-                yield reader.convert(scanner.value(), number, source)
+                tally.read += 1
+                yield from reader.convert(scanner.value(), number, source)
         if not found:
             raise ExportError(f'{name}: a JSON object without a "records" array')

@@ -19,6 +19,7 @@ from acs_triage.sources.exports.values import one_line
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER_TAIL = frozenset("0123456789.eE+-")
 _NUMBER_CHARS = re.compile(r"[0-9.eE+-]*")
+_MAX_DEPTH = 200
 
 
 class JsonScanner:
@@ -41,6 +42,10 @@ class JsonScanner:
     def line_at(self, pos: int) -> int:
         return self._lines_before + self._buf.count("\n", 0, pos) + 1
 
+    def error(self, message: str) -> JsonSyntaxError:
+        """The error for the input at the current position."""
+        return self._error(message)
+
     def _error(self, message: str, pos: int | None = None) -> JsonSyntaxError:
         return JsonSyntaxError(message, self.line_at(self._pos if pos is None else pos))
 
@@ -59,12 +64,20 @@ class JsonScanner:
         return True
 
     def peek(self) -> str:
-        """Skip whitespace; the next character, not consumed ("" at the end)."""
+        """Skip whitespace; the next character, not consumed ("" at the end).
+
+        More than :data:`~acs_triage.sources.exports.common.MAX_LEADING_BLANK`
+        characters of whitespace in a row is not a document (an endless stream)."""
+        skipped = 0
         while True:
             match = _WHITESPACE.match(self._buf, self._pos)
-            self._pos = match.end() if match is not None else self._pos
+            if match is not None:
+                skipped += match.end() - self._pos
+                self._pos = match.end()
             if self._pos < len(self._buf):
                 return self._buf[self._pos]
+            if skipped > common.MAX_LEADING_BLANK:
+                raise self._error(f"more than {common.MAX_LEADING_BLANK:,} characters of whitespace in a row")
             if not self._more(common.CHUNK_CHARS):
                 return ""
 
@@ -122,6 +135,20 @@ class JsonScanner:
             raise self._error(f"a JSON value is longer than {common.MAX_JSON_VALUE_CHARS} characters")
         self._more(pending)
 
+    def skip(self, depth: int = 0) -> None:
+        """Read past the next value, however large: arrays and objects element by element."""
+        if depth > _MAX_DEPTH:
+            raise self._error("nested too deeply")
+        char = self.peek()
+        if char == "[":
+            for _ in self.elements():
+                self.skip(depth + 1)
+        elif char == "{":
+            for _ in self.members():
+                self.skip(depth + 1)
+        else:
+            self.value()
+
     def members(self) -> Iterator[str]:
         """The keys of the object whose ``{`` comes next; read each value before
         asking for the next key."""
@@ -153,6 +180,17 @@ class JsonScanner:
             yield index
             if not self.separator("]", f"array element {index}"):
                 return
+
+
+def after_document(scanner: JsonScanner, opener: str, what: str) -> bool:
+    """After one document: True when another one follows (``cat a.json b.json``),
+    False at the end of the input; anything else is an error."""
+    found = scanner.peek()
+    if found == "":
+        return False
+    if found == opener:
+        return True
+    raise scanner.error(f"unexpected {describe_next(found)} after the end of {what}")
 
 
 def describe_next(char: str) -> str:

@@ -4,21 +4,37 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from io import TextIOWrapper
-from typing import IO, BinaryIO, cast
+from typing import IO, BinaryIO, Protocol, cast
 
 from acs_triage.records import Item
-from acs_triage.sources.exports.common import ExportError, InputFormat, JsonSyntaxError
+from acs_triage.sources.exports.common import (
+    EndlessInput,
+    ExportError,
+    InputFormat,
+    JsonSyntaxError,
+    LineTally,
+)
 from acs_triage.sources.exports.csv_rows import csv_records
+from acs_triage.sources.exports.datetimes import DateReader
 from acs_triage.sources.exports.detect import detect_format
 from acs_triage.sources.exports.diagnostic import diagnostic_records
 from acs_triage.sources.exports.json_documents import api_json_records, az_json_records
 from acs_triage.sources.exports.json_lines import jsonl_records
 from acs_triage.sources.exports.streams import decode_from_start, read_head
 
-#: The reader of each format: ``(text, source, name)`` -> records.
-_READERS: dict[InputFormat, Callable[[TextIOWrapper, str, str], Iterator[Item]]] = {
+
+class _Reader(Protocol):
+    """A format's reader: ``(text, source, name, tally=, dates=)`` -> records."""
+
+    def __call__(
+        self, text: TextIOWrapper, source: str, name: str, *, tally: LineTally, dates: DateReader
+    ) -> Iterator[Item]: ...
+
+
+#: The reader of each format.
+_READERS: dict[InputFormat, _Reader] = {
     InputFormat.CSV: csv_records,
     InputFormat.JSONL: jsonl_records,
     InputFormat.AZ_JSON: az_json_records,
@@ -32,6 +48,8 @@ def read_export(
     fmt: InputFormat | str = InputFormat.AUTO,
     *,
     stdin: BinaryIO | None = None,
+    date_order: str | None = None,
+    tally: LineTally | None = None,
 ) -> Iterator[Item]:
     """Stream the rows of an exported ACSCallSummary file as Legs and Rejections
     (and, for diagnostic records, SkippedRecords of other log categories).
@@ -40,20 +58,41 @@ def read_export(
     which is not closed. The file is opened and its format detected before this
     returns, so "cannot open" and "not a recognised format" raise here; other
     :class:`ExportError` s can raise while iterating. See the package docstring.
+
+    ``date_order`` (``dmy`` or ``mdy``) reads ``A/B/YYYY`` dates in that order instead
+    of deciding it from the file; ``tally``, when given, counts the input's lines
+    (:class:`~acs_triage.sources.exports.common.LineTally`) as they are read.
     """
-    records = _records(path, InputFormat(fmt), stdin)
+    reading = _Reading(DateReader(date_order), tally if tally is not None else LineTally())
+    records = _records(path, InputFormat(fmt), stdin, reading)
     next(records)  # run up to the first yield: open, detect, or raise ExportError
     return cast(Iterator[Item], records)
 
 
-def read_stream(stream: IO[bytes], name: str, fmt: InputFormat | str = InputFormat.AUTO) -> Iterator[Item]:
+def read_stream(
+    stream: IO[bytes],
+    name: str,
+    fmt: InputFormat | str = InputFormat.AUTO,
+    *,
+    date_order: str | None = None,
+    tally: LineTally | None = None,
+) -> Iterator[Item]:
     """Like :func:`read_export`, for a binary stream the caller opened (and closes);
     ``name`` names it in rejections and errors. Detection happens on the first
     iteration."""
-    return cast(Iterator[Item], _from_stream(stream, name, name, InputFormat(fmt), primed=False))
+    reading = _Reading(DateReader(date_order), tally if tally is not None else LineTally())
+    return cast(Iterator[Item], _from_stream(stream, name, name, InputFormat(fmt), reading, primed=False))
 
 
-def _records(path: str, fmt: InputFormat, stdin: BinaryIO | None) -> Iterator[Item | None]:
+class _Reading:
+    """What a reader is given besides its text: the file's date order, the line tally."""
+
+    def __init__(self, dates: DateReader, tally: LineTally) -> None:
+        self.dates = dates
+        self.tally = tally
+
+
+def _records(path: str, fmt: InputFormat, stdin: BinaryIO | None, reading: _Reading) -> Iterator[Item | None]:
     name = "<stdin>" if path == "-" else path
     owned: IO[bytes] | None = None
     if path == "-":
@@ -64,14 +103,14 @@ def _records(path: str, fmt: InputFormat, stdin: BinaryIO | None) -> Iterator[It
         except OSError as error:
             raise ExportError(f"{name}: cannot open: {error.strerror or error}") from None
     try:
-        yield from _from_stream(stream, path, name, fmt, primed=True)
+        yield from _from_stream(stream, path, name, fmt, reading, primed=True)
     finally:
         if owned is not None:
             owned.close()
 
 
 def _from_stream(
-    stream: IO[bytes], source: str, name: str, fmt: InputFormat, *, primed: bool
+    stream: IO[bytes], source: str, name: str, fmt: InputFormat, reading: _Reading, *, primed: bool
 ) -> Iterator[Item | None]:
     """Detect, decode and read ``stream``; with ``primed``, first yield None once the
     format is known (read_export's priming point)."""
@@ -90,9 +129,11 @@ def _from_stream(
         if primed:
             yield None  # priming point for read_export
         try:
-            yield from _READERS[fmt](text, source, name)
+            yield from _READERS[fmt](text, source, name, tally=reading.tally, dates=reading.dates)
         except JsonSyntaxError as error:
-            raise ExportError(f"{name}: invalid JSON at line {error.line}: {error.message}") from None
+            raise ExportError(f"{name}: invalid JSON at line {error.line:,}: {error.message}") from None
+        except EndlessInput as error:
+            raise ExportError(f"{name}: {error.message}") from None
         except OSError as error:
             raise ExportError(f"{name}: cannot read: {error.strerror or error}") from None
     finally:

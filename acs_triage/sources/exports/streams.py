@@ -15,6 +15,7 @@ from io import BufferedReader, RawIOBase, TextIOWrapper
 from typing import IO
 
 from acs_triage.sources.exports import common
+from acs_triage.sources.exports.common import EndlessInput
 
 
 class PrefixedStream(RawIOBase):
@@ -82,13 +83,19 @@ class PhysicalLines:
     ``max_chars`` is :data:`~acs_triage.sources.exports.common.MAX_LINE_CHARS` when
     the lines are opened. An over-long line is consumed, counted in ``overlong`` and
     returned as ``"\\n"`` so that line numbering stays right; callers turn it into a
-    rejection.
+    rejection. A line still running after
+    :data:`~acs_triage.sources.exports.common.MAX_SKIPPED_LINE_CHARS` raises
+    :class:`~acs_triage.sources.exports.common.EndlessInput`: reading an endless
+    stream without line ends stops in bounded time and memory.
+
+    ``exhausted`` becomes True when a caller asked for a line past the end.
     """
 
     def __init__(self, text: TextIOWrapper) -> None:
         self._readline = text.readline
         self.max_chars = common.MAX_LINE_CHARS
         self.overlong = 0
+        self.exhausted = False
 
     def __iter__(self) -> PhysicalLines:
         return self
@@ -97,12 +104,49 @@ class PhysicalLines:
         max_chars = self.max_chars
         line = self._readline(max_chars)
         if not line:
+            self.exhausted = True
             raise StopIteration
-        if len(line) >= max_chars and line[-1] not in "\r\n":
-            while True:
-                rest = self._readline(max_chars)
-                if not rest or rest[-1] in "\r\n":
-                    break
-            self.overlong += 1
-            return "\n"
+        if len(line) >= max_chars:
+            if line[-1] == "\r":
+                return self._cut_crlf(line)
+            if line[-1] != "\n":
+                self._skip_rest(len(line))
+                self.overlong += 1
+                return "\n"
         return line
+
+    def _cut_crlf(self, line: str) -> str:
+        """A read that stopped at its size limit right after a CR: the LF of a CRLF may
+        come as a "line" of its own, which is not one."""
+        following = self._readline(self.max_chars)
+        if following == "\n":
+            return line + following
+        if following:
+            self._push_back(following)
+        return line
+
+    def _push_back(self, line: str) -> None:
+        """Make ``line`` the next one read (the hot path keeps calling one readline)."""
+        readline = self._readline
+
+        def once(_size: int = -1) -> str:
+            self._readline = readline
+            return line
+
+        self._readline = once
+
+    def _skip_rest(self, read: int) -> None:
+        limit = common.MAX_SKIPPED_LINE_CHARS
+        while True:
+            rest = self._readline(self.max_chars)
+            read += len(rest)
+            if rest.endswith("\r") and len(rest) >= self.max_chars:
+                self._cut_crlf(rest)
+                return
+            if not rest or rest[-1] in "\r\n":
+                return
+            if read > limit:
+                raise EndlessInput(
+                    f"a line runs on past {limit:,} characters without a line end "
+                    "(binary data, or an endless stream?)"
+                )

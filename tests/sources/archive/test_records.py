@@ -39,6 +39,13 @@ SAMPLE_ACCOUNTING = {
     "skipped_other_category": 2,
     "other_categories": {"CallDiagnostics": 1, "CallSummaryUpdates": 1},
     "balanced": True,
+    # a "line" of diagnostic records is a record (an envelope line counts its records)
+    "lines_read": 11,
+    "lines_in_rows": 11,
+    "lines_rejected": 0,
+    "lines_blank": 0,
+    "rejected_by_reason": {},
+    "rejections_listed": 0,
 }
 
 
@@ -120,6 +127,19 @@ def test_every_kind_of_record(tmp_path: Path, cli: CliRunner) -> None:
         "skipped_other_category": 1,
         "other_categories": {"CallAutomationOperational": 1},
         "balanced": True,
+        "lines_read": 15,
+        "lines_in_rows": 14,
+        "lines_rejected": 6,
+        "lines_blank": 1,
+        "rejected_by_reason": {
+            "missing TimeGenerated": 1,
+            "record has no category (category, type or operationName)": 1,
+            "CallSummary record has no properties object": 1,
+            "invalid JSON: Expecting property name enclosed in double quotes": 1,
+            "missing CorrelationId": 1,
+            "record is not a JSON object (found an array)": 1,
+        },
+        "rejections_listed": 6,
     }
     assert [(r["line"], r["reason"]) for r in doc["rejections"]] == [
         (5, "missing TimeGenerated"),
@@ -190,11 +210,19 @@ def test_accounting_always_adds_up(tmp_path: Path, cli: CliRunner, lines: list[s
     path = tmp_path / "records.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = cli("triage", "--from-file", str(path), "--input-format", "diagnostic", "-f", "json")
+    if code == ExitCode.INPUT:  # rejected records and not one readable: the file is refused
+        assert err.count("\n") == 1 and "no readable record" in err
+        return
     assert code == ExitCode.OK, err
     accounting = json.loads(out)["accounting"]
-    expected = sum(
+    records = [
         len(json.loads(line)["records"]) if line.startswith('{"records"') else 1
         for line in lines
         if line.strip()
-    )
+    ]
+    expected = sum(records)
     assert accounting["balanced"] and accounting["rows_read"] == expected
+    # a line is a record; a blank line, or an envelope of none, is blank
+    physical = max(len(lines), 1)  # the text written ends with a line break: "\n" alone is one line
+    blank = physical - len(records) + records.count(0)
+    assert (accounting["lines_read"], accounting["lines_blank"]) == (expected + blank, blank)

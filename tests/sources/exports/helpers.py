@@ -10,6 +10,7 @@ from datetime import timezone
 
 from hypothesis import strategies as st
 
+from acs_triage.masking import mask_rejections
 from acs_triage.records import Leg, Rejection
 from acs_triage.sources.exports import ExportError, InputFormat, read_export
 
@@ -17,8 +18,14 @@ UTC = timezone.utc
 Record = Leg | Rejection
 
 
-def read(data: bytes, fmt: InputFormat | str = InputFormat.AUTO) -> list[Record]:
-    return list(read_export("-", fmt, stdin=io.BytesIO(data)))
+def shown(records: Sequence[Record]) -> list[Record]:
+    """Records as users see them: the delimiters of quoted data removed from reasons
+    (``mask_rejections`` with ``show_pii``; masking itself is tested elsewhere)."""
+    return [r if isinstance(r, Leg) else mask_rejections([r], show_pii=True)[0] for r in records]
+
+
+def read(data: bytes, fmt: InputFormat | str = InputFormat.AUTO, **options: object) -> list[Record]:
+    return shown(list(read_export("-", fmt, stdin=io.BytesIO(data), **options)))  # type: ignore[arg-type]
 
 
 def only_legs(records: Sequence[Record]) -> list[Leg]:

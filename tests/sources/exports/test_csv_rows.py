@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acs_triage.sources.exports import ExportError, InputFormat, common
+from acs_triage.sources.exports.common import LineTally
 from tests.sources.exports.helpers import (
     CELL,
     DISPLAYED_CSV,
@@ -104,22 +105,26 @@ def test_csv_embedded_newlines_blank_lines_and_bad_rows_keep_line_numbers() -> N
         '2026-11-28T01:00:04Z,f,PSTN,403,560403,"unterminated\r\n'  # 12-13 (to EOF)
         "2026-11-28T01:00:05Z,g,PSTN,403,560403,x\r\n"
     )
-    records = read(data.encode())
-    assert [(type(r).__name__, r.line) for r in records] == [
-        ("Leg", 3),
-        ("Rejection", 5),
-        ("Leg", 6),
-        ("Rejection", 9),
-        ("Rejection", 11),
-        ("Leg", 12),  # non-strict CSV: the open quote runs to the end of the file
+    tally = LineTally()
+    records = read(data.encode(), tally=tally)
+    assert [(type(r).__name__, r.line, r.end_line) for r in records] == [
+        ("Leg", 3, 4),
+        ("Rejection", 5, 5),
+        ("Leg", 6, 8),
+        ("Rejection", 9, 9),
+        ("Rejection", 11, 11),
+        ("Rejection", 12, 13),  # the open quote runs to the end of the file, swallowing line 13
     ]
     reasons = [r.reason for r in only_rejections(records)]
     assert reasons == [
         "expected 6 fields as in the header, found 4",
         "unparseable TimeGenerated 'not a date'",
         "expected 6 fields as in the header, found 7",
+        "unterminated quote: the field runs from line 12 to the end of the input (line 13)",
     ]
-    assert only_legs(records)[2].correlation_id == "f"
+    # 13 lines, the header first: 12 data lines = 10 in rows + 2 blank (lines 2 and 10)
+    assert (tally.read, tally.blank) == (12, 2)
+    assert sum(r.end_line - r.line + 1 for r in records) == 10
 
 
 def test_csv_syntax_error_and_overlong_line_are_rejections() -> None:

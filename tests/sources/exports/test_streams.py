@@ -5,7 +5,16 @@ from __future__ import annotations
 import io
 
 from acs_triage.sources.exports import read_export
-from tests.sources.exports.helpers import API_JSON, AZ_JSON, DISPLAYED_CSV, JSONL, PORTAL_CSV, kind, read
+from tests.sources.exports.helpers import (
+    API_JSON,
+    AZ_JSON,
+    DISPLAYED_CSV,
+    JSONL,
+    PORTAL_CSV,
+    kind,
+    read,
+    shown,
+)
 
 
 def test_csv_utf16_with_bom() -> None:
@@ -30,4 +39,4 @@ def test_stdin_pipe_with_short_reads() -> None:
             return count
 
     for sample in (PORTAL_CSV.encode(), AZ_JSON.encode(), API_JSON.encode(), JSONL.encode()):
-        assert read(sample) == list(read_export("-", stdin=Trickle(sample)))  # type: ignore[arg-type]
+        assert read(sample) == shown(list(read_export("-", stdin=Trickle(sample))))  # type: ignore[arg-type]

@@ -81,7 +81,7 @@ def test_normalize_code_never_raises_and_is_stripped(value: object) -> None:
 # The reader's fast paths must agree exactly with the general code they short-cut.
 def test_leg_is_an_immutable_record() -> None:
     moment = datetime(2026, 11, 28, 2, 10, 38, 123456, tzinfo=UTC)
-    values = (moment, "c-1", "PSTN", "403", "560403", "p", "4:+1555", None, "Outbound", "", 7)
+    values = (moment, "c-1", "PSTN", "403", "560403", "p", "4:+1555", None, "Outbound", "", 7, 9)
     leg = new_leg(*values)
     assert type(leg) is Leg and tuple(leg) == values
     assert leg == Leg(*values) and hash(leg) == hash(Leg(*values))
@@ -102,9 +102,9 @@ def test_each_leg_builder_remembers_its_own_call_start() -> None:
     # Each reader owns a LegBuilder: no reader sees another's last CallStartTime.
     text = "2026-11-28T00:59:00Z"
     first, second = LegBuilder(), LegBuilder()
-    remembered = first.call_start(text)
-    assert remembered == datetime(2026, 11, 28, 0, 59, tzinfo=UTC)
-    assert first.call_start(text) is remembered  # the repeat is remembered, not parsed again
-    assert second.call_start(text) == remembered
-    assert second.call_start(text) is not remembered  # ... by that builder only
-    assert first.call_start(7) is None and first.call_start(text) == remembered
+    remembered, flags = first.call_start(text)
+    assert remembered == datetime(2026, 11, 28, 0, 59, tzinfo=UTC) and flags == 0
+    assert first.call_start(text)[0] is remembered  # the repeat is remembered, not parsed again
+    assert second.call_start(text)[0] == remembered
+    assert second.call_start(text)[0] is not remembered  # ... by that builder only
+    assert first.call_start(7)[0] is None and first.call_start(text)[0] == remembered
