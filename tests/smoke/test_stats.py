@@ -99,9 +99,7 @@ def test_z_test_at_totals_one() -> None:
     assert test.z == pytest.approx(math.sqrt(2.0), abs=1e-12)
     assert test.p_value == pytest.approx(1.0 - NormalDist().cdf(math.sqrt(2.0)), abs=1e-12)
     assert two_proportion_z_test(0, 1, 1, 1).z == pytest.approx(-math.sqrt(2.0), abs=1e-12)
-    assert two_proportion_z_test(1, 1, 1, 1) == two_proportion_z_test(0, 1, 0, 1).__class__(
-        1.0, 1.0, 0.0, 0.5
-    )
+    assert two_proportion_z_test(1, 1, 1, 1) == ZTest(1.0, 1.0, 0.0, 0.5)
     # one failure in 3 against none in 5: p1 = 1/3, pooled 1/8, z = (1/3) / sqrt(7/64 * 8/15)
     z = (1 / 3) / math.sqrt(7 / 64 * (1 / 3 + 1 / 5))
     assert two_proportion_z_test(1, 3, 0, 5).z == pytest.approx(z, abs=1e-12)
