@@ -7,6 +7,7 @@ itself read rendered strings back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 
@@ -237,3 +238,20 @@ def test_parse_time_errors_are_parameter_errors() -> None:
     assert str(raised.value) == "'2026-13-01' is not an ISO-8601 datetime such as 2026-11-28T02:00:00Z"
     with pytest.raises(ParameterValueError, match="soon"):
         parse_value(KqlType.TIMESPAN, "soon")
+
+
+def test_datetime_literals_do_not_depend_on_the_local_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    moment = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=-8)))
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    try:
+        assert kql_literal(moment) == "datetime(2026-01-02T11:04:05.000000Z)"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_naive_datetime_message() -> None:
+    _refused(
+        "a datetime must carry a time zone (naive datetimes are ambiguous)", kql_literal, datetime(2026, 1, 2)
+    )

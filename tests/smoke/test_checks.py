@@ -527,3 +527,83 @@ def test_regression_boundaries() -> None:
     at_alpha = _regression((30, 200), (500, 5000), alpha=p)
     assert at_alpha.status is S.PASS and at_alpha.message.startswith(f"not significant at alpha {p:g}")
     assert _regression((30, 200), (500, 5000), alpha=math.nextafter(p, 1.0)).status is S.FAIL
+
+
+def test_figures_are_rounded_to_four_decimals() -> None:
+    """Rates of 7/30 and 2/21: the JSON figures keep four decimals, the text two."""
+    config = GateConfig(min_legs=20, min_increase=50.0)
+    current, baseline = _stats(30, 7), _stats(21, 2)
+    details = {
+        "current_legs": 30,
+        "baseline_legs": 21,
+        "current_rate_pct": 23.3333,
+        "baseline_rate_pct": 9.5238,
+        "alpha": 0.01,
+    }
+    test = two_proportion_z_test(7, 30, 2, 21)
+    change = f"9.52% in the baseline -> 23.33% now (+13.81 pp, z={test.z:.2f}, p={test.p_value:.4f})"
+    full = {**details, "z": round(test.z, 6), "p_value": test.p_value, "increase_pp": 13.8095}
+    threshold = ">= +50 pp and p < 0.01"
+    observed = f"+13.81 pp (p={test.p_value:.4f})"
+    assert regression_check(current, baseline, config) == CheckResult(
+        "regression", S.PASS, 13.8095, 50.0, observed, threshold, f"increase below +50 pp: {change}", full
+    )
+    partial = regression_check(current, _stats(21, 2, partial=True), config)
+    assert partial == CheckResult(
+        "regression",
+        S.INCONCLUSIVE,
+        13.8095,
+        50.0,
+        observed,
+        threshold,
+        f"{change}; not judged on partial data",
+        full,
+    )
+    # 22 of 30 vs 2 of 21: +63.81 pp, p far below 0.01
+    rose = two_proportion_z_test(22, 30, 2, 21)
+    assert regression_check(_stats(30, 22), baseline, config) == CheckResult(
+        "regression",
+        S.FAIL,
+        63.8095,
+        50.0,
+        f"+63.81 pp (p={rose.p_value:.2g})",
+        threshold,
+        "failure rate rose: 9.52% in the baseline -> 73.33% now "
+        f"(+63.81 pp, z={rose.z:.2f}, p={rose.p_value:.2g})",
+        {
+            **details,
+            "current_rate_pct": 73.3333,
+            "z": round(rose.z, 6),
+            "p_value": rose.p_value,
+            "increase_pp": 63.8095,
+        },
+    )
+    assert rose.p_value < 0.001 < test.p_value
+    unexpected = unexpected_check(_stats(30, 0, unexpected=7), GateConfig(max_unexpected_rate=50.0))
+    assert (unexpected.observed, unexpected.observed_text) == (23.3333, "23.33% (7/30)")
+
+
+def test_regression_needs_min_legs_in_each_window_and_no_more() -> None:
+    judged = _regression((2, 20), (1, 20))  # exactly --min-legs in each window: judged
+    assert judged.status is S.PASS and judged.message.startswith("not significant")
+    assert _regression((2, 19), (1, 20)).status is S.INCONCLUSIVE
+    assert _regression((2, 20), (1, 19)).status is S.INCONCLUSIVE
+
+
+def test_most_frequent_leaves_out_ignored_categories_and_keeps_three() -> None:
+    pairs = {("503", "560503"): 9, ("500", "560500"): 8, ("404", "560404"): 7, ("408", "560408"): 6}
+    pairs |= {("480", "560480"): 5, ("403", "560400"): 4, ("484", "560484"): 3, ("403", "560403"): 2}
+    findings = build_report(make_input(200, pairs)).findings
+    ignoring = GateConfig(ignore_categories=frozenset({"service-error"}))
+    result = rate_check(_stats(200, 39), ignoring, findings)
+    ignored = {
+        f"{f.end_reason}/{f.end_sub_code}" for f in findings if ignoring.ignores(f.category, f.category_kind)
+    }
+    assert "503/560503" in ignored and "480/560480" in ignored  # service-error; callee no-answer
+    shown = result.message.split("; most frequent: ")[1].split(", ")
+    expected = [
+        f"{f.end_reason}/{f.end_sub_code} x{f.legs}"
+        for f in findings
+        if f"{f.end_reason}/{f.end_sub_code}" not in ignored
+    ]
+    assert shown == expected[:3] and len(expected) >= 4

@@ -144,3 +144,11 @@ def test_window_stats_at_totals_zero_and_one() -> None:
     )
     assert (ignored.considered_legs, ignored.counted_failures, ignored.failure_rate) == (0, 0, None)
     assert ignored.to_dict()["ignored_by_category"] == {"canceled": 1}
+
+
+def test_wilson_interval_ends_exactly_at_zero_and_one() -> None:
+    """All failed (or none): the pinned end is exactly 1 (or 0), whatever floating point gives
+    for the formula (for 13, 15, 17 or 19 legs it gives 0.9999999999999999)."""
+    for n in (1, 13, 15, 17, 19, 33, 50):
+        assert wilson_interval(n, n)[1] == 1.0
+        assert wilson_interval(0, n)[0] == 0.0

@@ -21,7 +21,14 @@ from acs_triage.records import (
     TimelineBin,
     TriageInput,
 )
-from acs_triage.sources.aggregate import DistinctCounter, LegAggregator
+from acs_triage.sources.aggregate import (
+    MAX_LISTED_REJECTIONS,
+    MAX_REASONS,
+    OTHER_REASONS,
+    DistinctCounter,
+    LegAggregator,
+    RejectionTally,
+)
 from acs_triage.windows import PLACED, Window
 
 UTC = timezone.utc
@@ -271,7 +278,7 @@ def test_accounting_of_lines() -> None:
     a = data.accounting
     assert a is not None
     assert (a.lines_in_rows, a.lines_rejected, a.lines_read, a.lines_blank) == (1 + 3 + 1 + 2 + 1, 2, 11, 2)
-    assert a.rejected_by_reason == {"bad": 1, "no line": 1}
+    assert a.rejected_by_reason == {"bad": 1, "no line": 1} and a.rejected == 2
 
 
 def test_far_future_bin_and_window_end() -> None:
@@ -331,3 +338,77 @@ def test_calls_approximate_when_the_total_passes_the_limit() -> None:
     assert abs(data.total_calls - 2 * n) <= 0.02 * 2 * n
     small = aggregate([Leg(T0, f"c{i}", "PSTN", "0", "560000") for i in range(1000)])
     assert (small.calls_approximate, small.total_calls) == (False, 1000)
+
+
+def test_halves_with_a_window_whose_middle_is_inside_a_minute() -> None:
+    """Exact halves with a window: a leg at 4.6 min is after a middle at 4.5 min, though
+    its minute (4) starts before it (a file triaged whole would count it in the first half)."""
+    window = Window(at(0), at(9))
+    data = aggregate([leg(m, "503", "560503", f"c{m}") for m in (1, 4.4, 4.6, 8)], window)
+    assert data.half_volumes == (2, 2)
+    whole = aggregate([leg(m, "503", "560503", f"c{m}") for m in (0, 4.6, 4.75, 8.999)])
+    # no window: the data's span [0, 8.999 min], middle 4.4995 min; minute 4 starts before it
+    assert whole.half_volumes == (3, 1)
+
+
+def test_half_open_windows() -> None:
+    legs = [leg(m, "503", "560503", f"c{m}") for m in (1, 2, 3, 4)]
+    since = aggregate(legs, Window(at(0), None))  # middle of [0, 4 min + 1 us): about 2 min
+    assert since.window == Window(at(0), at(4) + timedelta(microseconds=1))
+    assert since.half_volumes == (1, 3)
+    until = aggregate(legs, Window(None, at(10)))  # middle of [1, 10 min): 5.5 min
+    assert until.window == Window(at(1), at(10)) and until.half_volumes == (4, 0)
+    empty = aggregate([], Window(None, at(10)))
+    assert (empty.window, empty.half_volumes) == (Window(None, at(10)), (0, 0))
+
+
+def test_the_window_of_unordered_legs_ends_after_the_newest() -> None:
+    data = aggregate([leg(50, call="a"), leg(10, call="b"), leg(30, call="c")])
+    assert data.window == Window(at(10), at(50) + timedelta(microseconds=1))
+
+
+def test_two_legs_in_the_last_bin_before_year_10000() -> None:
+    first = Leg(datetime(9999, 12, 31, 23, 10, tzinfo=UTC), "x", "PSTN", "500", "560500")
+    second = Leg(datetime(9999, 12, 31, 23, 50, tzinfo=UTC), "y", "PSTN", "0", "560000")
+    data = aggregate([first, second])
+    assert data.timeline == [TimelineBin(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), 2, 2, 1)]
+
+
+def test_scope_and_out_of_window_counts() -> None:
+    window = Window(at(10), at(20))
+    items = [leg(5, endpoint="VoIP", call="v1"), leg(25, endpoint="Bot", call="v2"), leg(15, call="p")]
+    data = aggregate(items, window)
+    assert data.accounting is not None
+    assert (data.accounting.skipped_not_pstn, data.accounting.triaged) == (2, 1)
+    everything = aggregate(items, window, scope=ALL_SCOPE)
+    assert everything.scope == ALL_SCOPE and aggregate(items, window, scope="voip").scope == "voip"
+
+
+def test_rejections_are_counted() -> None:
+    items: list[Item] = [Rejection("f", i, "bad row") for i in range(1, 4)] + [leg(1)]
+    data = aggregate(items)
+    assert data.accounting is not None
+    assert (data.accounting.rejected, data.accounting.rows_read) == (3, 4)
+    assert data.accounting.rejected_by_reason == {"bad row": 3}
+
+
+def test_rejection_tally() -> None:
+    tally = RejectionTally()
+    tally.add(Rejection("f", 1, "first line", 3))  # lines 1-3
+    tally.add(Rejection("f", 5, "one line"))  # line 5
+    tally.add(Rejection("f", 0, "no line"))  # no line known
+    tally.add(Rejection("f", 9, "one line", 9))
+    assert (tally.count, tally.lines) == (4, 3 + 1 + 0 + 1)
+    assert tally.by_reason == {"first line": 1, "one line": 2, "no line": 1}
+
+    many = RejectionTally()
+    for i in range(1_001):
+        many.add(Rejection("f", i + 1, f"reason {i % 105}"))
+    assert (many.count, len(many.listed)) == (1_001, MAX_LISTED_REJECTIONS)
+    assert many.listed[-1].line == MAX_LISTED_REJECTIONS
+    named = {k: v for k, v in many.by_reason.items() if k != OTHER_REASONS}
+    assert len(named) == MAX_REASONS == 100
+    # reasons 0..99 are named (10 times each for 0..35, 9 times after); 100..104 are "other"
+    expected_other = sum(1 for i in range(1_001) if i % 105 >= 100)
+    assert many.by_reason[OTHER_REASONS] == expected_other == 45
+    assert sum(many.by_reason.values()) == 1_001
