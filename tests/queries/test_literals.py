@@ -245,6 +245,7 @@ def test_datetime_literals_do_not_depend_on_the_local_time_zone(monkeypatch: pyt
     monkeypatch.setenv("TZ", "Asia/Kolkata")
     time.tzset()
     try:
+        assert moment.astimezone().utcoffset() == timedelta(hours=5, minutes=30)  # the zone took effect
         assert kql_literal(moment) == "datetime(2026-01-02T11:04:05.000000Z)"
     finally:
         monkeypatch.undo()
