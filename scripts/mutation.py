@@ -56,6 +56,8 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
     ),
     "acs_triage.codes.x__normalize__mutmut_22": ('decode(errors="replace")', "UTF-8 is decode()'s default"),
     "acs_triage.codes.x__normalize__mutmut_26": ('decode("UTF-8"', "the same codec, spelt in capitals"),
+    # masking
+    "acs_triage.masking.x_quote__mutmut_6": ("ensure_ascii=None", "None is false, as False is"),
     # smoke.stats
     "acs_triage.smoke.stats.x_wilson_interval__mutmut_82": (
         "min(2.0, centre + half)",
