@@ -132,6 +132,13 @@ class TimelineBin:
     legs: int
     calls: int
     failed_legs: int
+    #: the bin's failed legs by pair: ``(end reason, sub-code, legs)``, at most
+    #: :data:`MAX_BIN_PAIRS` pairs (the legs of further pairs are in ``failed_legs`` only)
+    failed_by_pair: tuple[tuple[str, str, int], ...] = ()
+
+
+#: Failed pairs listed per timeline bin (``make_list(..., 50)`` in ``kql/pstn-timeline.kql``).
+MAX_BIN_PAIRS = 50
 
 
 #: Distinct other log categories named in :attr:`RowAccounting.other_categories`;

@@ -9,7 +9,9 @@
 - ``azurite``: Microsoft's storage emulator on 127.0.0.1 for the session (HTTPS,
   OAuth); a missing Azurite fails the tests that need it, never skips them;
 - two autouse safety nets: no ambient Azure configuration, no credential that
-  leaves the machine.
+  leaves the machine;
+- at the end of the run, the artifacts tests left behind (screenshots of the HTML
+  report, :mod:`tests.browser`) are listed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,15 @@ from tests.azurite import Azurite
 from tests.emulator import LogAnalyticsEmulator
 from tests.helpers import CliRunner, put_fake_az_on_path
 from tests.kusto import KustoChecker
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.browser import SAVED
+
+    if SAVED:
+        terminalreporter.write_sep("-", "test artifacts")
+        for path in SAVED:
+            terminalreporter.write_line(str(path))
 
 
 @pytest.fixture(scope="session")

@@ -150,6 +150,7 @@ def test_version(cli: CliRunner) -> None:
 def test_table_report_shows_the_failure_rate_over_time(cli: CliRunner) -> None:
     code, out, _ = cli("triage", "--sample")
     assert code == 0
-    (line,) = [x for x in out.splitlines() if x.startswith("Rate:")]
-    bars = line.split()[1]
+    (line,) = [x for x in out.splitlines() if x.startswith("Failures over time:")]
+    bars = line.split()[3]
     assert len(bars) >= 24 and set(bars) <= set("▁▂▃▄▅▆▇█") and "█" in bars
+    assert "failure rate in 25 bins" in out and "Failed legs by category: canceled 89," in out

@@ -19,6 +19,7 @@ from acs_triage.errors import ExitCode
 from tests.emulator import (
     LogAnalyticsEmulator,
     expected_pstn_pairs,
+    expected_timeline,
     expected_totals,
     generate_call_summary,
     install_fake_az,
@@ -103,6 +104,31 @@ def test_triage_numbers_match_the_dataset(live: Live, cli: CliRunner) -> None:
     assert undocumented and all("not documented" in f["note"] for f in undocumented)
     assert doc["source"]["query_requests"] == 4 and len(live.emu.requests) == 4
     assert all(r.has_bearer for r in live.emu.requests)
+
+
+def test_timeline_bins_and_their_failures_by_category_match_the_dataset(live: Live, cli: CliRunner) -> None:
+    """pstn-timeline's FailedByPair, run by the emulator, mapped to catalog categories by
+    the engine: per bin, the counts pandas gives with the catalog applied here."""
+    from acs_triage.catalog.loader import load_catalog
+
+    code, out, _ = cli("triage", "--workspace-id", WS, "--since", "24h", *live.args("-f", "json"))
+    assert code == ExitCode.OK
+    doc = json.loads(out)
+    start, end = _window(doc)
+    truth = expected_timeline(live.df, start, end, "1h")  # 24 h: one-hour bins (auto_bin)
+    catalog = load_catalog()
+    got = {datetime.fromisoformat(p["start"].replace("Z", "+00:00")): p for p in doc["timeline"]}
+    assert set(got) == set(truth) and len(got) >= 24
+    categories_seen = set()
+    for moment, point in got.items():
+        expected: dict[str, int] = {}
+        for (reason, sub), legs in truth[moment]["failed_by_pair"].items():  # type: ignore[attr-defined]
+            category = catalog.explain(reason, sub).meaning.category
+            expected[category] = expected.get(category, 0) + legs
+        assert (point["legs"], point["failed_legs"]) == (truth[moment]["legs"], truth[moment]["failed_legs"])
+        assert point["failed_by_category"] == expected, moment
+        categories_seen |= set(expected)
+    assert len(categories_seen) >= 4  # the dataset's failure mix spans several categories
 
 
 def test_request_window_is_passed_as_timespan(live: Live, cli: CliRunner) -> None:

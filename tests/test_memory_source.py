@@ -98,6 +98,11 @@ def test_engine_on_the_whole_data() -> None:
         (T0, 6, 5, 4),
         (T0 + timedelta(hours=1), 2, 2, 2),
     ]
+    # 10:00-11:00: 3 x 403/560403 (number-or-routing), 486 (callee-busy); then 487, 503
+    assert [p.failed_by_category for p in report.timeline] == [
+        {"callee-busy": 1, "number-or-routing": 3},
+        {"canceled": 1, "service-error": 1},
+    ]
     identifiers = first.example_identifiers
     assert len(identifiers) == 2
     assert_numbers_hidden(" ".join(identifiers), raw_numbers("4:+14255550102 4:+14255550103"))
@@ -105,6 +110,26 @@ def test_engine_on_the_whole_data() -> None:
         "4:+14255550102",
         "4:+14255550103",
     )
+
+
+def test_a_bin_lists_at_most_50_pairs_and_the_rest_of_its_failures_are_other() -> None:
+    """60 distinct failed pairs in one bin (as many legs each as their number): the first
+    50 seen are listed and mapped to categories, the legs of the last 10 are "other"."""
+    legs = [
+        leg(i % 60, f"c{i}-{n}", "PSTN", "599", f"{i:03d}")  # 599/000..059: explained by the 5xx class
+        for i in range(60)
+        for n in range(i + 1)
+    ]
+    with MemorySource(legs) as source:
+        (data,) = source.triage([Window(None, None)])
+    (only,) = data.timeline
+    assert len(only.failed_by_pair) == 50 and only.failed_legs == sum(range(1, 61))
+    assert {sub for _, sub, _ in only.failed_by_pair} == {f"{i:03d}" for i in range(50)}
+    (point,) = build_report(data).timeline
+    listed = sum(range(1, 51))
+    category = build_report(data).findings[0].category
+    assert point.failed_by_category == dict(sorted({category: listed, "other": sum(range(51, 61))}.items()))
+    assert sum(point.failed_by_category.values()) == point.failed_legs
 
 
 def test_engine_on_two_windows_in_one_pass() -> None:

@@ -70,7 +70,7 @@ def _assert_neutral(text: str) -> None:
     assert not any(line.lstrip("#| ").startswith("FAKE") for line in text.split("\n")), text
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json", "html"])
 @pytest.mark.parametrize("command", [["triage", "--details", "9"], ["legs"], ["call", "c1\nFAKE LINE"]])
 def test_hostile_values_are_shown_never_obeyed(
     tmp_path: Path, cli: CliRunner, fmt: str, command: list[str]

@@ -38,6 +38,8 @@ def test_wheel_contains_the_data_folders(wheel: Path) -> None:
     assert "acs_triage/_data/kql/tables/ACSCallSummary.json" in names
     assert "acs_triage/sample_data/acscallsummary-sample.csv" in names
     assert "acs_triage/py.typed" in names
+    assert "acs_triage/formats/templates/report.html.j2" in names
+    assert "acs_triage/formats/templates/report.css" in names
     assert not any(n.startswith(("tests/", "node_modules/")) for n in names)
 
 
@@ -92,3 +94,13 @@ def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
     )
     assert sample.returncode == 0, sample.stderr
     assert json.loads(sample.stdout)["totals"]["legs"] > 0
+    page = subprocess.run(
+        [str(python), "-m", "acs_triage", "triage", "--sample", "-f", "html"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!DOCTYPE html>") and '<svg class="timeline"' in page.stdout

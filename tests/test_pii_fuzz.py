@@ -158,7 +158,7 @@ def test_planted_phone_numbers_never_survive(tmp_path: Path, cli: CliRunner, fmt
     ]
     runs_checked = 0
     for command in commands:
-        for out_fmt in ("table", "json", "csv", "markdown"):
+        for out_fmt in ("table", "json", "csv", "markdown", "html"):
             for verbosity in ([], ["-v"], ["-vv"]):
                 code, out, err = cli(*verbosity, *command, "--from-file", str(path), "-f", out_fmt)
                 assert code in (ExitCode.OK, ExitCode.GATE_FAILED, ExitCode.INCONCLUSIVE), err
@@ -167,7 +167,7 @@ def test_planted_phone_numbers_never_survive(tmp_path: Path, cli: CliRunner, fmt
                     files = (tmp_path / "s.xml").read_text() + (tmp_path / "s.md").read_text()
                 assert_no_planted_digits(out + err + files, planted, f"{command} -f {out_fmt} {verbosity}")
                 runs_checked += 1
-    assert runs_checked == 60
+    assert runs_checked == 75
     if fmt == "diagnostic":  # the category was read, and counted, masked
         code, doc, _ = cli.json("triage", "--from-file", str(path), "-f", "json")
         assert doc["accounting"]["skipped_other_category"] == 1

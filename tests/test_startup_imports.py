@@ -43,6 +43,10 @@ NOT_LOADED = (
     "acs_triage.formats.leg_views",
     "acs_triage.formats.smoke_view",
     "acs_triage.formats.kql_views",
+    "acs_triage.formats.charts",
+    "acs_triage.formats.html",
+    "jinja2",
+    "markupsafe",
 )
 #: What the other commands' signatures need: package roots (lazy) and small modules of
 #: types, option bounds and defaults.
@@ -100,3 +104,12 @@ def test_the_check_sees_a_heavy_import() -> None:
     """The list is checked against the modules the commands do load when they run."""
     _, modules = _loaded("triage", "--sample", "-f", "json")
     assert {"acs_triage.triage.engine", "acs_triage.sources.exports.reader"} <= set(_unwanted(modules))
+
+
+def test_jinja2_is_imported_when_html_is_asked_for_and_only_then() -> None:
+    """``explain -f html`` loads jinja2 and the HTML renderer; the same command as JSON does not."""
+    page, html_modules = _loaded("explain", "403", "560403", "-f", "html")
+    _, json_modules = _loaded("explain", "403", "560403", "-f", "json")
+    assert page.startswith("<!DOCTYPE html>")
+    assert {"jinja2", "acs_triage.formats.html"} <= html_modules
+    assert not {"jinja2", "markupsafe", "acs_triage.formats.html"} & json_modules

@@ -4,8 +4,10 @@ A view has a JSON document (with ``schema`` name and version), sections of typed
 blocks for people (:mod:`acs_triage.formats.blocks`) and the table ``csv`` writes.
 ``table`` renders the sections for a terminal of a given width
 (:mod:`~acs_triage.formats.terminal`), ``markdown`` as CommonMark with GFM tables
-(:mod:`~acs_triage.formats.markdown`), ``csv`` the CSV table with the JSON field names
-and machine values (one header row; lists joined by ``;``), ``json`` the document.
+(:mod:`~acs_triage.formats.markdown`), ``html`` as one self-contained page
+(:mod:`~acs_triage.formats.html`, which alone imports jinja2), ``csv`` the CSV table with
+the JSON field names and machine values (one header row; lists joined by ``|``), ``json``
+the document.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class OutputFormat(str, Enum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -87,4 +90,8 @@ def render(view: View, fmt: OutputFormat, width: int | None = DEFAULT_WIDTH) -> 
         return markdown_text(view.sections)
     if fmt is OutputFormat.TABLE:
         return terminal_text(view.sections, width)
+    if fmt is OutputFormat.HTML:
+        from acs_triage.formats.html import html_text  # jinja2: only when HTML is asked for
+
+        return html_text(view.sections, view.document)
     raise AssertionError(f"unhandled format {fmt}")  # pragma: no cover

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from acs_triage.formats.base import View
-from acs_triage.formats.blocks import Block, Column, Fields, Items, Section, Table, Text
+from acs_triage.formats.blocks import Block, Column, Fields, Figures, Items, Section, Table, Text
+from acs_triage.formats.charts import endings_chart
 from acs_triage.formats.common import ORIGIN, REASON, RETRY, SUB_CODE, WHO_ACTS, advice_blocks
 from acs_triage.records import scope_legs
 from acs_triage.triage.automation import AutomationReport, ExplainedOperation
@@ -176,7 +177,18 @@ def _legs_table(legs: Sequence[AnnotatedLeg], columns: Sequence[Column], empty: 
 def call_view(report: CallReport) -> View:
     columns = (TIME, ENDPOINT, IDENTIFIER, REASON, SUB_CODE, LEG_TITLE, ORIGIN, WHO_ACTS, RETRY)
     failed = sum(1 for item in report.legs if item.failed)
+    automation = report.call_automation
     head: list[Block] = [
+        Figures(
+            [
+                ("Legs", str(len(report.legs)), f"{failed} failed"),
+                (
+                    "Call Automation requests",
+                    str(len(automation.operations)) if automation.available else "n/a",
+                    f"{len(automation.failed)} failed" if automation.available else "not available",
+                ),
+            ]
+        ),
         Fields(
             [
                 ("Correlation id", report.correlation_id),
@@ -188,7 +200,22 @@ def call_view(report: CallReport) -> View:
     ]
     sections = [
         Section(title="acs-triage: call legs", blocks=head),
-        Section(title="Legs", blocks=[_legs_table(report.legs, columns, "no legs found for this call")]),
+        Section(
+            title="Legs",
+            blocks=[
+                endings_chart(
+                    (
+                        i.leg.end_reason,
+                        i.leg.end_sub_code,
+                        i.leg.endpoint_type,
+                        i.explanation.meaning.category,
+                        _flagged(i),
+                    )
+                    for i in report.legs
+                ),
+                _legs_table(report.legs, columns, "no legs found for this call"),
+            ],
+        ),
     ]
     for item in report.legs:
         leg = item.leg

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from acs_triage.display import neutralise
+from acs_triage.formats import blocks
 from acs_triage.formats.blocks import Block, Code, Fields, Items, Section, Table, Text
 
 __all__ = ["escape", "markdown_text"]
@@ -52,6 +53,33 @@ def _table(table: Table) -> list[str]:
     return [head, rule, *body]
 
 
+def _mermaid_string(text: str) -> str:
+    """A quoted mermaid string: one line, no double quote (mermaid has no escape for it)
+    and no ``%%``, which starts a comment or a directive even inside quotes."""
+    text = re.sub(" +", " ", neutralise(text)).replace('"', "'").strip()
+    return '"' + re.sub("%(?=%)", "% ", text) + '"'
+
+
+def _mermaid(chart: blocks.TimeChart) -> list[str]:
+    """The chart as a mermaid ``xychart-beta`` block (GitHub renders it): one x category
+    per bin, the stacks' totals as bars. The caption under it says the same in text."""
+    totals = chart.totals()
+    labels = ", ".join(_mermaid_string(label) for label in chart.labels())
+    return [
+        "```mermaid",
+        "xychart-beta",
+        f"    title {_mermaid_string(chart.title)}",
+        f"    x-axis {_mermaid_string('bin start (UTC)')} [{labels}]",
+        f"    y-axis {_mermaid_string(chart.unit)} 0 --> {max(totals, default=0) or 1}",
+        f"    bar [{', '.join(str(n) for n in totals)}]",
+        "```",
+        "",
+        escape(f"{chart.title}: {chart.caption()}"),
+        "",
+        escape(chart.breakdown()),
+    ]
+
+
 def _block(block: Block) -> list[str]:
     if isinstance(block, Table):
         return _table(block)
@@ -66,6 +94,10 @@ def _block(block: Block) -> list[str]:
         fence = _fence(block.text)
         code = [neutralise(line) for line in block.text.rstrip("\n").split("\n")]
         return [f"{fence}{block.language}", *code, fence]
+    if isinstance(block, blocks.TimeChart):
+        return _mermaid(block)
+    if isinstance(block, blocks.DRAWN_ONLY):
+        return []  # the fields or the table beside it say the same
     raise AssertionError(f"unhandled block {block!r}")  # pragma: no cover
 
 
@@ -76,5 +108,6 @@ def markdown_text(sections: Sequence[Section]) -> str:
         if section.title:
             out += [("# " if index == 0 else "## ") + escape(section.title), ""]
         for block in section.blocks:
-            out += [*_block(block), ""]
+            lines = _block(block)
+            out += [*lines, ""] if lines else []
     return "\n".join(out).rstrip("\n") + "\n"

@@ -7,7 +7,8 @@ The markdown rendering is also what ``--summary`` and ``$GITHUB_STEP_SUMMARY`` g
 from __future__ import annotations
 
 from acs_triage.formats.base import View
-from acs_triage.formats.blocks import Column, Fields, Items, Section, Table
+from acs_triage.formats.blocks import Block, Column, Fields, Figures, Items, Section, Table
+from acs_triage.formats.charts import pairs_chart, timeline_chart
 from acs_triage.records import scope_legs
 from acs_triage.smoke.result import SMOKE_SCHEMA, SmokeResult
 from acs_triage.times import iso
@@ -67,6 +68,35 @@ def _pct(rate: float | None) -> str:
     return "n/a" if rate is None else f"{100 * rate:.2f}%"
 
 
+def _figures(result: SmokeResult) -> Figures:
+    """The verdict, the failure rate the gate counts and Microsoft's unexpected rate."""
+    items = [("Verdict", result.status.value.upper(), f"exit code {int(result.exit_code)}")]
+    current = result.current
+    if current is not None:
+        items += [
+            (
+                "Failure rate (counted)",
+                _pct(current.failure_rate),
+                f"{current.counted_failures} of {current.considered_legs} legs judged",
+            ),
+            (
+                "Unexpected rate",
+                _pct(current.unexpected_rate),
+                f"{current.unexpected_legs} legs: Microsoft's verdict",
+            ),
+        ]
+    return Figures(items)
+
+
+def _head(result: SmokeResult) -> list[Block]:
+    """The figures, the overview and, with data, the window's failures over time."""
+    blocks: list[Block] = [_figures(result), Fields(_overview(result))]
+    chart = timeline_chart(result.timeline, title="Failures over time (every failed leg of the window)")
+    if chart is not None:
+        blocks.append(chart)
+    return blocks
+
+
 #: ``smoke --format csv``: one row per check, with the JSON field names.
 CHECK_COLUMNS = tuple(
     Column(key, key)
@@ -103,7 +133,7 @@ def smoke_view(result: SmokeResult) -> View:
     ]
     shown = [(r[0], r[1], r[3], r[5], r[6]) for r in checks]
     sections = [
-        Section(title=f"acs-triage smoke: {_title(result)}", blocks=[Fields(_overview(result))]),
+        Section(title=f"acs-triage smoke: {_title(result)}", blocks=_head(result)),
         Section(title="Checks", blocks=[Table(_SHOWN_CHECK, shown)]),
     ]
     if result.blocking_hits:
@@ -142,6 +172,10 @@ def smoke_view(result: SmokeResult) -> View:
             Section(
                 title="Most frequent failures in the window",
                 blocks=[
+                    pairs_chart(
+                        (t.end_reason, t.end_sub_code, t.legs, t.category, t.title)
+                        for t in result.top_failures
+                    ),
                     Table(
                         (
                             PAIR,
@@ -160,7 +194,7 @@ def smoke_view(result: SmokeResult) -> View:
                             )
                             for t in result.top_failures
                         ],
-                    )
+                    ),
                 ],
             )
         )

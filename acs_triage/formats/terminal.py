@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from acs_triage.display import neutralise
+from acs_triage.formats import blocks
 from acs_triage.formats.blocks import Block, Code, Column, Fields, Items, Section, Table, Text
 
 __all__ = ["GAP", "fit_columns", "terminal_text", "wrap"]
@@ -181,6 +182,12 @@ def _block(block: Block, width: int | None) -> list[str]:
         return lines
     if isinstance(block, Code):
         return [neutralise(line) for line in block.text.rstrip("\n").split("\n")]
+    if isinstance(block, blocks.TimeChart):
+        return wrap(f"{block.title}: {block.caption()}", width, indent="    ") + wrap(
+            block.breakdown(), width, indent="      ", first="    "
+        )
+    if isinstance(block, blocks.DRAWN_ONLY):
+        return []  # the fields or the table beside it say the same
     raise AssertionError(f"unhandled block {block!r}")  # pragma: no cover
 
 

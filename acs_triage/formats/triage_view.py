@@ -6,6 +6,7 @@ from acs_triage.catalog.loader import load_catalog
 from acs_triage.formats.base import View
 from acs_triage.formats.blocks import Block, Column, Fields, Items, Section, Table, Text
 from acs_triage.formats.catalog_views import origins_section
+from acs_triage.formats.charts import pairs_chart, rate_figures, timeline_chart
 from acs_triage.formats.common import (
     ORIGIN,
     REASON,
@@ -16,28 +17,11 @@ from acs_triage.formats.common import (
     origin_text,
     pct,
 )
-from acs_triage.records import ResourceTotals
+from acs_triage.records import ResourceTotals, scope_legs
 from acs_triage.times import iso
 from acs_triage.triage.report import Finding, TriageReport
 
-__all__ = ["FINDING_COLUMNS", "report_view", "resource_line", "timeline_line"]
-
-# -- triage --------------------------------------------------------------------------
-_BARS = "▁▂▃▄▅▆▇█"
-
-
-def timeline_line(report: TriageReport, width: int = 48) -> str:
-    """Failure rate per time bin as a sparkline (the last ``width`` bins), with its scale."""
-    points = [p for p in report.timeline if p.legs][-width:]
-    if len(points) < 2:
-        return ""
-    rates = [p.failed_legs / p.legs for p in points]
-    top = max(rates) or 1.0
-    bars = "".join(_BARS[min(int(r / top * (len(_BARS) - 1) + 0.5), len(_BARS) - 1)] for r in rates)
-    return (
-        f"{bars} failure rate in {len(points)} bins from {iso(points[0].start)} "
-        f"(peak {pct(top)}, last {pct(rates[-1])})"
-    )
+__all__ = ["FINDING_COLUMNS", "report_view", "resource_line"]
 
 
 def resource_line(r: ResourceTotals) -> str:
@@ -144,9 +128,6 @@ def _summary(report: TriageReport) -> list[Block]:
         ),
         *_scope_fields(report),
     ]
-    sparkline = timeline_line(report)
-    if sparkline:
-        fields.append(("Rate", sparkline))
     if report.accounting is not None:
         a = report.accounting
         other = ""
@@ -170,7 +151,10 @@ def _summary(report: TriageReport) -> list[Block]:
                 )
             )
     fields += [("Resource", resource_line(r)) for r in report.resources]
-    blocks: list[Block] = [Fields(fields)]
+    blocks: list[Block] = [rate_figures(totals, scope_legs(totals.scope)), Fields(fields)]
+    chart = timeline_chart(report.timeline)
+    if chart is not None:
+        blocks.append(chart)
     if report.pii_masked:
         blocks.append(Text("Phone numbers are masked; --show-pii reveals them."))
     if report.warnings:
@@ -296,7 +280,12 @@ def report_view(report: TriageReport, *, details: int = 5) -> View:
         ),
         Section(
             title="Failures by end reason / sub-code, by impact",
-            blocks=[Table(_FINDINGS_TABLE, rows, empty="no failed legs")],
+            blocks=[
+                pairs_chart(
+                    (f.end_reason, f.end_sub_code, f.legs, f.category, f.title) for f in report.findings
+                ),
+                Table(_FINDINGS_TABLE, rows, empty="no failed legs"),
+            ],
         ),
     ]
     sections += [_finding(rank, f, report) for rank, f in enumerate(report.findings[:details], 1)]

@@ -142,6 +142,7 @@ def evaluate(
         top_failures=top,
         warnings=tuple(warnings),
         query_requests=current.query_requests,
+        timeline=current.timeline,
     )
 
 

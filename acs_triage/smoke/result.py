@@ -15,6 +15,7 @@ from acs_triage.errors import ExitCode
 from acs_triage.jsonable import fields_json
 from acs_triage.smoke.config import GateConfig
 from acs_triage.times import iso
+from acs_triage.triage.report import TimelinePoint
 from acs_triage.version import __version__
 from acs_triage.windows import Window
 
@@ -192,6 +193,8 @@ class SmokeResult:
     error_exit: ExitCode | None = None
     query_requests: int = 0
     tool_version: str = __version__
+    #: the current window's time bins (as the triage report's timeline)
+    timeline: tuple[TimelinePoint, ...] = ()
 
     @property
     def status(self) -> GateStatus:
@@ -242,4 +245,5 @@ class SmokeResult:
             "top_failures": [t.to_dict() for t in self.top_failures],
             "warnings": list(self.warnings),
             "error": self.error,
+            "timeline": [p.to_dict() for p in self.timeline],
         }

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from acs_triage.codes import is_failure_end
 from acs_triage.masking import reason_kind
 from acs_triage.records import (
+    MAX_BIN_PAIRS,
     PSTN_SCOPE,
     Item,
     PairAggregate,
@@ -162,6 +163,22 @@ class _BinState:
     legs: int = 0
     failed: int = 0
     calls: DistinctCounter = field(default_factory=DistinctCounter)
+    #: failed legs per pair: the first MAX_BIN_PAIRS pairs seen (as the KQL's make_list cap)
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add_failed(self, pair: tuple[str, str]) -> None:
+        self.failed += 1
+        if pair in self.pairs or len(self.pairs) < MAX_BIN_PAIRS:
+            self.pairs[pair] += 1
+
+    def to_bin(self, start: datetime) -> TimelineBin:
+        return TimelineBin(
+            start=start,
+            legs=self.legs,
+            calls=self.calls.count(),
+            failed_legs=self.failed,
+            failed_by_pair=tuple((reason, sub, n) for (reason, sub), n in sorted(self.pairs.items())),
+        )
 
 
 def _floor(moment: datetime, size: timedelta) -> datetime:
@@ -261,9 +278,10 @@ class LegAggregator:
         if bucket is None:
             bucket = self._bins[bin_start] = _BinState()
         bucket.legs += 1
-        bucket.failed += failed
-        bucket.calls.add(item.correlation_id)
         key = (item.end_reason, item.end_sub_code)
+        if failed:
+            bucket.add_failed(key)
+        bucket.calls.add(item.correlation_id)
         state = self._pairs.get(key)
         if state is None:
             state = self._pairs[key] = _PairState()
@@ -352,10 +370,7 @@ class LegAggregator:
                 )
             )
         pairs.sort(key=lambda p: (-p.legs, p.end_reason, p.end_sub_code))
-        timeline = [
-            TimelineBin(start=moment, legs=b.legs, calls=b.calls.count(), failed_legs=b.failed)
-            for moment, b in sorted(self._bins.items())
-        ]
+        timeline = [b.to_bin(moment) for moment, b in sorted(self._bins.items())]
         total_recent = recent_of(self._recent, self._minutes)
         approximate = self._calls.approximate or any(s.calls.approximate for s in self._pairs.values())
         return TriageInput(

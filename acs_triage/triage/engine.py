@@ -9,6 +9,8 @@ consume. No I/O happens here.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -16,9 +18,9 @@ from acs_triage.catalog.loader import Catalog, load_catalog
 from acs_triage.catalog.model import Explanation
 from acs_triage.codes import is_failure_end
 from acs_triage.masking import mask_identifier, mask_rejections, mask_text
-from acs_triage.records import PairAggregate, RowAccounting, TriageInput
+from acs_triage.records import PairAggregate, RowAccounting, TimelineBin, TriageInput
 from acs_triage.times import iso
-from acs_triage.triage.report import Finding, TimelinePoint, Totals, TriageReport
+from acs_triage.triage.report import OTHER_CATEGORY, Finding, TimelinePoint, Totals, TriageReport
 from acs_triage.triage.verdicts import Verdicts, verdicts
 from acs_triage.version import __version__
 
@@ -159,6 +161,25 @@ def explain_pair(
     )
 
 
+def timeline_points(bins: Iterable[TimelineBin], catalog: Catalog) -> tuple[TimelinePoint, ...]:
+    """The bins with their failed legs by the catalog category of each pair; the legs of
+    pairs a bin does not list are in :data:`OTHER_CATEGORY`."""
+    categories: dict[tuple[str, str], str] = {}
+    points = []
+    for b in bins:
+        counts: Counter[str] = Counter()
+        for reason, sub, legs in b.failed_by_pair:
+            key = (reason, sub)
+            if key not in categories:
+                categories[key] = catalog.explain(reason, sub).meaning.category
+            counts[categories[key]] += legs
+        rest = b.failed_legs - sum(counts.values())
+        if rest > 0:
+            counts[OTHER_CATEGORY] += rest
+        points.append(TimelinePoint(b.start, b.legs, b.calls, b.failed_legs, dict(sorted(counts.items()))))
+    return tuple(points)
+
+
 def window_hint(data: TriageInput) -> str | None:
     """The window missed the data: say what the data covers (files and the sample)."""
     accounting = data.accounting
@@ -229,7 +250,7 @@ def build_report(
             recent_legs=volumes[1],
         ),
         findings=tuple(findings),
-        timeline=tuple(TimelinePoint(b.start, b.legs, b.calls, b.failed_legs) for b in data.timeline),
+        timeline=timeline_points(data.timeline, catalog),
         partial=data.partial,
         warnings=tuple(warnings),
         pii_masked=not show_pii,

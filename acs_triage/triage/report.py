@@ -126,12 +126,21 @@ class Totals:
         }
 
 
+#: The category of a bin's failed legs whose pair the bin did not list (past
+#: :data:`~acs_triage.records.MAX_BIN_PAIRS` pairs, or a source that lists none).
+OTHER_CATEGORY = "other"
+
+
 @dataclass(frozen=True)
 class TimelinePoint:
+    """One time bin: legs in scope, calls, failed legs, and those by catalog category."""
+
     start: datetime
     legs: int
     calls: int
     failed_legs: int
+    #: failed legs by the catalog category of their pair (sums to ``failed_legs``)
+    failed_by_category: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,6 +149,7 @@ class TimelinePoint:
             "calls": self.calls,
             "failed_legs": self.failed_legs,
             "failure_rate": round(self.failed_legs / self.legs, 6) if self.legs else None,
+            "failed_by_category": dict(self.failed_by_category),
         }
 
 

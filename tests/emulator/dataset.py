@@ -595,3 +595,25 @@ def expected_totals(
         mask &= _pstn_mask(df)
     sel = df.loc[mask.to_numpy()]
     return {"legs": len(sel), "calls": int(sel["CorrelationId"].nunique())}
+
+
+def expected_timeline(
+    df: pd.DataFrame, start: datetime | None, end: datetime | None, bin_size: str
+) -> dict[datetime, dict[str, object]]:
+    """{bin start: {"legs", "failed_legs", "failed_by_pair": {(reason, sub-code): legs}}}
+    for PSTN legs in the window, binned on TimeGenerated (``pandas`` floor, ``bin_size``
+    such as ``"1h"``); a failure: the end reason is neither "0" nor starts with "2"."""
+    sel = df.loc[(_window_mask(df, start, end) & _pstn_mask(df)).to_numpy()].copy()
+    sel["Bin"] = sel["TimeGenerated"].dt.floor(bin_size)
+    reason = sel["ParticipantEndReason"].fillna("").astype(str)
+    sel["Failed"] = ~((reason == "0") | reason.str.startswith("2"))
+    out: dict[datetime, dict[str, object]] = {}
+    for moment, group in sel.groupby("Bin"):
+        failed = group[group["Failed"]]
+        pairs = failed.groupby(["ParticipantEndReason", "ParticipantEndSubCode"], dropna=False).size()
+        out[pd.Timestamp(moment).to_pydatetime()] = {
+            "legs": len(group),
+            "failed_legs": len(failed),
+            "failed_by_pair": {(str(r), str(s)): int(n) for (r, s), n in pairs.items()},
+        }
+    return out

@@ -147,6 +147,47 @@ def test_kql_show_markdown_is_a_kusto_fence_holding_the_query(cli: CliRunner) ->
     assert fences[0].content == query
 
 
+def _xychart(fence: Token) -> dict[str, tuple[list[str], list[str]]]:
+    """The statements of a mermaid ``xychart-beta`` block, as its grammar reads them:
+    keyword -> (the words and quoted strings after it, the items of its ``[...]`` list)."""
+    lines = fence.content.strip().split("\n")
+    assert lines[0] == "xychart-beta", lines[0]
+    token = re.compile(r'"([^"]*)"|([^\s",\[\]]+)')
+    statements = {}
+    for line in lines[1:]:
+        keyword, _, rest = line.strip().partition(" ")
+        head, _, listed = rest.partition("[")
+        words = [a or b for a, b in token.findall(head)]
+        items = [a or b for a, b in token.findall(listed.rstrip().removesuffix("]"))]
+        statements[keyword] = (words, items)
+    return statements
+
+
+@pytest.mark.parametrize(
+    "argv", [("triage", "--sample"), ("smoke", "--sample", "--since", "6h")], ids=" ".join
+)
+def test_markdown_timeline_is_a_mermaid_xychart_with_one_category_per_bin(
+    cli: CliRunner, argv: tuple[str, ...]
+) -> None:
+    """Item 2 of issue 15: PR comments and step summaries get the timeline as a mermaid
+    block GitHub renders: a fence marked ``mermaid`` holding ``xychart-beta``, one x
+    category per timeline bin and one bar per bin (its failed legs)."""
+    _, doc, _ = cli.json(*argv, "-f", "json")
+    _, text, _ = cli(*argv, "-f", "markdown")
+    fences = [t for t in _tokens(text) if t.type == "fence"]
+    assert [f.info for f in fences] == ["mermaid"]
+    chart = _xychart(fences[0])
+    assert set(chart) == {"title", "x-axis", "y-axis", "bar"}
+    axis_title, categories = chart["x-axis"]
+    assert len(doc["timeline"]) >= 6 and len(categories) == len(doc["timeline"])
+    assert axis_title == ["bin start (UTC)"]
+    assert categories[0] == doc["timeline"][0]["start"][5:16].replace("T", " ")  # "11-01 18:00"
+    bars = [int(v) for v in chart["bar"][1]]
+    assert bars == [p["failed_legs"] for p in doc["timeline"]]
+    unit, low, arrow, high = chart["y-axis"][0]
+    assert (unit, low, arrow) == ("failed legs", "0", "-->") and int(high) >= max(bars)
+
+
 @pytest.mark.parametrize(
     "argv", [("explain", "403"), ("smoke", "--sample", "--since", "2d"), ("call", CALL, "--sample")]
 )

@@ -43,6 +43,10 @@ def test_every_format_renders(azure: LogAnalyticsEmulator, fmt: OutputFormat, cl
     elif fmt is OutputFormat.MARKDOWN:
         assert out.startswith("# acs-triage smoke: FAIL")
         assert "| failure-rate" in out
+        assert "```mermaid\nxychart-beta\n" in out  # the window's timeline, for the step summary
+    elif fmt is OutputFormat.HTML:
+        assert "<title>acs-triage smoke: FAIL (exit 1): failure-rate</title>" in out
+        assert '<svg class="timeline"' in out and "<td>failure-rate</td>" in out
     else:
         assert out.startswith("acs-triage smoke: FAIL (exit 1): failure-rate")
     assert "::error" not in out  # not in GitHub Actions

@@ -5,7 +5,7 @@ Automation requests for ``call``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -91,25 +91,41 @@ def _strings(value: object, limit: int = 3) -> tuple[str, ...]:
     return ()  # pragma: no cover
 
 
-def _verdicts(value: object) -> tuple[tuple[str, int], ...]:
-    """``LoggedResultCategories``: ``[[category, legs], ...]`` as dynamic JSON (each element
-    possibly JSON text itself) to sorted ``(category, legs)`` pairs; a null category is ""."""
+def _arrays(value: object, size: int) -> Iterator[Sequence[Any]]:
+    """The arrays of ``size`` elements in a dynamic column holding a list of arrays
+    (``make_list(pack_array(...))``), the list and each array possibly JSON text."""
     if isinstance(value, str):
         try:
             value = json.loads(value) if value else []
         except ValueError:
-            return ()
-    counts: dict[str, int] = {}
+            return
     for item in value if isinstance(value, Sequence) else ():
         if isinstance(item, str):
             try:
                 item = json.loads(item)
             except ValueError:
                 continue
-        if isinstance(item, Sequence) and not isinstance(item, str) and len(item) == 2:
-            category = "" if item[0] is None else str(item[0]).strip()
-            counts[category] = counts.get(category, 0) + _int(item[1])
+        if isinstance(item, Sequence) and not isinstance(item, str) and len(item) == size:
+            yield item
+
+
+def _verdicts(value: object) -> tuple[tuple[str, int], ...]:
+    """``LoggedResultCategories``: ``[[category, legs], ...]`` to sorted ``(category, legs)``
+    pairs; a null category is ""."""
+    counts: dict[str, int] = {}
+    for item in _arrays(value, 2):
+        category = "" if item[0] is None else str(item[0]).strip()
+        counts[category] = counts.get(category, 0) + _int(item[1])
     return tuple(sorted(counts.items()))
+
+
+def _bin_pairs(value: object) -> tuple[tuple[str, str, int], ...]:
+    """``FailedByPair``: ``[[end reason, sub-code, legs], ...]`` to sorted triples."""
+    counts: dict[tuple[str, str], int] = {}
+    for item in _arrays(value, 3):
+        key = (normalize_code(item[0]), normalize_code(item[1]))
+        counts[key] = counts.get(key, 0) + _int(item[2])
+    return tuple((reason, sub, legs) for (reason, sub), legs in sorted(counts.items()))
 
 
 def pair_rows_to_aggregates(rows: Sequence[Mapping[str, Any]]) -> list[PairAggregate]:
@@ -177,6 +193,7 @@ def triage_input_from_rows(
             legs=_int(r["Legs"]),
             calls=_int(r["Calls"]),
             failed_legs=_int(r["FailedLegs"]),
+            failed_by_pair=_bin_pairs(r.get("FailedByPair")),
         )
         for r in timeline
     ]
