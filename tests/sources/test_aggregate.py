@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from acs_triage.records import (
     ALL_SCOPE,
+    MAX_BIN_PAIRS,
     Item,
     Leg,
     PairAggregate,
@@ -86,6 +87,8 @@ def is_failed(reason: str) -> bool:
 def test_timeline_bins_hourly() -> None:
     legs = [
         leg(5, "403", "560403", "a"),
+        leg(6, "403", "560403", "a2"),
+        leg(7, "404", "560404", "a3"),
         leg(59.99, "0", "560000", "a"),
         leg(60, "500", "560500", "b"),
         leg(150, "0", "560000", "c"),
@@ -95,14 +98,21 @@ def test_timeline_bins_hourly() -> None:
     data = aggregate(legs)
     expected: dict[datetime, list[int]] = {}
     calls: dict[datetime, set[str]] = {}
+    failed_pairs: dict[datetime, Counter[tuple[str, str, int]]] = {}
     for item in legs:
         start = item.time_generated.replace(minute=0, second=0, microsecond=0)
         figures = expected.setdefault(start, [0, 0])
         figures[0] += 1
         figures[1] += is_failed(item.end_reason)
         calls.setdefault(start, set()).add(item.correlation_id)
+        if is_failed(item.end_reason):
+            failed_pairs.setdefault(start, Counter())[(item.end_reason, item.end_sub_code)] += 1
+    by_pair = {s: tuple(sorted((r, c, n) for (r, c), n in f.items())) for s, f in failed_pairs.items()}
+    assert by_pair[at(0)] == (("403", "560403", 2), ("404", "560404", 1))
     assert data.timeline == [
-        TimelineBin(start, legs=n, calls=len(calls[start]), failed_legs=failed)
+        TimelineBin(
+            start, legs=n, calls=len(calls[start]), failed_legs=failed, failed_by_pair=by_pair.get(start, ())
+        )
         for start, (n, failed) in sorted(expected.items())
     ]
     assert [b.start for b in data.timeline] == [at(-60), at(0), at(60), at(120)]
@@ -287,7 +297,9 @@ def test_far_future_bin_and_window_end() -> None:
     last = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
     item = Leg(last, "x", "PSTN", "500", "560500")
     data = aggregate([item])
-    assert data.timeline == [TimelineBin(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), 1, 1, 1)]
+    assert data.timeline == [
+        TimelineBin(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), 1, 1, 1, (("500", "560500", 1),))
+    ]
     assert data.window == Window(last, last)
     assert data.half_volumes == (0, 1)
 
@@ -373,7 +385,9 @@ def test_two_legs_in_the_last_bin_before_year_10000() -> None:
     first = Leg(datetime(9999, 12, 31, 23, 10, tzinfo=UTC), "x", "PSTN", "500", "560500")
     second = Leg(datetime(9999, 12, 31, 23, 50, tzinfo=UTC), "y", "PSTN", "0", "560000")
     data = aggregate([first, second])
-    assert data.timeline == [TimelineBin(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), 2, 2, 1)]
+    assert data.timeline == [
+        TimelineBin(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), 2, 2, 1, (("500", "560500", 1),))
+    ]
 
 
 def test_scope_and_out_of_window_counts() -> None:
@@ -444,3 +458,16 @@ def test_distinct_counter_is_the_hyperloglog_of_the_paper() -> None:
             counter.add(value)
         assert counter.count() == _hyperloglog(values)
         assert abs(counter.count() - n) <= 0.03 * n
+
+
+def test_failed_pairs_per_bin_are_capped() -> None:
+    """The first MAX_BIN_PAIRS failed pairs of a bin are listed (as the KQL's make_list cap);
+    legs of further pairs count in failed_legs only, and a listed pair keeps counting."""
+    legs = [leg(i / 10, "500", str(560000 + i), f"c{i}") for i in range(MAX_BIN_PAIRS + 3)]
+    legs += [leg(30, "500", "560000", "again"), leg(31, "0", "560000", "ok")]
+    (bin_,) = aggregate(legs).timeline
+    assert (bin_.legs, bin_.failed_legs) == (len(legs), len(legs) - 1)
+    listed = {(r, s): n for r, s, n in bin_.failed_by_pair}
+    assert len(listed) == MAX_BIN_PAIRS
+    assert set(listed) == {("500", str(560000 + i)) for i in range(MAX_BIN_PAIRS)}
+    assert listed[("500", "560000")] == 2 and sum(listed.values()) == MAX_BIN_PAIRS + 1
