@@ -170,11 +170,11 @@ EQUIVALENT: dict[str, tuple[str, str]] = {
         "bin_start - self.bin_size",
         "a cache: every leg computes its bin again, with the same answer",
     ),
-    _AGG + "LegAggregator\u01c1add__mutmut_131": (
+    _AGG + "LegAggregator\u01c1add__mutmut_130": (
         "moment <= state.first_seen",
         "on a tie the same moment is stored",
     ),
-    _AGG + "LegAggregator\u01c1add__mutmut_135": (
+    _AGG + "LegAggregator\u01c1add__mutmut_134": (
         "moment >= state.last_seen",
         "on a tie the same moment is stored",
     ),
