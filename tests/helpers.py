@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -67,3 +68,21 @@ def put_fake_az_on_path(
     install_fake_az(bin_dir, token=token, mode=mode)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     return bin_dir
+
+
+#: A raw phone number as tests write them into their input (E.164: ``+`` and 7 or more
+#: digits; the digits are captured). The oracle of masking tests, independent of
+#: :mod:`acs_triage.masking`.
+RAW_NUMBER = re.compile(r"\+([0-9]{7,})")
+
+
+def raw_numbers(*texts: str) -> set[str]:
+    """The digits of the raw numbers in the input texts a test wrote."""
+    return {n for text in texts for n in RAW_NUMBER.findall(text)}
+
+
+def assert_numbers_hidden(out: str, numbers: set[str]) -> None:
+    """None of the raw ``numbers`` (there is at least one) appears in ``out``."""
+    assert numbers, "the input holds no number to look for"
+    shown = sorted(n for n in numbers if n in out)
+    assert not shown, f"{len(shown)} raw number(s) in the output, e.g. {shown[0]}"

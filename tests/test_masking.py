@@ -10,6 +10,7 @@ import pytest
 
 from acs_triage.masking import (
     contains_phone_number,
+    mark,
     mask_identifier,
     mask_rejections,
     mask_text,
@@ -141,3 +142,49 @@ def test_the_tools_own_numbers_in_a_rejection_are_not_masked(tmp_path: Path, cli
     code, doc, _ = cli.json("triage", "--from-file", str(path), "-f", "json")
     assert code == 0
     assert [r["reason"] for r in doc["rejections"]] == ["line longer than 1,048,576 characters"]
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("4255550", "425**50"),  # seven digits, no "+": the shortest number masked
+        ("425555", "425555"),  # six: a code or a count, kept
+        ("0425555013", "042*****13"),
+        ("1 425 555", "1 42* *55"),  # groups: seven digits in all
+        ("12 345", "12 345"),
+    ],
+)
+def test_digit_runs_without_plus(value: str, masked: str) -> None:
+    assert mask_identifier(value) == masked
+    assert contains_phone_number(value) is (masked != value)
+    planted = re.sub(r"\D", "", value)
+    if masked != value:  # the independent oracle: only the first three and last two digits remain
+        assert re.sub(r"\D", "", masked) == planted[:3] + planted[-2:]
+        assert masked.count("*") == len(planted) - 5
+
+
+def test_marked_and_quoted_data() -> None:
+    # delimiters inside the data are dropped, so the data cannot end its own mark
+    assert mark("a\x0eb\x0fc +14255550123") == "\x0eabc +14255550123\x0f"
+    assert mask_text("said " + mark("call +14255550123 now")) == "said call +142******23 now"
+    assert mask_text("said " + mark("+14255550123"), show_pii=True) == "said +14255550123"
+    # a stray delimiter marks nothing: it is removed, the text around it left as it is
+    for stray in ("\x0e", "\x0f"):
+        assert mask_text(f"line 14255550123{stray} end") == "line 14255550123 end"
+        assert reason_kind(f"bad {stray} value") == "bad value"
+    assert mask_text("\x0e\x0e+14255550123\x0f") == "+142******23"
+    assert reason_kind("a \x0e'+14255550123'\x0f  b") == "a b"
+    # quote: 40 characters shown whole, longer ones cut; non-ASCII kept; unserialisable named
+    assert mask_text(quote("x" * 40), show_pii=True) == "'" + "x" * 40 + "'"
+    assert mask_text(quote("x" * 41), show_pii=True) == "'" + "x" * 40 + "'..."
+    assert mask_text(quote({"n": "é"}), show_pii=True) == '\'{"n": "é"}\''
+    assert mask_text(quote(object()), show_pii=True) == "'<object>'"
+    assert mask_text(quote({1, 2}), show_pii=True) == "'<set>'"
+
+
+def test_rejections_unmasked_on_request() -> None:
+    reason = f"bad Identifier {quote('+14255550123')}"
+    (shown,) = mask_rejections([Rejection("f.csv", 3, reason, 4)], show_pii=True)
+    assert shown == Rejection("f.csv", 3, "bad Identifier '+14255550123'", 4)
+    (masked,) = mask_rejections([Rejection("f.csv", 3, reason, 4)], show_pii=False)
+    assert masked.reason == "bad Identifier '+142******23'"

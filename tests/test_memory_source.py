@@ -12,13 +12,12 @@ import pytest
 
 from acs_triage.cli.app import Services
 from acs_triage.errors import ExitCode
-from acs_triage.masking import contains_phone_number
 from acs_triage.records import Leg, Rejection
 from acs_triage.sources.memory import MemorySource
 from acs_triage.sources.spec import SourceSpec
 from acs_triage.triage.engine import build_report
 from acs_triage.windows import Window
-from tests.helpers import CliRunner
+from tests.helpers import CliRunner, assert_numbers_hidden, raw_numbers
 
 T0 = datetime(2026, 3, 10, 10, 0, tzinfo=timezone.utc)
 
@@ -69,7 +68,7 @@ def test_engine_on_the_whole_data() -> None:
     assert (report.source_kind, report.source_description) == ("memory", "legs in memory")
     assert (report.totals.legs, report.totals.calls, report.totals.failed_legs) == (8, 7, 6)
     assert report.totals.failure_rate == 0.75
-    assert report.accounting is not None and report.accounting.balanced()
+    assert report.accounting is not None
     accounting = report.accounting
     assert (
         accounting.rows_read,
@@ -105,7 +104,8 @@ def test_engine_on_the_whole_data() -> None:
         {"canceled": 1, "service-error": 1},
     ]
     identifiers = first.example_identifiers
-    assert len(identifiers) == 2 and not any(contains_phone_number(i) for i in identifiers)
+    assert len(identifiers) == 2
+    assert_numbers_hidden(" ".join(identifiers), raw_numbers("4:+14255550102 4:+14255550103"))
     assert build_report(data, show_pii=True).findings[0].example_identifiers == (
         "4:+14255550102",
         "4:+14255550103",
@@ -272,7 +272,7 @@ def test_call_lists_every_leg_of_one_call(
     ]
     assert legs == expected
     assert {leg["correlation_id"] for leg in doc["legs"]} == {call}
-    assert not contains_phone_number(str(doc))
+    assert_numbers_hidden(str(doc), raw_numbers(*(i.identifier for i in ITEMS if isinstance(i, Leg))))
     # Legs in memory hold no Call Automation requests, and the report says so.
     assert doc["call_automation"]["available"] is False and doc["call_automation"]["operations"] == []
     assert doc["call_automation"]["reason"] == "not available from legs in memory (call legs only)"

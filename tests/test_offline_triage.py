@@ -18,10 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acs_triage.errors import ExitCode
-from acs_triage.masking import contains_phone_number
 from acs_triage.sources.sample import sample_path
 from tests.emulator import expected_pstn_pairs, expected_totals, generate_call_summary
-from tests.helpers import CliRunner
+from tests.helpers import CliRunner, assert_numbers_hidden, raw_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 2, tzinfo=timezone.utc)
@@ -108,9 +107,14 @@ def test_each_format_gives_the_true_counts(
     assert doc["totals"]["legs"] == expected_totals(df, start, end)["legs"]
     assert doc["totals"]["calls"] == expected_totals(df, start, end)["calls"]
     accounting = doc["accounting"]
-    assert accounting["rows_read"] == len(df) and accounting["balanced"]
-    assert accounting["skipped_not_pstn"] == len(df) - doc["totals"]["legs"]
-    assert not contains_phone_number(out)
+    pstn = int((df["EndpointType"].str.lower() == "pstn").sum())
+    assert (accounting["rows_read"], accounting["triaged"], accounting["skipped_not_pstn"]) == (
+        len(df),
+        pstn,
+        len(df) - pstn,
+    )
+    assert (accounting["skipped_outside_window"], accounting["rejected"]) == (0, 0)
+    assert_numbers_hidden(out, raw_numbers(*df["Identifier"]))
 
 
 def test_files_combine_and_stdin(
@@ -142,7 +146,12 @@ def test_window_filter_on_files(df: pd.DataFrame, tmp_path: Path, cli: CliRunner
     assert code == 0
     doc = json.loads(out)
     assert doc["totals"]["legs"] == expected_totals(df, start, end)["legs"]
-    assert doc["accounting"]["skipped_outside_window"] > 0 and doc["accounting"]["balanced"]
+    a = doc["accounting"]
+    tg, pstn = df["TimeGenerated"], df["EndpointType"].str.lower() == "pstn"
+    outside = (tg < pd.Timestamp(start)) | (tg >= pd.Timestamp(end))
+    assert (a["rows_read"], a["triaged"], a["rejected"]) == (len(df), doc["totals"]["legs"], 0)
+    assert a["skipped_outside_window"] == int((outside & pstn).sum()) > 0
+    assert a["skipped_not_pstn"] == int((~pstn).sum())
 
 
 def test_rejections_have_line_and_reason_and_strict_fails(tmp_path: Path, cli: CliRunner) -> None:
@@ -245,7 +254,8 @@ def test_accounting_always_adds_up(
         return
     assert code == 0, err
     accounting = json.loads(out)["accounting"]
-    assert accounting["balanced"]
+    outcomes = ("triaged", "skipped_not_pstn", "skipped_outside_window", "skipped_other_category", "rejected")
+    assert sum(accounting[k] for k in outcomes) == expected_rows  # every row written is in one outcome
     assert accounting["rows_read"] == expected_rows
     assert accounting["rejected"] == len(json.loads(out)["rejections"])
 
@@ -322,7 +332,11 @@ def test_sample_covers_every_documented_pair_and_skips_voip(cli: CliRunner) -> N
     }
     assert documented_failures <= found
     assert any(not f["documented"] for f in doc["findings"])
-    assert doc["accounting"]["skipped_not_pstn"] > 0 and doc["accounting"]["balanced"]
+    rows = pd.read_csv(sample_path(), dtype=str, keep_default_na=False)
+    pstn = int((rows["EndpointType"].str.lower() == "pstn").sum())
+    a = doc["accounting"]
+    assert (a["rows_read"], a["triaged"], a["skipped_not_pstn"]) == (len(rows), pstn, len(rows) - pstn)
+    assert len(rows) > pstn > 0 and (a["skipped_outside_window"], a["rejected"]) == (0, 0)
 
 
 def test_hostile_cells_are_neutralised_in_csv_and_terminal(tmp_path: Path, cli: CliRunner) -> None:

@@ -55,8 +55,8 @@ CHECK_NAMES = (DATA, VOLUME, RATE, UNEXPECTED, BLOCKING, REGRESSION)
 S = CheckStatus
 
 
-def _pct(fraction: float | None) -> str:
-    return "n/a" if fraction is None else f"{100.0 * fraction:.2f}%"
+def _pct(fraction: float) -> str:
+    return f"{100.0 * fraction:.2f}%"
 
 
 def _legs(n: int) -> str:
