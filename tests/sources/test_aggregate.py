@@ -2,13 +2,11 @@
 
 The timeline, first/last seen, the halves of the window, the examples and the capped
 lists are checked number by number against what the test computes from the legs it
-wrote; the distinct-call counter in its exact and HyperLogLog regimes.
+wrote; distinct calls exact at any count.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
@@ -28,7 +26,7 @@ from acs_triage.sources.aggregate import (
     MAX_LISTED_REJECTIONS,
     MAX_REASONS,
     OTHER_REASONS,
-    DistinctCounter,
+    CallIds,
     LegAggregator,
     RejectionTally,
 )
@@ -311,47 +309,27 @@ def test_no_legs() -> None:
     assert data.calls_approximate is False
 
 
-def test_distinct_counter_turns_approximate_past_its_limit() -> None:
-    counter = DistinctCounter(limit=3)
-    for value in ("a", "b", "c", "a"):
-        counter.add(value)
-    assert (counter.approximate, counter.count()) == (False, 3)
-    counter.add("d")
-    assert counter.approximate
-    assert counter.count() == 4  # linear counting is exact this small: 16384 ln(16384/16380) = 4.0005
-    counter.add("d")
-    assert counter.count() == 4
-
-
-def test_distinct_counter_small_range_uses_linear_counting() -> None:
-    """2,000 ids in 16,384 registers: the raw HLL estimate is far off (about 0.7 m);
-    linear counting is not."""
-    counter = DistinctCounter(limit=10)
-    for i in range(2_000):
-        counter.add(f"call-{i}")
-        counter.add(f"call-{i // 2}")
-    assert abs(counter.count() - 2_000) <= 40
-
-
-def test_distinct_counter_large_range_uses_the_raw_estimate() -> None:
-    """200,000 ids (12 per register, almost none empty): the bias-corrected raw estimate, within 2 %."""
-    counter = DistinctCounter(limit=10)
-    for i in range(200_000):
-        counter.add(f"id{i}")
-    assert abs(counter.count() - 200_000) <= 4_000
-
-
-def test_calls_approximate_when_the_total_passes_the_limit() -> None:
-    """Two pairs of 100,001 calls each: every pair exact, the total (200,002) past the limit."""
+def test_calls_are_exact_past_200000_ids() -> None:
+    """Two pairs of 100,001 calls each and a total of 200,002: every count exact (the
+    distinct-call sets have no cap; the HyperLogLog estimate past 200,000 ids is gone)."""
     n = 100_001
     legs = [Leg(T0, f"a{i}", "PSTN", "403", "560403") for i in range(n)]
     legs += [Leg(T0, f"b{i}", "PSTN", "0", "560000") for i in range(n)]
+    legs += [Leg(T0, f"b{i}", "PSTN", "0", "560000") for i in range(0, n, 10)]  # second legs
     data = aggregate(legs)
-    assert [p.calls for p in data.pairs] == [n, n]  # exact
-    assert data.calls_approximate is True
-    assert abs(data.total_calls - 2 * n) <= 0.02 * 2 * n
-    small = aggregate([Leg(T0, f"c{i}", "PSTN", "0", "560000") for i in range(1000)])
-    assert (small.calls_approximate, small.total_calls) == (False, 1000)
+    assert [p.calls for p in data.pairs] == [n, n]
+    assert [p.legs for p in data.pairs] == [n + len(range(0, n, 10)), n]
+    assert (data.total_calls, data.calls_approximate) == (2 * n, False)
+    (bin_,) = data.timeline
+    assert bin_.calls == 2 * n
+
+
+def test_call_ids_are_stored_once() -> None:
+    ids = CallIds()
+    first = ids.one("".join(["call", "-1"]))
+    again = ids.one("".join(["call", "-", "1"]))
+    assert again is first and len(ids) == 1
+    assert ids.one("call-2") == "call-2" and len(ids) == 2
 
 
 def test_halves_with_a_window_whose_middle_is_inside_a_minute() -> None:
@@ -428,36 +406,6 @@ def test_rejection_tally() -> None:
     expected_other = sum(1 for i in range(1_001) if i % 105 >= 100)
     assert many.by_reason[OTHER_REASONS] == expected_other == 45
     assert sum(many.by_reason.values()) == 1_001
-
-
-def _hyperloglog(values: Sequence[str], p: int = 14) -> int:
-    """HyperLogLog (Flajolet et al. 2007) with the small-range correction, written from
-    the paper: 2^p registers indexed by the top p bits of a 64-bit hash (BLAKE2b, 8 bytes),
-    each keeping the largest rank (1 + leading zeros) of the remaining bits."""
-    m = 1 << p
-    registers = [0] * m
-    for value in values:
-        digest = int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big")
-        index, rest = digest >> (64 - p), digest & ((1 << (64 - p)) - 1)
-        rank = (64 - p) - rest.bit_length() + 1
-        registers[index] = max(registers[index], rank)
-    raw = 0.7213 / (1 + 1.079 / m) * m * m / sum(2.0**-r for r in registers)
-    zeros = registers.count(0)
-    if raw <= 2.5 * m and zeros:  # small range: linear counting
-        return round(m * math.log(m / zeros))
-    return round(raw)
-
-
-def test_distinct_counter_is_the_hyperloglog_of_the_paper() -> None:
-    """Exactly the paper's figures, in both ranges: 3,000 ids (linear counting) and 45,000
-    (raw estimate: above 2.5 m = 40,960, with empty registers left)."""
-    for n in (3_000, 45_000):
-        values = [f"call-{i}" for i in range(n)]
-        counter = DistinctCounter(limit=10)
-        for value in values:
-            counter.add(value)
-        assert counter.count() == _hyperloglog(values)
-        assert abs(counter.count() - n) <= 0.03 * n
 
 
 def test_failed_pairs_per_bin_are_capped() -> None:

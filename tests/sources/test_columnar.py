@@ -282,3 +282,34 @@ def test_without_duckdb_the_reference_engine_answers(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["reference", str(data.total_legs), str(data.total_calls)]
+
+
+def test_examples_past_the_first_rows_and_repeated_ids_agree(tmp_path: Path) -> None:
+    """More rows than the engine first reads in order (FIRST_ROWS): a pair first seen after
+    them is looked for deeper, and a pair whose first rows repeat one call and one number
+    (more than EXAMPLE_CANDIDATES times) has its distinct examples asked for exactly."""
+    path = tmp_path / "deep.csv"
+    lines = ["TimeGenerated,CorrelationId,EndpointType,ParticipantEndReason,ParticipantEndSubCode,Identifier"]
+    for i in range(80_000):
+        moment = _iso(START + timedelta(seconds=i), 3)
+        if i < 40:  # one call and one number, forty times
+            lines.append(f"{moment},same-call,PSTN,486,560486,4:+12065550100")
+        elif i >= 70_000 and i % 1_000 == 0:  # a pair first seen past FIRST_ROWS
+            lines.append(f"{moment},late-{i},PSTN,503,560503,4:+1206555{i % 10_000:04d}")
+        else:
+            reason, sub = ("486", "560486") if i % 50 == 0 else ("0", "0")
+            lines.append(f"{moment},call-{i},PSTN,{reason},{sub},4:+1206555{i % 10_000:04d}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = {}
+    for engine in ("columnar", "reference"):
+        with FileSource([str(path)], engine=engine) as source:
+            (data,) = source.triage([Window(None, None)], bin_size=timedelta(minutes=30))
+            assert source.answered_by == engine
+            found[engine] = (data, _json(data))
+    assert found["columnar"] == found["reference"]
+    data = found["columnar"][0]
+    late = next(p for p in data.pairs if p.end_reason == "503")
+    assert late.legs == 10 and late.example_correlation_ids[0] == "late-70000"
+    busy = next(p for p in data.pairs if p.end_reason == "486")
+    assert busy.example_correlation_ids[:2] == ("same-call", "call-50")
+    assert busy.example_identifiers[:2] == ("4:+12065550100", "4:+12065550050")
