@@ -19,6 +19,7 @@ from acs_triage.records import (
     TriageInput,
     in_scope,
 )
+from acs_triage.times import parse_datetime
 from acs_triage.windows import Window
 
 __all__ = [
@@ -51,12 +52,10 @@ def _dt(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, str) and value:
-        text = value[:-1] + "+00:00" if value.endswith("Z") else value
-        try:
-            parsed = datetime.fromisoformat(text)
+        try:  # one parser on every Python (3.10's fromisoformat refuses "Z" and ".5")
+            return parse_datetime(value)
         except ValueError:
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     return None
 
 
