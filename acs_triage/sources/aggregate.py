@@ -147,12 +147,21 @@ class _BinState:
         )
 
 
+#: Timeline bins are aligned on the Unix epoch (as KQL's ``bin()``).
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def _floor(moment: datetime, size: timedelta) -> datetime:
-    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
     step = int(size.total_seconds())
-    delta = moment - epoch
+    delta = moment - EPOCH
     seconds = delta.days * 86_400 + delta.seconds  # integers: no float rounding near year 9999
-    return epoch + timedelta(seconds=seconds - seconds % step)
+    return EPOCH + timedelta(seconds=seconds - seconds % step)
+
+
+def endpoint_key(endpoint_type: str) -> str:
+    """How ``legs_by_endpoint_type`` names an endpoint type: trimmed, lower case,
+    ``(blank)`` when empty."""
+    return endpoint_type.strip().lower() or "(blank)"
 
 
 class LegAggregator:
@@ -273,7 +282,7 @@ class LegAggregator:
         state.add_call_type(item.pstn_call_type)
 
     def _count_endpoint_type(self, endpoint_type: str) -> None:
-        key = endpoint_type.strip().lower() or "(blank)"
+        key = endpoint_key(endpoint_type)
         counts = self._endpoint_types
         if key in counts or len(counts) < MAX_ENDPOINT_TYPES:
             counts[key] += 1

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from acs_triage.codes import is_failure_end, normalize_code
 from acs_triage.records import PSTN_SCOPE, Leg, LegBatch, LegFilter, TriageInput
+from acs_triage.sources.aggregate import EPOCH
 from acs_triage.sources.columnar.plan import CsvPlan
 from acs_triage.sources.columnar.results import (
-    EPOCH,
     Answers,
     Cannot,
     Firsts,

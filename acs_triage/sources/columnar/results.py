@@ -35,11 +35,13 @@ from acs_triage.records import (
     is_pstn_endpoint,
 )
 from acs_triage.sources.aggregate import (
+    EPOCH,
     EXAMPLES,
     MAX_CALL_TYPES,
     MAX_CATEGORIES,
     MAX_ENDPOINT_TYPES,
     OTHER_CATEGORY,
+    endpoint_key,
 )
 from acs_triage.sources.columnar.sql import EXAMPLE_CANDIDATES
 from acs_triage.sources.exports.values import clean_text
@@ -51,14 +53,12 @@ __all__ = [
     "Firsts",
     "Need",
     "build_input",
-    "endpoint_key",
     "failure_rule_holds",
     "scope_rule_holds",
     "vouched",
 ]
 
 UTC = timezone.utc
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TRIAGED, OUT_OF_SCOPE, OUTSIDE, OUTSIDE_OUT_OF_SCOPE = 0, 1, 2, 3
 
 
@@ -88,11 +88,6 @@ def scope_rule_holds(raw_endpoint_types: Iterable[str]) -> bool:
     return all(
         (raw.strip(" ").lower() == "pstn") == is_pstn_endpoint(clean_text(raw)) for raw in raw_endpoint_types
     )
-
-
-def endpoint_key(raw: str) -> str:
-    """The reference aggregator's key of an endpoint type."""
-    return clean_text(raw).strip().lower() or "(blank)"
 
 
 def first_distinct(values: Iterable[str], limit: int, clean: Callable[[str], str]) -> list[str]:
@@ -266,7 +261,7 @@ def build_input(
         raw_endpoint_types.add(_text(row["et"]))
         accounting.rows_read += count
         if state in (TRIAGED, OUT_OF_SCOPE):
-            endpoint_counts[endpoint_key(_text(row["et"]))] += count
+            endpoint_counts[endpoint_key(clean_text(_text(row["et"])))] += count
         if state == OUT_OF_SCOPE:
             accounting.skipped_not_pstn += count
             failed_out_of_scope += count if is_failure_end(reason) else 0
@@ -390,7 +385,7 @@ def _add_order(pairs: dict[RawPair, _Pair], order: Sequence[Mapping[str, Any]]) 
     for row in order:
         state, first_row = int(row["st"]), int(row["first_row"])
         if state in (TRIAGED, OUT_OF_SCOPE):
-            _first_row(endpoint_rows, endpoint_key(_text(row["et"])), first_row)
+            _first_row(endpoint_rows, endpoint_key(clean_text(_text(row["et"]))), first_row)
         pair = pairs.get((_text(row["reason"]), _text(row["sub"])))
         if state != TRIAGED or pair is None:
             continue
