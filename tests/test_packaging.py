@@ -70,37 +70,23 @@ def test_installed_wheel_finds_its_catalog(wheel: Path, tmp_path: Path) -> None:
         " 'mappings': str(r.data_root('mappings')),"
         " 'pairs': pairs, 'compiled': compiled, 'queries': len(load_queries())}))\n"
     )
-    result = subprocess.run(
-        [str(python), "-c", script],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-    )
+
+    def installed(*args: str) -> subprocess.CompletedProcess[str]:
+        """Run the interpreter that sees only the installed wheel (and the dependencies)."""
+        return subprocess.run(
+            [str(python), *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120
+        )
+
+    result = installed("-c", script)
+    assert result.returncode == 0, result.stderr
     info = json.loads(result.stdout)
     assert info["file"].startswith(purelib), info
     assert info["mappings"].startswith(purelib) and "_data" in info["mappings"], info
     assert info["pairs"] == 20 and info["queries"] >= 7
     assert info["compiled"], "the installed catalog is read from its compiled form"
-    sample = subprocess.run(
-        [str(python), "-m", "acs_triage", "triage", "--sample", "-f", "json"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-    )
+    sample = installed("-m", "acs_triage", "triage", "--sample", "-f", "json")
     assert sample.returncode == 0, sample.stderr
     assert json.loads(sample.stdout)["totals"]["legs"] > 0
-    page = subprocess.run(
-        [str(python), "-m", "acs_triage", "triage", "--sample", "-f", "html"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-    )
+    page = installed("-m", "acs_triage", "triage", "--sample", "-f", "html")
     assert page.returncode == 0, page.stderr
     assert page.stdout.startswith("<!DOCTYPE html>") and '<svg class="timeline"' in page.stdout
